@@ -1,0 +1,357 @@
+//! Why a problem has no solution, in numbers a PS/PO can act on.
+//!
+//! Cheap counting checks first (totals, proposals short of candidates,
+//! institutions, locks, min loads), then the decisive one: a maximum flow on
+//! the same network the solver uses, with a super source feeding every
+//! supply and a super sink draining every deficit. If it cannot move every
+//! unit, the nodes reachable from the super source in the residual network
+//! are the source side `R` of a minimum cut (the smallest such side), and
+//! by max-flow/min-cut the units that must leave `R` exceed the capacity of
+//! the arcs leaving it: Hall's condition fails for the proposals in `R`
+//! (Hall 1935; Ford & Fulkerson 1956).
+
+use std::fmt;
+
+use super::encode::encode;
+use super::mcf;
+use super::{IneligibleCounts, Problem};
+
+/// A proposal with fewer usable candidates than it needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShortProposal {
+    pub proposal: usize,
+    pub needed: u32,
+    /// Candidates (or distinct candidate institutions, see `by_institution`).
+    pub available: u32,
+    /// True when the shortfall is in distinct institutions (one-per-institution).
+    pub by_institution: bool,
+    pub ineligible: IneligibleCounts,
+}
+
+/// An adviser whose minimum load exceeds the proposals they may take.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MinLoadShort {
+    pub adviser: usize,
+    pub min_load: u32,
+    pub candidate_of: u32,
+}
+
+/// A locked pair that cannot hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LockProblem {
+    pub proposal: usize,
+    pub adviser: usize,
+    pub reason: String,
+}
+
+/// A group of proposals whose eligible advisers cannot cover them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HallGroup {
+    pub proposals: Vec<usize>,
+    /// Advisers on the proposals' side of the cut (their eligible advisers
+    /// that are fully used up).
+    pub advisers: Vec<usize>,
+    /// Adviser places the group must fill.
+    pub need: u64,
+    /// The most the group can get (cut capacity).
+    pub can_take: u64,
+    /// True when the cut passes through other advisers' minimum loads.
+    pub min_loads_bind: bool,
+}
+
+/// Everything found wrong with an infeasible problem.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Diagnosis {
+    /// Structural errors in the problem itself (solver input bugs).
+    pub input_errors: Vec<String>,
+    pub total_demand: u64,
+    pub total_max_load: u64,
+    pub total_min_load: u64,
+    pub short_proposals: Vec<ShortProposal>,
+    pub lock_problems: Vec<LockProblem>,
+    pub min_load_short: Vec<MinLoadShort>,
+    pub hall: Option<HallGroup>,
+    /// Copies of the IDs, so `Display` needs nothing else.
+    pub proposal_ids: Vec<String>,
+    pub adviser_ids: Vec<String>,
+}
+
+impl Diagnosis {
+    pub(crate) fn input(errors: Vec<String>) -> Diagnosis {
+        Diagnosis {
+            input_errors: errors,
+            ..Diagnosis::default()
+        }
+    }
+}
+
+/// Builds the full diagnosis (call only for a structurally valid problem).
+pub(crate) fn diagnose(p: &Problem, quota: &[u32]) -> Diagnosis {
+    let np = p.proposal_ids.len();
+    let na = p.adviser_ids.len();
+    let mut d = Diagnosis {
+        total_demand: p.demand.iter().map(|&k| k as u64).sum(),
+        total_max_load: p.max_load.iter().map(|&k| k as u64).sum(),
+        total_min_load: p.min_load.iter().map(|&k| k as u64).sum(),
+        proposal_ids: p.proposal_ids.clone(),
+        adviser_ids: p.adviser_ids.clone(),
+        ..Diagnosis::default()
+    };
+    let inel = |pp: usize| p.ineligible.get(pp).copied().unwrap_or_default();
+    for pp in 0..np {
+        let n = p.candidates[pp].len() as u32;
+        if n < p.demand[pp] {
+            d.short_proposals.push(ShortProposal {
+                proposal: pp,
+                needed: p.demand[pp],
+                available: n,
+                by_institution: false,
+                ineligible: inel(pp),
+            });
+        } else if p.one_per_institution {
+            let mut insts: Vec<u32> = p.candidates[pp]
+                .iter()
+                .map(|c| p.adviser_institution[c.adviser])
+                .collect();
+            insts.sort_unstable();
+            insts.dedup();
+            if (insts.len() as u32) < p.demand[pp] {
+                d.short_proposals.push(ShortProposal {
+                    proposal: pp,
+                    needed: p.demand[pp],
+                    available: insts.len() as u32,
+                    by_institution: true,
+                    ineligible: inel(pp),
+                });
+            }
+        }
+    }
+    // Locks.
+    let mut locks_of = vec![Vec::new(); np];
+    let mut lock_load = vec![0u32; na];
+    for &(pp, a) in &p.must {
+        if p.score_of(pp, a).is_none() {
+            d.lock_problems.push(LockProblem {
+                proposal: pp,
+                adviser: a,
+                reason: "the adviser is not an eligible candidate (conflict, area or cut)".into(),
+            });
+        }
+        if locks_of[pp].contains(&a) {
+            d.lock_problems.push(LockProblem {
+                proposal: pp,
+                adviser: a,
+                reason: "locked twice".into(),
+            });
+            continue;
+        }
+        if p.one_per_institution
+            && locks_of[pp]
+                .iter()
+                .any(|&b: &usize| p.adviser_institution[b] == p.adviser_institution[a])
+        {
+            d.lock_problems.push(LockProblem {
+                proposal: pp,
+                adviser: a,
+                reason: "another locked adviser of this proposal is from the same institution"
+                    .into(),
+            });
+        }
+        locks_of[pp].push(a);
+        lock_load[a] += 1;
+    }
+    for pp in 0..np {
+        if locks_of[pp].len() as u32 > p.demand[pp] {
+            d.lock_problems.push(LockProblem {
+                proposal: pp,
+                adviser: locks_of[pp][0],
+                reason: format!(
+                    "{} advisers locked but the proposal needs only {}",
+                    locks_of[pp].len(),
+                    p.demand[pp]
+                ),
+            });
+        }
+        let academic_locks = locks_of[pp]
+            .iter()
+            .filter(|&&a| !p.adviser_non_academic[a])
+            .count() as u32;
+        if academic_locks + quota[pp] > p.demand[pp] {
+            d.lock_problems.push(LockProblem {
+                proposal: pp,
+                adviser: locks_of[pp][0],
+                reason: format!(
+                    "{academic_locks} academic advisers locked leave no room for {} non-academic",
+                    quota[pp]
+                ),
+            });
+        }
+    }
+    for a in 0..na {
+        if lock_load[a] > p.max_load[a] {
+            let pp = p.must.iter().find(|m| m.1 == a).map_or(0, |m| m.0);
+            d.lock_problems.push(LockProblem {
+                proposal: pp,
+                adviser: a,
+                reason: format!(
+                    "the adviser is locked to {} proposals but max load is {}",
+                    lock_load[a], p.max_load[a]
+                ),
+            });
+        }
+    }
+    // Min loads.
+    let mut cand_of = vec![0u32; na];
+    for c in p.candidates.iter().flatten() {
+        cand_of[c.adviser] += 1;
+    }
+    for a in 0..na {
+        if cand_of[a] < p.min_load[a] {
+            d.min_load_short.push(MinLoadShort {
+                adviser: a,
+                min_load: p.min_load[a],
+                candidate_of: cand_of[a],
+            });
+        }
+    }
+    // The cut. Locks that are not candidates cannot be encoded; skip then.
+    if d.lock_problems.iter().all(|l| p.score_of(l.proposal, l.adviser).is_some()) {
+        d.hall = hall_group(p, quota);
+    }
+    d
+}
+
+fn hall_group(p: &Problem, quota: &[u32]) -> Option<HallGroup> {
+    let mut enc = encode(p, quota, &|_, _| true, true);
+    let (s, t) = enc.terminals?;
+    let need_all = enc.total_supply();
+    let flow = mcf::max_flow(&mut enc.net, s, t);
+    if flow >= need_all {
+        return None;
+    }
+    let r = mcf::reachable(&enc.net, s);
+    let net = &enc.net;
+    let mut need = 0u64;
+    let mut can_take = 0u64;
+    let mut min_loads_bind = false;
+    for e in (0..net.head.len()).step_by(2) {
+        let u = net.tail(e);
+        let v = net.head[e] as usize;
+        let orig = (net.cap[e] + net.cap[e ^ 1]) as u64;
+        if u == s {
+            if r[v] {
+                need += orig;
+            }
+        } else if r[u] && !r[v] {
+            can_take += orig;
+            if v == t && u == enc.sink {
+                min_loads_bind = true;
+            }
+        }
+    }
+    let np = enc.n_proposals;
+    let proposals: Vec<usize> = (0..np).filter(|&v| r[v]).collect();
+    let advisers: Vec<usize> = (0..p.adviser_ids.len())
+        .filter(|&a| r[enc.adviser_base + a])
+        .collect();
+    Some(HallGroup {
+        proposals,
+        advisers,
+        need,
+        can_take,
+        min_loads_bind,
+    })
+}
+
+/// At most this many IDs are printed per list, then "and N more".
+const LIST_CAP: usize = 20;
+
+fn list(ids: &[String], ix: &[usize]) -> String {
+    let mut s: Vec<&str> = ix.iter().take(LIST_CAP).map(|&i| ids[i].as_str()).collect();
+    let more = ix.len().saturating_sub(LIST_CAP);
+    let more_s;
+    if more > 0 {
+        more_s = format!("and {more} more");
+        s.push(&more_s);
+    }
+    s.join(", ")
+}
+
+impl fmt::Display for Diagnosis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "no assignment satisfies every rule")?;
+        for e in &self.input_errors {
+            writeln!(f, "  invalid problem: {e}")?;
+        }
+        if !self.input_errors.is_empty() {
+            return Ok(());
+        }
+        writeln!(
+            f,
+            "  demand: {} adviser places; capacity: {} (sum of max loads); minimum loads: {}",
+            self.total_demand, self.total_max_load, self.total_min_load
+        )?;
+        if self.total_demand > self.total_max_load {
+            writeln!(
+                f,
+                "  the proposals need {} more places than the advisers can take: raise max loads \
+                 ([assign] default_max_load or advisers.csv max_load) or lower reviewers_per_proposal",
+                self.total_demand - self.total_max_load
+            )?;
+        }
+        if self.total_min_load > self.total_demand {
+            writeln!(
+                f,
+                "  minimum loads add up to {} but there are only {} places: lower [assign] min_load",
+                self.total_min_load, self.total_demand
+            )?;
+        }
+        for s in &self.short_proposals {
+            let what = if s.by_institution {
+                "eligible advisers from distinct institutions (one_per_institution)"
+            } else {
+                "eligible advisers"
+            };
+            let i = s.ineligible;
+            writeln!(
+                f,
+                "  proposal {} needs {} advisers but has {} {what}; excluded: {} conflict, {} area, {} lock, {} cut by candidates_per_proposal",
+                self.proposal_ids[s.proposal], s.needed, s.available, i.conflict, i.area, i.lock, i.truncated
+            )?;
+        }
+        for l in &self.lock_problems {
+            writeln!(
+                f,
+                "  lock {} / {}: {}",
+                self.proposal_ids[l.proposal], self.adviser_ids[l.adviser], l.reason
+            )?;
+        }
+        for m in &self.min_load_short {
+            writeln!(
+                f,
+                "  adviser {} has min load {} but is eligible for only {} proposals",
+                self.adviser_ids[m.adviser], m.min_load, m.candidate_of
+            )?;
+        }
+        if let Some(h) = &self.hall {
+            writeln!(
+                f,
+                "  proposals {} need {} advisers; their eligible advisers {} can take at most {}{}",
+                list(&self.proposal_ids, &h.proposals),
+                h.need,
+                if h.advisers.is_empty() {
+                    "(none)".to_string()
+                } else {
+                    list(&self.adviser_ids, &h.advisers)
+                },
+                h.can_take,
+                if h.min_loads_bind {
+                    " (other advisers' minimum loads take the remaining places)"
+                } else {
+                    ""
+                }
+            )?;
+        }
+        Ok(())
+    }
+}

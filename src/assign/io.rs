@@ -1,0 +1,405 @@
+//! Standalone file forms of the assignment: reading scores.csv and
+//! conflicts.csv into a [`Problem`], writing assignment.csv, alternates.csv
+//! and loads.csv. Readers return errors that name file, line and field;
+//! writers take any `impl Write` so they can be tested in memory. Rows are
+//! written in proposal-ID (resp. researcher-ID) order, scores with 6
+//! decimals, so outputs are byte-stable.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::path::Path;
+
+use super::{ranks, Problem, ProblemBuilder, Solution};
+use super::builder::Exclusion;
+
+/// Reading or writing assignment files failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AssignError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}: malformed CSV: {message}")]
+    Csv {
+        path: String,
+        line: u64,
+        message: String,
+    },
+    #[error("{path}: missing column(s) {missing}; columns found: {found}. The header needs {required}")]
+    MissingColumns {
+        path: String,
+        missing: String,
+        found: String,
+        required: String,
+    },
+    #[error("{path}:{line}: column '{field}': {value:?} {message}")]
+    BadValue {
+        path: String,
+        line: u64,
+        field: String,
+        value: String,
+        message: String,
+    },
+    #[error("{path}:{line}: pair {proposal} / {researcher} already given at line {first_line}; keep one row per pair")]
+    Duplicate {
+        path: String,
+        line: u64,
+        first_line: u64,
+        proposal: String,
+        researcher: String,
+    },
+    #[error("{path}: no score rows; the file needs a header and one row per (proposal, researcher) pair")]
+    Empty { path: String },
+    #[error("cannot write output: {0}")]
+    Write(#[from] std::io::Error),
+}
+
+/// Opens a CSV and returns the reader plus the positions of `required`
+/// columns (and of `optional` ones, if present).
+fn open(
+    path: &Path,
+    required: &[&str],
+    optional: &[&str],
+) -> Result<(csv::Reader<std::fs::File>, Vec<usize>, Vec<Option<usize>>), AssignError> {
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|source| AssignError::Io {
+        path: name.clone(),
+        source,
+    })?;
+    let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(file);
+    let header = rdr
+        .headers()
+        .map_err(|e| AssignError::Csv {
+            path: name.clone(),
+            line: 1,
+            message: e.to_string(),
+        })?
+        .clone();
+    let cols: Vec<String> = header
+        .iter()
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+        .collect();
+    let find = |c: &str| cols.iter().position(|h| h == c);
+    let missing: Vec<&str> = required.iter().copied().filter(|c| find(c).is_none()).collect();
+    if !missing.is_empty() {
+        return Err(AssignError::MissingColumns {
+            path: name,
+            missing: missing.join(", "),
+            found: cols.join(", "),
+            required: required.join(","),
+        });
+    }
+    let req = required.iter().filter_map(|c| find(c)).collect();
+    let opt = optional.iter().map(|c| find(c)).collect();
+    Ok((rdr, req, opt))
+}
+
+fn line_of(rec: &csv::StringRecord) -> u64 {
+    rec.position().map_or(0, |p| p.line())
+}
+
+fn csv_err(path: &Path, e: csv::Error) -> AssignError {
+    let line = e.position().map_or(0, |p| p.line());
+    AssignError::Csv {
+        path: path.display().to_string(),
+        line,
+        message: e.to_string(),
+    }
+}
+
+/// Reads a standalone problem: scores.csv (`proposal_id,researcher_id,score`,
+/// other columns ignored; score in `[0, 1]`) and optionally conflicts.csv
+/// (`proposal_id,researcher_id[,reason]`; if it has an `excluded` column,
+/// only rows with `excluded` true count). Proposal and researcher IDs come
+/// from the scores file and are ordered lexicographically; conflict rows
+/// naming other IDs are ignored. Every proposal needs `k` advisers, every
+/// researcher takes `[min_load, max_load]`; every scored pair that is not a
+/// conflict is a candidate.
+pub fn problem_from_files(
+    scores: &Path,
+    conflicts: Option<&Path>,
+    k: u32,
+    max_load: u32,
+    min_load: u32,
+) -> Result<Problem, AssignError> {
+    let name = scores.display().to_string();
+    let (mut rdr, cols, _) = open(scores, &["proposal_id", "researcher_id", "score"], &[])?;
+    let mut rows: Vec<(String, String, f64, u64)> = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| csv_err(scores, e))?;
+        let line = line_of(&rec);
+        let get = |i: usize| rec.get(cols[i]).unwrap_or("").trim().to_string();
+        let (pid, rid, raw) = (get(0), get(1), get(2));
+        for (field, v) in [("proposal_id", &pid), ("researcher_id", &rid)] {
+            if v.is_empty() {
+                return Err(AssignError::BadValue {
+                    path: name.clone(),
+                    line,
+                    field: field.into(),
+                    value: v.clone(),
+                    message: "is empty; every row needs an ID".into(),
+                });
+            }
+        }
+        let score: f64 = raw.parse().map_err(|_| AssignError::BadValue {
+            path: name.clone(),
+            line,
+            field: "score".into(),
+            value: raw.clone(),
+            message: "is not a number; write a decimal between 0 and 1".into(),
+        })?;
+        if !(0.0..=1.0).contains(&score) {
+            return Err(AssignError::BadValue {
+                path: name.clone(),
+                line,
+                field: "score".into(),
+                value: raw,
+                message: "is outside [0, 1]; rescale the scores to 0..1".into(),
+            });
+        }
+        rows.push((pid, rid, score, line));
+    }
+    if rows.is_empty() {
+        return Err(AssignError::Empty { path: name });
+    }
+    let pset: BTreeSet<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    let rset: BTreeSet<&str> = rows.iter().map(|r| r.1.as_str()).collect();
+    let pix: BTreeMap<&str, usize> = pset.iter().enumerate().map(|(i, s)| (*s, i)).collect();
+    let rix: BTreeMap<&str, usize> = rset.iter().enumerate().map(|(i, s)| (*s, i)).collect();
+    let mut b = ProblemBuilder::new(
+        pset.iter().map(|s| s.to_string()).collect(),
+        rset.iter().map(|s| s.to_string()).collect(),
+        k,
+        min_load,
+        max_load,
+        0,
+    );
+    if let Some(cpath) = conflicts {
+        let cname = cpath.display().to_string();
+        let (mut crdr, ccols, copt) =
+            open(cpath, &["proposal_id", "researcher_id"], &["excluded"])?;
+        for rec in crdr.records() {
+            let rec = rec.map_err(|e| csv_err(cpath, e))?;
+            let line = line_of(&rec);
+            if let Some(ei) = copt[0] {
+                let v = rec.get(ei).unwrap_or("").trim();
+                let on = match v.to_ascii_lowercase().as_str() {
+                    "true" | "1" | "yes" => true,
+                    "false" | "0" | "no" | "" => false,
+                    _ => {
+                        return Err(AssignError::BadValue {
+                            path: cname,
+                            line,
+                            field: "excluded".into(),
+                            value: v.into(),
+                            message: "is not a boolean; write true or false".into(),
+                        })
+                    }
+                };
+                if !on {
+                    continue;
+                }
+            }
+            let p = rec.get(ccols[0]).unwrap_or("").trim();
+            let r = rec.get(ccols[1]).unwrap_or("").trim();
+            if let (Some(&pi), Some(&ri)) = (pix.get(p), rix.get(r)) {
+                b.exclude(pi, ri, Exclusion::Conflict);
+            }
+        }
+    }
+    let mut first: BTreeMap<(usize, usize), u64> = BTreeMap::new();
+    for (p, r, score, line) in &rows {
+        let (pi, ri) = (pix[p.as_str()], rix[r.as_str()]);
+        if let Some(&fl) = first.get(&(pi, ri)) {
+            return Err(AssignError::Duplicate {
+                path: name,
+                line: *line,
+                first_line: fl,
+                proposal: p.clone(),
+                researcher: r.clone(),
+            });
+        }
+        first.insert((pi, ri), *line);
+        b.add_score(pi, ri, *score);
+    }
+    Ok(b.build())
+}
+
+/// Extra columns appended to assignment.csv: `header` names them and
+/// `cells(proposal, adviser)` gives one value per header entry.
+pub struct ExtraColumns<'a> {
+    pub header: Vec<String>,
+    pub cells: &'a dyn Fn(usize, usize) -> Vec<String>,
+}
+
+fn order_by_id(ids: &[String]) -> Vec<usize> {
+    let mut o: Vec<usize> = (0..ids.len()).collect();
+    o.sort_by(|&a, &b| ids[a].cmp(&ids[b]));
+    o
+}
+
+fn score(p: &Problem, pp: usize, a: usize) -> String {
+    format!("{:.6}", p.score_of(pp, a).unwrap_or(0.0))
+}
+
+/// assignment.csv: `proposal_id,researcher_id,score,rank[,extra...]`, one row
+/// per assigned pair; rank = position among the proposal's candidates
+/// (1 = best).
+pub fn write_assignment_csv<W: Write>(
+    out: W,
+    p: &Problem,
+    s: &Solution,
+    extra: Option<&ExtraColumns>,
+) -> Result<(), AssignError> {
+    let mut w = csv::Writer::from_writer(out);
+    let mut header: Vec<String> = ["proposal_id", "researcher_id", "score", "rank"]
+        .iter()
+        .map(|h| h.to_string())
+        .collect();
+    if let Some(x) = extra {
+        header.extend(x.header.iter().cloned());
+    }
+    w.write_record(&header).map_err(std::io::Error::from)?;
+    let rk = ranks(p, s);
+    for pp in order_by_id(&p.proposal_ids) {
+        for (i, &a) in s.assigned[pp].iter().enumerate() {
+            let mut row = vec![
+                p.proposal_ids[pp].clone(),
+                p.adviser_ids[a].clone(),
+                score(p, pp, a),
+                rk[pp][i].to_string(),
+            ];
+            if let Some(x) = extra {
+                row.extend((x.cells)(pp, a));
+            }
+            w.write_record(&row).map_err(std::io::Error::from)?;
+        }
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// alternates.csv: `proposal_id,researcher_id,score,rank` for the lists from
+/// [`super::alternates`]; rank among the proposal's candidates (1 = best).
+pub fn write_alternates_csv<W: Write>(
+    out: W,
+    p: &Problem,
+    alternates: &[Vec<usize>],
+) -> Result<(), AssignError> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(["proposal_id", "researcher_id", "score", "rank"])
+        .map_err(std::io::Error::from)?;
+    for pp in order_by_id(&p.proposal_ids) {
+        let mut all: Vec<usize> = p.candidates[pp].iter().map(|c| c.adviser).collect();
+        p.sort_by_score(pp, &mut all);
+        for &a in &alternates[pp] {
+            let rank = all.iter().position(|&x| x == a).map_or(0, |i| i + 1);
+            w.write_record([
+                p.proposal_ids[pp].as_str(),
+                p.adviser_ids[a].as_str(),
+                score(p, pp, a).as_str(),
+                rank.to_string().as_str(),
+            ])
+            .map_err(std::io::Error::from)?;
+        }
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// loads.csv: `researcher_id,assigned,min_load,max_load`, one row per adviser.
+pub fn write_loads_csv<W: Write>(out: W, p: &Problem, s: &Solution) -> Result<(), AssignError> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(["researcher_id", "assigned", "min_load", "max_load"])
+        .map_err(std::io::Error::from)?;
+    for a in order_by_id(&p.adviser_ids) {
+        w.write_record([
+            p.adviser_ids[a].clone(),
+            s.loads[a].to_string(),
+            p.min_load[a].to_string(),
+            p.max_load[a].to_string(),
+        ])
+        .map_err(std::io::Error::from)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{alternates, solve, Objective};
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    #[test]
+    fn files_round_trip_to_csv_outputs() {
+        let d = tempfile::tempdir().unwrap();
+        let s = write(
+            d.path(),
+            "scores.csv",
+            "proposal_id,researcher_id,score,note\nP2,R1,0.9,x\nP1,R1,0.8,\nP1,R2,0.5,\nP2,R2,0.1,\nP1,R3,0.7,\n",
+        );
+        let c = write(
+            d.path(),
+            "conflicts.csv",
+            "proposal_id,researcher_id,reason,excluded\nP1,R1,coauthor,true\nP2,R2,x,false\n",
+        );
+        let p = problem_from_files(&s, Some(&c), 1, 1, 0).unwrap();
+        assert_eq!(p.proposal_ids, vec!["P1", "P2"]);
+        assert_eq!(p.ineligible[0].conflict, 1);
+        let sol = solve(&p, Objective::Total).unwrap();
+        let mut buf = Vec::new();
+        write_assignment_csv(&mut buf, &p, &sol, None).unwrap();
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            "proposal_id,researcher_id,score,rank\nP1,R3,0.700000,1\nP2,R1,0.900000,1\n"
+        );
+        let alts = alternates(&p, &sol, 2);
+        let mut buf = Vec::new();
+        write_alternates_csv(&mut buf, &p, &alts).unwrap();
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            "proposal_id,researcher_id,score,rank\nP1,R2,0.500000,2\nP2,R2,0.100000,2\n"
+        );
+        let mut buf = Vec::new();
+        write_loads_csv(&mut buf, &p, &sol).unwrap();
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            "researcher_id,assigned,min_load,max_load\nR1,1,0,1\nR2,0,0,1\nR3,1,0,1\n"
+        );
+        let extra = ExtraColumns {
+            header: vec!["top_terms".into()],
+            cells: &|pp, a| vec![format!("{pp}-{a}")],
+        };
+        let mut buf = Vec::new();
+        write_assignment_csv(&mut buf, &p, &sol, Some(&extra)).unwrap();
+        assert!(String::from_utf8(buf).unwrap().starts_with("proposal_id,researcher_id,score,rank,top_terms\nP1,R3,0.700000,1,0-2\n"));
+    }
+
+    #[test]
+    fn errors_name_file_line_and_field() {
+        let d = tempfile::tempdir().unwrap();
+        let s = write(d.path(), "scores.csv", "proposal_id,researcher_id,score\nP1,R1,0.5\nP1,R2,high\n");
+        let e = problem_from_files(&s, None, 1, 1, 0).unwrap_err().to_string();
+        assert!(e.contains("scores.csv:3: column 'score': \"high\" is not a number"), "{e}");
+        let s = write(d.path(), "s2.csv", "proposal_id,researcher_id,score\nP1,R1,1.5\n");
+        let e = problem_from_files(&s, None, 1, 1, 0).unwrap_err().to_string();
+        assert!(e.contains("s2.csv:2: column 'score': \"1.5\" is outside [0, 1]"), "{e}");
+        let s = write(d.path(), "s3.csv", "proposal,researcher_id,value\nP1,R1,1\n");
+        let e = problem_from_files(&s, None, 1, 1, 0).unwrap_err().to_string();
+        assert!(
+            e.contains("missing column(s) proposal_id, score; columns found: proposal, researcher_id, value"),
+            "{e}"
+        );
+        let s = write(d.path(), "s4.csv", "proposal_id,researcher_id,score\nP1,R1,0.5\nP1,R1,0.6\n");
+        let e = problem_from_files(&s, None, 1, 1, 0).unwrap_err().to_string();
+        assert!(e.contains("s4.csv:3: pair P1 / R1 already given at line 2"), "{e}");
+    }
+}

@@ -1,0 +1,243 @@
+//! Command-line types (clap derive) and nothing else: stage modules never
+//! import clap, and `cmd` turns these into stage inputs.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// rdmatch — match R&D Area Advisers to proposals, check conflicts of
+/// interest, and assess how advisers and the collaboration network cover a
+/// funding program's R&D areas.
+///
+/// Exit codes: 0 success, 1 bad input or failure, 2 usage error,
+/// 3 infeasible assignment (the diagnosis is printed).
+#[derive(Debug, Parser)]
+#[command(name = "rdmatch", version, about, long_about)]
+pub struct Cli {
+    /// No progress display and no stage log lines on stderr.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a data folder: files, columns, types, IDs, references, encoding.
+    /// Prints rows read/accepted/rejected per file and every problem.
+    Validate(ValidateArgs),
+    /// Print the configuration in force (defaults merged with --config) as TOML.
+    Config(DataArgs),
+}
+
+/// Where the data is and how to read it.
+#[derive(Debug, Args, Clone)]
+pub struct DataArgs {
+    /// Folder with institutions.csv, researchers.csv, areas.csv, advisers.csv,
+    /// proposals.csv, proposal_members.csv, publications.csv, authorships.csv
+    /// and optionally conflicts.csv.
+    #[arg(long, default_value = "data/sample")]
+    pub data: PathBuf,
+    /// Configuration file (TOML). Default: DATA/rdmatch.toml when it exists,
+    /// else the built-in defaults (see docs/config.md).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Character encoding of the CSV files.
+    #[arg(long, value_enum, default_value_t = EncodingArg::Utf8)]
+    pub encoding: EncodingArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EncodingArg {
+    /// UTF-8 (a byte-order mark is accepted).
+    #[value(name = "utf8", alias = "utf-8")]
+    Utf8,
+    /// Shift_JIS, as saved by older Japanese Excel; transcoded on reading.
+    #[value(name = "shift_jis", alias = "sjis", alias = "shift-jis", alias = "cp932")]
+    ShiftJis,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// List at most this many errors and this many warnings.
+    #[arg(long, default_value_t = 50)]
+    pub max_problems: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Folder to write the data set into (created if needed).
+    #[arg(long)]
+    pub out: PathBuf,
+    #[arg(long, default_value_t = 2000)]
+    pub researchers: usize,
+    #[arg(long, default_value_t = 500)]
+    pub proposals: usize,
+    #[arg(long, default_value_t = 12)]
+    pub areas: usize,
+    #[arg(long, default_value_t = 300)]
+    pub advisers: usize,
+    /// Mean publications per researcher.
+    #[arg(long, default_value_t = 5.0)]
+    pub pubs_per_researcher: f64,
+    /// Same seed, same files (byte for byte).
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ModelArg {
+    /// TF-IDF cosine (Toronto Paper Matching System style).
+    TfIdf,
+    /// Okapi BM25.
+    Bm25,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StrategyArg {
+    /// One recency-weighted profile per adviser.
+    Profile,
+    /// Best papers: best + second/2 + third/3.
+    TopPapers,
+}
+
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Output CSV: proposal_id,researcher_id,score,text,keywords,area,top_terms.
+    #[arg(long, default_value = "scores.csv")]
+    pub out: PathBuf,
+    /// Advisers kept per proposal, best first (default: [score] top_n).
+    #[arg(long)]
+    pub top: Option<usize>,
+    /// Every adviser–proposal pair instead of the top N.
+    #[arg(long, conflicts_with = "top")]
+    pub all_pairs: bool,
+    /// Text model (default: [score] model).
+    #[arg(long, value_enum)]
+    pub model: Option<ModelArg>,
+    /// How an adviser's papers become one score (default: [score] strategy).
+    #[arg(long, value_enum)]
+    pub strategy: Option<StrategyArg>,
+    /// Scores computed elsewhere (proposal_id,researcher_id,score in [0,1]),
+    /// blended with ours: FILE or FILE:WEIGHT; repeat for several files.
+    #[arg(long = "scores", value_name = "FILE[:WEIGHT]")]
+    pub external: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalScoresArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Truth folder written by `rdmatch generate` (default: DATA/truth).
+    #[arg(long)]
+    pub truth: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ConflictsArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Output CSV: proposal_id,researcher_id,excluded,reasons.
+    #[arg(long, default_value = "conflicts.csv")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct NetworkArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Output folder for network_summary.json, network_nodes.csv, ...
+    #[arg(long, default_value = "network")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ObjectiveArg {
+    /// Maximise the total score.
+    Total,
+    /// Raise the weakest proposal first, then the total.
+    Fair,
+}
+
+#[derive(Debug, Args)]
+pub struct AssignArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Standalone form: scores from this file (proposal_id,researcher_id,score)
+    /// instead of computing them from --data.
+    #[arg(long)]
+    pub scores: Option<PathBuf>,
+    /// Standalone form: excluded pairs (proposal_id,researcher_id[,reason]).
+    #[arg(long, requires = "scores")]
+    pub conflicts: Option<PathBuf>,
+    /// Pinned pairs: proposal_id,researcher_id,lock (must | must-not).
+    /// Default with --data: DATA/locks.csv when it exists.
+    #[arg(long)]
+    pub locks: Option<PathBuf>,
+    /// Advisers per proposal (K).
+    #[arg(long)]
+    pub reviewers_per_proposal: Option<u32>,
+    /// Most proposals per adviser (advisers.csv max_load wins with --data).
+    #[arg(long)]
+    pub max_load: Option<u32>,
+    /// Fewest proposals per adviser.
+    #[arg(long)]
+    pub min_load: Option<u32>,
+    #[arg(long, value_enum)]
+    pub objective: Option<ObjectiveArg>,
+    /// Next-best eligible advisers listed per proposal.
+    #[arg(long)]
+    pub alternates: Option<usize>,
+    /// Output: a folder with --data; a CSV file path in the standalone form
+    /// (loads.csv and alternates.csv are written beside it).
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct CoverageArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    #[arg(long, default_value = "coverage")]
+    pub out: PathBuf,
+    /// An earlier coverage output folder (or run folder) to compare with.
+    #[arg(long)]
+    pub previous: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Root folder of run folders; each run writes OUT/<run-id>/ and updates OUT/latest.
+    #[arg(long, default_value = "reports")]
+    pub out: PathBuf,
+    /// The run to compare with (default: OUT/latest).
+    #[arg(long)]
+    pub previous: Option<PathBuf>,
+    #[arg(long, value_enum)]
+    pub objective: Option<ObjectiveArg>,
+    /// Fixed run ID instead of the current time (for reproducible tests).
+    #[arg(long, hide = true)]
+    pub run_id: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Researchers in the generated data set.
+    #[arg(long, default_value_t = 100_000)]
+    pub researchers: usize,
+    #[arg(long, default_value_t = 10_000)]
+    pub proposals: usize,
+    #[arg(long, default_value_t = 10_000)]
+    pub advisers: usize,
+    #[arg(long, default_value_t = 30)]
+    pub areas: usize,
+    /// Keep the generated data here instead of a temporary folder.
+    #[arg(long)]
+    pub keep: Option<PathBuf>,
+}

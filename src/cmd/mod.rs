@@ -1,0 +1,82 @@
+//! One file per subcommand: each wires library stages together for the CLI.
+//! This is the edge where `anyhow` replaces the stages' typed errors.
+
+use std::path::Path;
+
+use anyhow::Context;
+
+use crate::cli::{DataArgs, EncodingArg};
+use crate::config::Config;
+use crate::load::{self, InputEncoding, LoadOptions, Loaded};
+use crate::model::Dataset;
+
+pub mod config;
+pub mod validate;
+
+/// Failures that map to a specific exit code (anything else exits 1).
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    /// Input data failed validation; the report has been printed.
+    #[error("{errors} error(s) in {data}; fix them and run again (`rdmatch validate --data {data} --max-problems 1000` lists them all)")]
+    InvalidInput { data: String, errors: usize },
+    /// No assignment satisfies the constraints; the diagnosis explains why.
+    #[error("no assignment satisfies the constraints:\n{0}")]
+    Infeasible(String),
+}
+
+/// The process exit code for an error (see `rdmatch --help`).
+pub fn exit_code(err: &anyhow::Error) -> i32 {
+    match err.downcast_ref::<Failure>() {
+        Some(Failure::Infeasible(_)) => 3,
+        _ => 1,
+    }
+}
+
+/// The config in force: `--config`, else `DATA/rdmatch.toml`, else defaults.
+pub fn config_for(args: &DataArgs) -> anyhow::Result<Config> {
+    let path = match &args.config {
+        Some(p) => Some(p.clone()),
+        None => {
+            let p = args.data.join("rdmatch.toml");
+            p.is_file().then_some(p)
+        }
+    };
+    match path {
+        Some(p) => Ok(Config::from_file(&p)?),
+        None => Ok(Config::default()),
+    }
+}
+
+pub fn encoding(e: EncodingArg) -> InputEncoding {
+    match e {
+        EncodingArg::Utf8 => InputEncoding::Utf8,
+        EncodingArg::ShiftJis => InputEncoding::ShiftJis,
+    }
+}
+
+/// Loads and validates the data folder.
+pub fn load_data(args: &DataArgs, cfg: &Config) -> anyhow::Result<Loaded> {
+    let opts = LoadOptions {
+        encoding: encoding(args.encoding),
+        default_max_load: cfg.assign.default_max_load,
+    };
+    load::load(&args.data, &opts).with_context(|| format!("loading {}", args.data.display()))
+}
+
+/// Loads the data, prints problems to stderr, and fails on any error.
+pub fn load_checked(args: &DataArgs, cfg: &Config, quiet: bool) -> anyhow::Result<(Dataset, load::ValidationReport)> {
+    let loaded = load_data(args, cfg)?;
+    let errors = loaded.report.error_count();
+    if errors > 0 || !quiet {
+        eprint!("{}", loaded.report.render(if errors > 0 { 50 } else { 10 }));
+    }
+    match loaded.dataset {
+        Some(ds) => Ok((ds, loaded.report)),
+        None => Err(Failure::InvalidInput { data: args.data.display().to_string(), errors }.into()),
+    }
+}
+
+/// Writes `bytes` to `path`, naming the path on failure.
+pub fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
+}

@@ -1,0 +1,76 @@
+//! Assignment rules and loads (`assign`).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// What the assignment optimises.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Objective {
+    /// Maximise the total score.
+    Total,
+    /// First maximise the weakest proposal's total, then the overall total.
+    Fair,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AssignConfig {
+    /// Advisers each proposal gets (K).
+    pub reviewers_per_proposal: u32,
+    /// K per area ID, overriding `reviewers_per_proposal`.
+    pub reviewers_per_area: BTreeMap<String, u32>,
+    /// K per proposal ID, overriding both of the above.
+    pub reviewers_per_proposal_id: BTreeMap<String, u32>,
+    /// Max load of an adviser whose `max_load` is blank in advisers.csv.
+    pub default_max_load: u32,
+    /// Every adviser gets at least this many proposals (when feasible).
+    pub min_load: u32,
+    /// Advisers only review proposals of the areas they serve.
+    pub restrict_to_areas: bool,
+    /// At most one adviser from any one institution on a proposal (KAKENHI).
+    pub one_per_institution: bool,
+    /// At least this many advisers from outside academia per proposal,
+    /// where the eligible pool allows.
+    pub min_non_academic: u32,
+    pub objective: Objective,
+    /// Candidates per proposal handed to the solver (best eligible first).
+    /// 0 means every eligible pair.
+    pub candidates_per_proposal: usize,
+    /// Next-best eligible advisers listed per proposal in alternates.csv.
+    pub alternates: usize,
+}
+
+impl Default for AssignConfig {
+    fn default() -> Self {
+        AssignConfig {
+            reviewers_per_proposal: 3,
+            reviewers_per_area: BTreeMap::new(),
+            reviewers_per_proposal_id: BTreeMap::new(),
+            default_max_load: 6,
+            min_load: 0,
+            restrict_to_areas: true,
+            one_per_institution: true,
+            min_non_academic: 0,
+            objective: Objective::Total,
+            candidates_per_proposal: 50,
+            alternates: 3,
+        }
+    }
+}
+
+impl AssignConfig {
+    pub fn check(&self) -> Result<(), String> {
+        if self.reviewers_per_proposal == 0 {
+            return Err("[assign] reviewers_per_proposal must be at least 1".into());
+        }
+        if self.min_load > self.default_max_load {
+            return Err(format!(
+                "[assign] min_load ({}) is above default_max_load ({})",
+                self.min_load, self.default_max_load
+            ));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,136 @@
+//! Every rule and default, in one place.
+//!
+//! `rdmatch.toml` and command-line flags only override [`Config::default()`];
+//! no stage hard-codes a default of its own. Each stage owns one section
+//! (a file in this folder) and receives only that section. The config in
+//! force is written into each run's manifest.
+//!
+//! Unknown keys are rejected (a misspelt key would otherwise silently keep a
+//! default), and the error names the key.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+mod assign;
+mod conflicts;
+mod coverage;
+mod network;
+mod report;
+mod score;
+
+pub use assign::{AssignConfig, Objective};
+pub use conflicts::ConflictConfig;
+pub use coverage::CoverageConfig;
+pub use network::NetworkConfig;
+pub use report::ReportConfig;
+pub use score::{ProfileStrategy, ScoreConfig, TextModel};
+
+/// The whole configuration. Every field has a default; see `docs/config.md`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Seed for every randomised step (community detection, sampled
+    /// betweenness, layouts), so a run is reproducible.
+    pub seed: u64,
+    pub score: ScoreConfig,
+    pub conflicts: ConflictConfig,
+    pub assign: AssignConfig,
+    pub coverage: CoverageConfig,
+    pub network: NetworkConfig,
+    pub report: ReportConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            seed: 42,
+            score: ScoreConfig::default(),
+            conflicts: ConflictConfig::default(),
+            assign: AssignConfig::default(),
+            coverage: CoverageConfig::default(),
+            network: NetworkConfig::default(),
+            report: ReportConfig::default(),
+        }
+    }
+}
+
+/// A config file that could not be read or understood.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("config file {path}: {message}\nsee docs/config.md for every key and its default")]
+    Parse { path: String, message: String },
+    #[error("config file {path}: {message}")]
+    Invalid { path: String, message: String },
+}
+
+impl Config {
+    /// Reads a TOML file; missing keys keep their defaults.
+    pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Config::from_toml(&text).map_err(|message| ConfigError::Parse {
+            path: path.display().to_string(),
+            message,
+        })
+        .and_then(|c| {
+            c.check().map_err(|message| ConfigError::Invalid {
+                path: path.display().to_string(),
+                message,
+            })?;
+            Ok(c)
+        })
+    }
+
+    /// Parses TOML text (no validation of ranges; see [`Config::check`]).
+    pub fn from_toml(text: &str) -> Result<Config, String> {
+        toml::from_str(text).map_err(|e| e.to_string())
+    }
+
+    /// Range checks that the types cannot express.
+    pub fn check(&self) -> Result<(), String> {
+        self.score.check()?;
+        self.assign.check()?;
+        self.coverage.check()?;
+        Ok(())
+    }
+
+    /// The config as TOML, for `rdmatch config` and the manifest.
+    pub fn to_toml(&self) -> String {
+        toml::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_round_trip_through_toml() {
+        let c = Config::default();
+        let back = Config::from_toml(&c.to_toml()).expect("default config parses");
+        assert_eq!(c, back);
+    }
+
+    #[test]
+    fn unknown_key_is_rejected_by_name() {
+        let err = Config::from_toml("[assign]\nreviewers_per_proposl = 2\n").unwrap_err();
+        assert!(err.contains("reviewers_per_proposl"), "{err}");
+    }
+
+    #[test]
+    fn partial_file_keeps_other_defaults() {
+        let c = Config::from_toml("seed = 7\n[assign]\nreviewers_per_proposal = 2\n").unwrap();
+        assert_eq!(c.seed, 7);
+        assert_eq!(c.assign.reviewers_per_proposal, 2);
+        assert_eq!(c.assign.default_max_load, AssignConfig::default().default_max_load);
+    }
+}

@@ -1,0 +1,84 @@
+//! Defaults of the expertise scoring stage (`score`).
+
+use serde::{Deserialize, Serialize};
+
+/// The lexical relevance model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TextModel {
+    /// TF-IDF cosine, as in the Toronto Paper Matching System.
+    TfIdf,
+    /// Okapi BM25 with `bm25_k1` and `bm25_b`.
+    Bm25,
+}
+
+/// How an adviser's papers become one text score.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProfileStrategy {
+    /// One profile vector per adviser (all papers, recency-weighted).
+    Profile,
+    /// Match the proposal to each paper; combine best + second/2 + third/3.
+    TopPapers,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScoreConfig {
+    pub model: TextModel,
+    pub strategy: ProfileStrategy,
+    /// Recency half-life of a publication's weight, in years.
+    pub half_life_years: f64,
+    /// Weights of the components in the final score; they must sum to 1 so
+    /// the score stays in [0, 1].
+    pub weight_text: f64,
+    pub weight_keywords: f64,
+    pub weight_area: f64,
+    pub bm25_k1: f64,
+    pub bm25_b: f64,
+    /// Advisers kept per proposal by `rdmatch score` (`--top`).
+    pub top_n: usize,
+    /// Terms listed in `top_terms` as the reason for a score.
+    pub top_terms: usize,
+    /// Share of external pair scores (`--external file:weight`, e.g. from
+    /// an embedding model) in the text component when external files are
+    /// given: `text = (1 − share)·lexical + share·external`. In [0, 1].
+    pub external_share: f64,
+}
+
+impl Default for ScoreConfig {
+    fn default() -> Self {
+        ScoreConfig {
+            model: TextModel::TfIdf,
+            strategy: ProfileStrategy::Profile,
+            half_life_years: 5.0,
+            weight_text: 0.6,
+            weight_keywords: 0.25,
+            weight_area: 0.15,
+            bm25_k1: 1.2,
+            bm25_b: 0.75,
+            top_n: 20,
+            top_terms: 5,
+            external_share: 0.5,
+        }
+    }
+}
+
+impl ScoreConfig {
+    pub fn check(&self) -> Result<(), String> {
+        let w = [self.weight_text, self.weight_keywords, self.weight_area];
+        if w.iter().any(|x| !(0.0..=1.0).contains(x)) || (w.iter().sum::<f64>() - 1.0).abs() > 1e-6 {
+            return Err(format!(
+                "[score] weight_text + weight_keywords + weight_area must be in [0, 1] and sum to 1 (found {} + {} + {})",
+                w[0], w[1], w[2]
+            ));
+        }
+        if self.half_life_years <= 0.0 {
+            return Err(format!("[score] half_life_years must be > 0 (found {})", self.half_life_years));
+        }
+        if !(0.0..=1.0).contains(&self.external_share) {
+            return Err(format!("[score] external_share must be in [0, 1] (found {})", self.external_share));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,169 @@
+//! Streams synthetic publications with community-structured authorship.
+//!
+//! Takes a built [`World`]; yields one [`PubRecord`] at a time into a
+//! caller-owned buffer (no I/O, no per-row allocation once the buffers have
+//! grown), so half a million papers never sit in memory at once.
+//!
+//! Authorship model (gives the collaboration graph communities, cross-
+//! institution edges and brokers): the lead author is drawn by productivity;
+//! each co-author comes from the lead's lab (same institution and primary
+//! area, labs of `LAB_SIZE`) with probability 0.55, the lead's institution
+//! (same area 0.10, any area 0.07), the lead's primary topic anywhere (0.18),
+//! or the same area in a random sector (0.10). Brokers (4 % of researchers)
+//! draw from the last two, cross-institution sources half of the time.
+
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+
+use super::text;
+use super::world::{phase_rng, Cdf, World};
+use super::GenerateOptions;
+
+/// Share of publications with a Japanese title.
+const JAPANESE_SHARE: f64 = 0.05;
+
+/// One publication; `authors` are researcher indexes, distinct, lead first.
+#[derive(Default)]
+pub struct PubRecord {
+    pub year: i32,
+    pub title: String,
+    pub abstract_: String,
+    pub keywords: String,
+    pub authors: Vec<usize>,
+}
+
+pub struct PubGen<'w> {
+    world: &'w World,
+    rng: ChaCha8Rng,
+    lead: Cdf,
+    years: Cdf,
+    start_year: i32,
+    authors_n: Cdf,
+    next: usize,
+    total: usize,
+    /// Researchers that lead one paper each before sampling starts (the
+    /// advisers), so every adviser has a publication record.
+    forced: Vec<usize>,
+    terms: Vec<&'static str>,
+    mix: Vec<(usize, f64)>,
+}
+
+impl<'w> PubGen<'w> {
+    /// Publications = round(researchers × publications_per_researcher).
+    pub fn new(world: &'w World, opts: &GenerateOptions) -> PubGen<'w> {
+        let total = (world.researchers.len() as f64 * opts.publications_per_researcher).round() as usize;
+        let n_years = (opts.call_year - opts.start_year).max(1) as usize;
+        // Output grows over time: later years weigh up to ~1.8× the first.
+        let years = Cdf::new((0..n_years).map(|k| 1.0 + 0.08 * k as f64));
+        let mut forced: Vec<usize> = world.advisers.iter().map(|a| a.researcher).collect();
+        forced.truncate(total);
+        PubGen {
+            world,
+            rng: phase_rng(opts.seed, 7),
+            lead: Cdf::new(world.researchers.iter().map(|p| p.productivity)),
+            years,
+            start_year: opts.start_year,
+            // 1..=8 authors; mode at 4.
+            authors_n: Cdf::new([6.0, 12.0, 18.0, 20.0, 16.0, 12.0, 9.0, 7.0]),
+            next: 0,
+            total,
+            forced,
+            terms: Vec::with_capacity(8),
+            mix: Vec::with_capacity(8),
+        }
+    }
+
+    /// Fills `rec` with the next publication; false when all are out.
+    pub fn next_into(&mut self, rec: &mut PubRecord) -> bool {
+        if self.next == self.total {
+            return false;
+        }
+        let w = self.world;
+        let rng = &mut self.rng;
+        let lead = if self.next < self.forced.len() { self.forced[self.next] } else { self.lead.sample(rng) };
+        self.next += 1;
+        rec.year = self.start_year + self.years.sample(rng) as i32;
+        rec.title.clear();
+        rec.abstract_.clear();
+        rec.keywords.clear();
+        rec.authors.clear();
+        rec.authors.push(lead);
+        let want = 1 + self.authors_n.sample(rng);
+        let broker = w.researchers[lead].broker;
+        let mut tries = 0;
+        while rec.authors.len() < want && tries < want * 4 {
+            tries += 1;
+            if let Some(c) = co_author(w, rng, lead, broker) {
+                if !rec.authors.contains(&c) {
+                    rec.authors.push(c);
+                }
+            }
+        }
+        // Text follows one of the lead's topics (70 %) or their whole mix.
+        let p = &w.researchers[lead];
+        let mut mix = std::mem::take(&mut self.mix);
+        mix.clear();
+        if rng.random_bool(0.7) {
+            mix.push((p.topics[rng.random_range(0..p.topics.len())].0, 1.0));
+        } else {
+            mix.extend_from_slice(&p.topics);
+        }
+        self.fill_text(rec, &mix);
+        self.mix = mix;
+        true
+    }
+
+    fn fill_text(&mut self, rec: &mut PubRecord, mix: &[(usize, f64)]) {
+        let w = self.world;
+        let rng = &mut self.rng;
+        if rng.random_bool(JAPANESE_SHARE) {
+            let area = w.topics[mix[0].0].area;
+            let ja = &w.areas[area].japanese;
+            text::pub_title_ja(rng, ja, &mut rec.title);
+            if rng.random_bool(0.8) {
+                text::pub_abstract_ja(rng, ja, &mut rec.abstract_);
+            }
+        } else {
+            text::pub_title(rng, &w.topics, mix, &mut rec.title);
+            if rng.random_bool(0.85) {
+                text::pub_abstract(rng, &w.topics, mix, &mut rec.abstract_);
+            }
+        }
+        if rng.random_bool(0.6) {
+            let k = rng.random_range(3..=5usize);
+            text::distinct_terms(rng, &w.topics, mix, k, &mut self.terms);
+            text::join_into(&self.terms, &mut rec.keywords);
+        }
+    }
+}
+
+fn from(rng: &mut ChaCha8Rng, xs: &[u32]) -> Option<usize> {
+    if xs.is_empty() {
+        None
+    } else {
+        Some(xs[rng.random_range(0..xs.len())] as usize)
+    }
+}
+
+/// One candidate co-author of `lead` (may repeat an existing author; the
+/// caller de-duplicates).
+fn co_author(w: &World, rng: &mut ChaCha8Rng, lead: usize, broker: bool) -> Option<usize> {
+    let p = &w.researchers[lead];
+    let mut u: f64 = rng.random();
+    if broker && rng.random_bool(0.5) {
+        u = 0.72 + 0.28 * u; // only the cross-institution sources
+    }
+    if u < 0.55 {
+        from(rng, w.lab_of(lead))
+    } else if u < 0.65 {
+        from(rng, w.groups.get(w.group_key(lead)))
+    } else if u < 0.72 {
+        from(rng, w.by_inst.get(p.inst))
+    } else if u < 0.90 {
+        from(rng, w.by_topic.get(p.primary_topic))
+    } else {
+        let area = p.areas[rng.random_range(0..p.areas.len())];
+        let s = rng.random_range(0..5);
+        from(rng, w.by_area_sector.get(area * 5 + s))
+    }
+}

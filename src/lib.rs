@@ -1,0 +1,20 @@
+//! rdmatch: adviser–proposal matching, conflict-of-interest checks, coverage
+//! and network analytics for research funding programs.
+//!
+//! ```text
+//!  data/*.csv ──load──► Dataset ──graph──► CollabGraph ─┬─ conflicts ─┐
+//!                          │                            └─ network ───┤
+//!                          └──text/score──► ScoreMatrix ──────────────┤
+//!                                                                     ▼
+//!                                   assign (min-cost flow) ──► coverage ──► charts, report
+//! ```
+//!
+//! Each stage is a function from typed inputs to a typed output; defaults
+//! live in [`config`]; `cmd` wires stages into the subcommands.
+
+pub mod config;
+pub mod load;
+pub mod model;
+pub mod text;
+pub mod cli;
+pub mod cmd;

@@ -1,0 +1,108 @@
+//! The input files and their columns: the one description that the loader
+//! checks against and that `docs/data-format.md` documents.
+
+/// One column of an input file.
+#[derive(Clone, Copy, Debug)]
+pub struct Column {
+    pub name: &'static str,
+    /// The column must be present in the header.
+    pub required: bool,
+    /// Every row must have a non-empty value (only meaningful if `required`).
+    pub non_empty: bool,
+}
+
+/// One input file.
+#[derive(Clone, Copy, Debug)]
+pub struct FileSpec {
+    pub name: &'static str,
+    /// The file itself may be absent (only `conflicts.csv`).
+    pub optional: bool,
+    pub columns: &'static [Column],
+}
+
+const fn req(name: &'static str) -> Column {
+    Column { name, required: true, non_empty: true }
+}
+/// Column that must be present but whose cells may be blank.
+const fn blank_ok(name: &'static str) -> Column {
+    Column { name, required: true, non_empty: false }
+}
+/// Column that may be absent altogether.
+const fn opt(name: &'static str) -> Column {
+    Column { name, required: false, non_empty: false }
+}
+
+pub const INSTITUTIONS: FileSpec = FileSpec {
+    name: "institutions.csv",
+    optional: false,
+    columns: &[req("institution_id"), req("name"), req("sector"), req("country"), opt("region")],
+};
+pub const RESEARCHERS: FileSpec = FileSpec {
+    name: "researchers.csv",
+    optional: false,
+    columns: &[
+        req("researcher_id"),
+        req("name"),
+        req("institution_id"),
+        opt("position"),
+        opt("keywords"),
+        opt("orcid"),
+    ],
+};
+pub const AREAS: FileSpec = FileSpec {
+    name: "areas.csv",
+    optional: false,
+    columns: &[req("area_id"), req("name"), req("program"), blank_ok("description"), blank_ok("keywords")],
+};
+pub const ADVISERS: FileSpec = FileSpec {
+    name: "advisers.csv",
+    optional: false,
+    columns: &[req("researcher_id"), req("area_ids"), opt("max_load")],
+};
+pub const PROPOSALS: FileSpec = FileSpec {
+    name: "proposals.csv",
+    optional: false,
+    columns: &[
+        req("proposal_id"),
+        req("area_id"),
+        req("title"),
+        blank_ok("abstract"),
+        blank_ok("keywords"),
+        req("pi_id"),
+        req("year"),
+        opt("budget"),
+    ],
+};
+pub const MEMBERS: FileSpec = FileSpec {
+    name: "proposal_members.csv",
+    optional: false,
+    columns: &[req("proposal_id"), req("researcher_id"), req("role")],
+};
+pub const PUBLICATIONS: FileSpec = FileSpec {
+    name: "publications.csv",
+    optional: false,
+    columns: &[req("publication_id"), req("year"), req("title"), opt("abstract"), opt("keywords")],
+};
+pub const AUTHORSHIPS: FileSpec = FileSpec {
+    name: "authorships.csv",
+    optional: false,
+    columns: &[req("publication_id"), req("researcher_id")],
+};
+pub const CONFLICTS: FileSpec = FileSpec {
+    name: "conflicts.csv",
+    optional: true,
+    columns: &[req("researcher_id"), opt("proposal_id"), opt("other_researcher_id"), opt("reason")],
+};
+
+/// Every input file, in the order they are loaded (referenced files first).
+pub const ALL: [FileSpec; 9] = [
+    INSTITUTIONS,
+    RESEARCHERS,
+    AREAS,
+    ADVISERS,
+    PROPOSALS,
+    MEMBERS,
+    PUBLICATIONS,
+    AUTHORSHIPS,
+    CONFLICTS,
+];

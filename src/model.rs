@@ -1,0 +1,309 @@
+//! The checked data set that every stage after loading works on.
+//!
+//! `load` turns raw CSV rows into a [`Dataset`]: IDs are interned into dense
+//! indexes (`usize` positions in the vectors below) and every reference is
+//! resolved, so later stages never re-check strings and never meet a dangling
+//! ID. Entities keep the order of their input file; where an order matters
+//! for output (ties), stages break ties by the entity's string ID so results
+//! do not depend on file order.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Position of an institution in [`Dataset::institutions`].
+pub type InstitutionIx = usize;
+/// Position of a researcher in [`Dataset::researchers`].
+pub type ResearcherIx = usize;
+/// Position of an R&D area in [`Dataset::areas`].
+pub type AreaIx = usize;
+/// Position of an adviser in [`Dataset::advisers`] (not a researcher index).
+pub type AdviserIx = usize;
+/// Position of a proposal in [`Dataset::proposals`].
+pub type ProposalIx = usize;
+/// Position of a publication in [`Dataset::publications`].
+pub type PublicationIx = usize;
+
+/// The sector of an institution. Funders care about teams that cross sectors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sector {
+    Academia,
+    Industry,
+    Government,
+    Hospital,
+    Nonprofit,
+}
+
+impl Sector {
+    pub const ALL: [Sector; 5] = [
+        Sector::Academia,
+        Sector::Industry,
+        Sector::Government,
+        Sector::Hospital,
+        Sector::Nonprofit,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sector::Academia => "academia",
+            Sector::Industry => "industry",
+            Sector::Government => "government",
+            Sector::Hospital => "hospital",
+            Sector::Nonprofit => "nonprofit",
+        }
+    }
+
+    /// Parses the lower-case name used in `institutions.csv` (surrounding
+    /// white space and case are ignored).
+    pub fn parse(s: &str) -> Option<Sector> {
+        let s = s.trim().to_ascii_lowercase();
+        Sector::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// A member's role on a proposal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Role {
+    #[serde(rename = "pi")]
+    Pi,
+    #[serde(rename = "co-pi")]
+    CoPi,
+    #[serde(rename = "collaborator")]
+    Collaborator,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Pi, Role::CoPi, Role::Collaborator];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Pi => "pi",
+            Role::CoPi => "co-pi",
+            Role::Collaborator => "collaborator",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        let s = s.trim().to_ascii_lowercase();
+        Role::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Institution {
+    pub id: String,
+    pub name: String,
+    pub sector: Sector,
+    pub country: String,
+    pub region: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Researcher {
+    pub id: String,
+    pub name: String,
+    pub institution: InstitutionIx,
+    /// Position or career stage as written (e.g. `professor`, `early-career`).
+    pub position: Option<String>,
+    /// Declared keywords, trimmed, empty entries removed, in input order.
+    pub keywords: Vec<String>,
+    pub orcid: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Area {
+    pub id: String,
+    pub name: String,
+    /// `CREST`, `PRIME`, `LEAP` or free text.
+    pub program: String,
+    pub description: String,
+    pub keywords: Vec<String>,
+}
+
+/// An R&D Area Adviser: a researcher who may review proposals of some areas.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Adviser {
+    pub researcher: ResearcherIx,
+    /// Areas the adviser may serve (non-empty, no duplicates).
+    pub areas: Vec<AreaIx>,
+    /// Maximum number of proposals; from `advisers.csv` or, when blank, the
+    /// configured default (`assign.default_max_load`).
+    pub max_load: u32,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Member {
+    pub researcher: ResearcherIx,
+    pub role: Role,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Proposal {
+    pub id: String,
+    pub area: AreaIx,
+    pub title: String,
+    pub abstract_text: String,
+    pub keywords: Vec<String>,
+    pub pi: ResearcherIx,
+    pub year: i32,
+    pub budget: Option<f64>,
+    /// Members from `proposal_members.csv`. The PI is always among them (the
+    /// loader adds the PI with role `pi` when the members file omits it).
+    pub members: Vec<Member>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Publication {
+    pub id: String,
+    pub year: i32,
+    pub title: String,
+    pub abstract_text: String,
+    pub keywords: Vec<String>,
+    /// Authors from `authorships.csv`, no duplicates.
+    pub authors: Vec<ResearcherIx>,
+}
+
+/// What a declared conflict is declared against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DeclaredTarget {
+    Proposal(ProposalIx),
+    Researcher(ResearcherIx),
+}
+
+/// A row of `conflicts.csv`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeclaredConflict {
+    pub researcher: ResearcherIx,
+    pub target: DeclaredTarget,
+    pub reason: String,
+}
+
+/// Every input table, checked and linked. Build it with [`Dataset::new`] so
+/// the derived indexes are always consistent with the tables.
+#[derive(Clone, Debug, Default)]
+pub struct Dataset {
+    pub institutions: Vec<Institution>,
+    pub researchers: Vec<Researcher>,
+    pub areas: Vec<Area>,
+    pub advisers: Vec<Adviser>,
+    pub proposals: Vec<Proposal>,
+    pub publications: Vec<Publication>,
+    pub declared_conflicts: Vec<DeclaredConflict>,
+    /// Publications of each researcher (indexed by [`ResearcherIx`]), ascending.
+    pub pubs_of: Vec<Vec<PublicationIx>>,
+    /// Proposals each researcher is a member of (indexed by [`ResearcherIx`]), ascending.
+    pub proposals_of: Vec<Vec<ProposalIx>>,
+    /// The adviser record of each researcher, if the researcher is an adviser.
+    pub adviser_of: Vec<Option<AdviserIx>>,
+    /// String ID → index, for joining files that name entities by ID.
+    pub researcher_by_id: HashMap<String, ResearcherIx>,
+    pub proposal_by_id: HashMap<String, ProposalIx>,
+    pub area_by_id: HashMap<String, AreaIx>,
+    pub institution_by_id: HashMap<String, InstitutionIx>,
+}
+
+/// The tables of a data set before the derived indexes are built.
+#[derive(Clone, Debug, Default)]
+pub struct Tables {
+    pub institutions: Vec<Institution>,
+    pub researchers: Vec<Researcher>,
+    pub areas: Vec<Area>,
+    pub advisers: Vec<Adviser>,
+    pub proposals: Vec<Proposal>,
+    pub publications: Vec<Publication>,
+    pub declared_conflicts: Vec<DeclaredConflict>,
+}
+
+impl Dataset {
+    /// Links the tables. Indexes inside `t` must already be valid (the loader
+    /// guarantees it; tests that build tables by hand must too).
+    pub fn new(t: Tables) -> Dataset {
+        let n = t.researchers.len();
+        let mut pubs_of = vec![Vec::new(); n];
+        for (p, publ) in t.publications.iter().enumerate() {
+            for &r in &publ.authors {
+                pubs_of[r].push(p);
+            }
+        }
+        let mut proposals_of = vec![Vec::new(); n];
+        for (p, prop) in t.proposals.iter().enumerate() {
+            for m in &prop.members {
+                if proposals_of[m.researcher].last() != Some(&p) {
+                    proposals_of[m.researcher].push(p);
+                }
+            }
+        }
+        let mut adviser_of = vec![None; n];
+        for (a, adv) in t.advisers.iter().enumerate() {
+            adviser_of[adv.researcher] = Some(a);
+        }
+        let researcher_by_id = t
+            .researchers
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (x.id.clone(), i))
+            .collect();
+        let proposal_by_id = t
+            .proposals
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (x.id.clone(), i))
+            .collect();
+        let area_by_id = t
+            .areas
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (x.id.clone(), i))
+            .collect();
+        let institution_by_id = t
+            .institutions
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (x.id.clone(), i))
+            .collect();
+        Dataset {
+            institutions: t.institutions,
+            researchers: t.researchers,
+            areas: t.areas,
+            advisers: t.advisers,
+            proposals: t.proposals,
+            publications: t.publications,
+            declared_conflicts: t.declared_conflicts,
+            pubs_of,
+            proposals_of,
+            adviser_of,
+            researcher_by_id,
+            proposal_by_id,
+            area_by_id,
+            institution_by_id,
+        }
+    }
+
+    /// The institution of an adviser.
+    pub fn adviser_institution(&self, a: AdviserIx) -> InstitutionIx {
+        self.researchers[self.advisers[a].researcher].institution
+    }
+
+    /// The sector of a researcher's institution.
+    pub fn sector_of(&self, r: ResearcherIx) -> Sector {
+        self.institutions[self.researchers[r].institution].sector
+    }
+
+    /// The researcher ID of an adviser (what output files name).
+    pub fn adviser_id(&self, a: AdviserIx) -> &str {
+        &self.researchers[self.advisers[a].researcher].id
+    }
+
+    /// The reference year for "recent" rules: the latest proposal year, or
+    /// the latest publication year when there are no proposals. Config may
+    /// override it (`conflicts.reference_year`).
+    pub fn latest_year(&self) -> i32 {
+        self.proposals
+            .iter()
+            .map(|p| p.year)
+            .max()
+            .or_else(|| self.publications.iter().map(|p| p.year).max())
+            .unwrap_or(0)
+    }
+}

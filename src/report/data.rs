@@ -1,0 +1,259 @@
+//! The plain data every report format renders.
+//!
+//! Strings and numbers only, so the lead fills it from the stage outputs and
+//! tests fill it by hand. Order is kept as given: the caller sorts (areas and
+//! proposals by ID, advisers by score then ID) so the formats never re-sort and
+//! stay consistent with each other.
+
+/// Everything a report shows. See the module docs of [`crate::report`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReportData {
+    pub run: RunInfo,
+    pub headline: Headline,
+    /// Warnings of the run, already worded for people (the count in
+    /// [`Headline::warnings`] may be larger if the caller capped this list).
+    pub warnings: Vec<String>,
+    /// Assignment by area, in display order.
+    pub areas: Vec<AreaAssignment>,
+    /// One coverage row per area, in display order.
+    pub coverage: Vec<AreaCoverage>,
+    /// Proposals with too little expertise among eligible advisers.
+    pub at_risk: Vec<ProposalAtRisk>,
+    pub network: NetworkSummary,
+    pub data_quality: DataQuality,
+    /// `None`: there was no previous run to compare with (first run).
+    /// `Some(c)` with `c.is_empty()`: compared, nothing changed.
+    pub changes: Option<ChangeSet>,
+    /// Load of every adviser (for the "Adviser loads" sheet and the HTML).
+    pub adviser_loads: Vec<AdviserLoad>,
+    pub charts: Vec<ChartImage>,
+    /// Why no assignment exists, with the numbers (from `assign`'s
+    /// diagnosis). `Some` means the run was infeasible.
+    pub infeasibility: Option<String>,
+}
+
+/// What was run, on what, when.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RunInfo {
+    /// e.g. `20261126T230501Z` (see [`crate::report::run_id`]).
+    pub run_id: String,
+    /// `env!("CARGO_PKG_VERSION")` of the binary.
+    pub rdmatch_version: String,
+    /// The data folder as given on the command line.
+    pub data_dir: String,
+    /// The config in force, as TOML (`Config::to_toml`).
+    pub config_toml: String,
+    /// Start time as text, e.g. RFC 3339 `2026-11-26T23:05:01Z`; passed in so
+    /// outputs are reproducible in tests.
+    pub started: String,
+}
+
+/// The headline figures shown at the top of every format and in summary.json.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Headline {
+    pub proposals: usize,
+    pub advisers: usize,
+    pub researchers: usize,
+    /// Adviser–proposal pairs in the assignment.
+    pub assigned_pairs: usize,
+    /// Sum of pair scores over the assignment (each score in [0, 1]).
+    pub total_score: f64,
+    /// Smallest per-proposal total (the PeerReview4All fairness figure).
+    pub weakest_proposal_total: f64,
+    /// `assign.objective` as written in the config (e.g. `total`, `fair`).
+    pub objective: String,
+    /// Overall coverage ratio in [0, 1].
+    pub coverage_ratio: f64,
+    /// Adviser–proposal pairs excluded by conflict-of-interest rules.
+    pub conflicts_excluded: usize,
+    /// Number of warnings raised by the run.
+    pub warnings: usize,
+}
+
+/// Proposals of one R&D area and their assigned advisers.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AreaAssignment {
+    pub area_id: String,
+    pub area_name: String,
+    pub proposals: Vec<ProposalAssignment>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ProposalAssignment {
+    pub proposal_id: String,
+    pub title: String,
+    /// Assigned advisers (empty when none could be assigned).
+    pub advisers: Vec<AssignedAdviser>,
+}
+
+impl ProposalAssignment {
+    /// Sum of the assigned advisers' scores (the proposal's total).
+    pub fn total(&self) -> f64 {
+        self.advisers.iter().map(|a| a.score).sum()
+    }
+}
+
+/// One adviser on one proposal, with the reasons for the match.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AssignedAdviser {
+    /// The adviser's researcher ID.
+    pub researcher_id: String,
+    pub name: String,
+    pub institution: String,
+    /// Combined pair score in [0, 1].
+    pub score: f64,
+    /// Score components by name (e.g. `text`, `keywords`, `network`), each in
+    /// [0, 1], in a fixed order chosen by the caller.
+    pub components: Vec<(String, f64)>,
+    /// Terms shared by the proposal and the adviser's profile (the "why").
+    pub shared_terms: Vec<String>,
+}
+
+/// One row of the coverage table.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AreaCoverage {
+    pub area_id: String,
+    pub area_name: String,
+    pub proposals: usize,
+    /// Advisers eligible for the area.
+    pub advisers: usize,
+    /// Proposals with at least one eligible expert (score at or above
+    /// `coverage.expertise_threshold`).
+    pub covered_proposals: usize,
+    /// Coverage ratio in [0, 1].
+    pub coverage_ratio: f64,
+    /// Proposal terms that no eligible adviser's profile contains, most
+    /// frequent first.
+    pub gap_terms: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ProposalAtRisk {
+    pub proposal_id: String,
+    pub title: String,
+    pub area_id: String,
+    /// Best eligible adviser score in [0, 1] (0 when none is eligible).
+    pub best_score: f64,
+    /// Why it is at risk, worded for people.
+    pub reason: String,
+}
+
+/// Collaboration-network figures.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NetworkSummary {
+    /// Labelled figures in display order, values already formatted by the
+    /// caller (e.g. `("Average clustering", "0.5706")`), so `network` decides
+    /// the precision of each.
+    pub figures: Vec<(String, String)>,
+    /// Researchers with the highest betweenness, highest first.
+    pub top_brokers: Vec<Broker>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Broker {
+    pub researcher_id: String,
+    pub name: String,
+    pub institution: String,
+    /// Normalised betweenness centrality in [0, 1].
+    pub betweenness: f64,
+    pub degree: usize,
+}
+
+/// What loading accepted and rejected.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DataQuality {
+    pub files: Vec<FileQuality>,
+    /// Each as `file:line: field: message` text.
+    pub warnings: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FileQuality {
+    /// File name, e.g. `researchers.csv`.
+    pub file: String,
+    pub read: usize,
+    pub accepted: usize,
+    pub rejected: usize,
+}
+
+/// Load of one adviser.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AdviserLoad {
+    pub researcher_id: String,
+    pub name: String,
+    pub assigned: u32,
+    pub max_load: u32,
+}
+
+/// A chart as drawn by `charts`: both an SVG (for HTML) and a PNG.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ChartImage {
+    /// File stem, e.g. `coverage_by_area` (the lead writes
+    /// `charts/<name>.svg` and `.png`; report.md links to the SVG).
+    pub name: String,
+    pub title: String,
+    /// SVG markup (may be empty when only a PNG exists).
+    pub svg: String,
+    /// PNG bytes (may be empty when only an SVG exists).
+    pub png: Vec<u8>,
+}
+
+/// What changed since the previous run (see [`crate::report::changes`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ChangeSet {
+    /// The run compared with (its folder name).
+    pub previous_run: String,
+    /// Files of either run that could not be read, worded for people; the
+    /// comparison covers what could be read.
+    pub notes: Vec<String>,
+    /// Proposal IDs present now but not before, sorted.
+    pub new_proposals: Vec<String>,
+    /// Proposal IDs present before but not now, sorted.
+    pub withdrawn_proposals: Vec<String>,
+    /// Proposals present in both runs whose advisers changed, by proposal ID.
+    pub changed_assignments: Vec<AssignmentChange>,
+    /// Areas whose coverage ratio changed (by more than 1e-9), by area ID.
+    pub coverage_changes: Vec<CoverageChange>,
+}
+
+impl ChangeSet {
+    /// True when the runs agree on proposals, assignments and coverage.
+    /// (Notes about unreadable files do not count as changes.)
+    pub fn is_empty(&self) -> bool {
+        self.new_proposals.is_empty()
+            && self.withdrawn_proposals.is_empty()
+            && self.changed_assignments.is_empty()
+            && self.coverage_changes.is_empty()
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AssignmentChange {
+    pub proposal_id: String,
+    /// Researcher IDs of the advisers, sorted.
+    pub before: Vec<String>,
+    pub after: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CoverageChange {
+    pub area_id: String,
+    /// `None` when the area did not exist in that run.
+    pub before: Option<f64>,
+    pub after: Option<f64>,
+}
+
+/// A score or ratio with 3 decimals, the display precision of every format.
+pub(crate) fn f3(x: f64) -> String {
+    format!("{x:.3}")
+}
+
+/// A ratio in [0, 1] as a percentage with one decimal.
+pub(crate) fn pct(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+/// `before → after` of a coverage change, `–` for a missing side.
+pub(crate) fn opt_f3(x: Option<f64>) -> String {
+    x.map(f3).unwrap_or_else(|| "–".into())
+}

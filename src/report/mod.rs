@@ -1,0 +1,87 @@
+//! Report outputs and the run folder.
+//!
+//! Owns everything a run leaves behind for people: `report.html`,
+//! `report.md`, `summary.json`, `assignment.xlsx`, `manifest.json`, the
+//! "what changed since the last run" comparison, the shared CSV writer that
+//! neutralises spreadsheet formulas, and the atomic run folder that a cron job
+//! writes into.
+//!
+//! Takes one plain-data [`ReportData`] (strings and numbers only, filled by the
+//! command that ran the pipeline; no `Dataset`, no clock reads) and the
+//! [`ReportConfig`](crate::config::ReportConfig) section. Every format is a
+//! function that returns bytes or a `String` and does no I/O, so each can be
+//! snapshot-tested (the hyperfine `export/` pattern):
+//!
+//! ```text
+//! ReportData ─┬─ html::render      → report.html   (self-contained, no scripts)
+//!             ├─ markdown::render  → report.md
+//!             ├─ summary::render   → summary.json  (headline figures)
+//!             └─ xlsx::render      → assignment.xlsx
+//! previous run folder + this run's CSVs ── changes::{read_run_outputs, compare} → ChangeSet
+//! input/output files ── manifest::{sha256_file, hash_outputs, Manifest::to_json} → manifest.json
+//! RunFolder::create → write into .path() → commit (rename + `latest`)
+//! ```
+//!
+//! Hands on: bytes for the lead to write into a [`RunFolder`], and
+//! [`SafeCsvWriter`] for every CSV the pipeline writes.
+
+pub mod changes;
+pub mod csv_safe;
+mod data;
+pub mod html;
+pub mod manifest;
+pub mod markdown;
+pub mod run_folder;
+pub mod summary;
+pub mod xlsx;
+
+pub use changes::{compare, read_run_outputs, RunOutputs};
+pub use csv_safe::{neutralise, SafeCsvWriter};
+pub use data::*;
+pub use manifest::{
+    hash_outputs, sha256_file, sha256_hex, InputFile, Manifest, OutputFile, StageTiming,
+};
+pub use run_folder::{available_run_id, previous_run, run_id, RunFolder};
+
+use std::path::PathBuf;
+
+/// A report output that could not be produced or a run folder that could not
+/// be written. Messages name the path and say what to check.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("{action} {path}: {source}\ncheck that the output folder exists, is writable and is not on a full disk")]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("run folder {path} already exists; runs are never overwritten: pick another run id (see report::available_run_id) or move the old folder away")]
+    RunExists { path: PathBuf },
+    #[error("run id {run_id:?} is not a plain folder name (empty, hidden, `latest`, or containing a path separator); use report::run_id")]
+    BadRunId { run_id: String },
+    #[error("{path} exists and is not a symbolic link; rdmatch keeps `latest` as a link to the newest run: remove or rename {path}")]
+    LatestNotLink { path: PathBuf },
+    #[error("cannot build assignment.xlsx: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    #[error("cannot serialise {what}: {source}")]
+    Json {
+        what: &'static str,
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+impl ReportError {
+    pub(crate) fn io(
+        action: &'static str,
+        path: impl Into<PathBuf>,
+        source: std::io::Error,
+    ) -> Self {
+        ReportError::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! Built-in stop lists: English function words and Japanese function-word runs.
+//!
+//! The English list is the Snowball English stop list (snowballstem.org,
+//! `english/stop.txt`) with contracted forms written without apostrophes, as
+//! the tokeniser splits on them. Stop words carry no topic; dropping them
+//! keeps profiles small and the IDF of the remaining terms meaningful.
+
+use std::sync::OnceLock;
+
+/// Snowball English stop words (lower case, sorted for binary search).
+const ENGLISH: &[&str] = &[
+    "a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are",
+    "aren", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both",
+    "but", "by", "can", "cannot", "could", "couldn", "did", "didn", "do", "does", "doesn", "doing",
+    "don", "down", "during", "each", "few", "for", "from", "further", "had", "hadn", "has",
+    "hasn", "have", "haven", "having", "he", "her", "here", "hers", "herself", "him", "himself",
+    "his", "how", "i", "if", "in", "into", "is", "isn", "it", "its", "itself", "just", "ll", "me",
+    "more", "most", "mustn", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once",
+    "only", "or", "other", "ought", "our", "ours", "ourselves", "out", "over", "own", "re",
+    "same", "shan", "she", "should", "shouldn", "so", "some", "such", "than", "that", "the",
+    "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those",
+    "through", "to", "too", "under", "until", "up", "ve", "very", "was", "wasn", "we", "were",
+    "weren", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with",
+    "won", "would", "wouldn", "you", "your", "yours", "yourself", "yourselves",
+];
+
+/// Hiragana runs that are only grammar (particles, copulas, light verbs).
+/// A hiragana run is dropped when it is one of these as a whole; content
+/// words written in hiragana (e.g. がん) are kept. Sorted for binary search.
+const JAPANESE_RUNS: &[&str] = &[
+    "および", "か", "かつ", "から", "が", "こと", "この", "これ", "さ", "された", "される", "し", "した", "して", "しています", "する", "するため", "せる", "その", "それ", "た", "ため", "て", "であり", "である", "です", "では", "と", "として", "とする", "な", "など", "に", "において", "における", "について", "にて", "により", "による", "の", "は", "へ", "ます", "また", "まで", "も", "もの", "や", "より", "られる", "を",
+];
+
+/// True when `w` (already lower case) is an English stop word.
+pub fn is_english_stop_word(w: &str) -> bool {
+    // Hot path of tokenising: words of up to 8 bytes are packed into a u64
+    // and looked up among the packed stop words (integer compares only).
+    static PACKED: OnceLock<Vec<u64>> = OnceLock::new();
+    if w.len() > 8 {
+        return w.len() <= 10 && ENGLISH.binary_search(&w).is_ok();
+    }
+    let packed = PACKED.get_or_init(|| {
+        let mut v: Vec<u64> = ENGLISH.iter().filter(|s| s.len() <= 8).map(|s| pack(s)).collect();
+        v.sort_unstable();
+        v
+    });
+    packed.binary_search(&pack(w)).is_ok()
+}
+
+/// The bytes of a string of at most 8 bytes as one integer (zero padded;
+/// injective since words contain no NUL).
+fn pack(w: &str) -> u64 {
+    let mut b = [0u8; 8];
+    b[..w.len()].copy_from_slice(w.as_bytes());
+    u64::from_le_bytes(b)
+}
+
+/// True when a whole hiragana run `w` is a Japanese function word.
+pub fn is_japanese_stop_run(w: &str) -> bool {
+    JAPANESE_RUNS.binary_search(&w).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_are_sorted_so_binary_search_works() {
+        assert!(ENGLISH.windows(2).all(|w| w[0] < w[1]), "ENGLISH not sorted");
+        assert!(JAPANESE_RUNS.windows(2).all(|w| w[0] < w[1]), "JAPANESE_RUNS not sorted");
+    }
+
+    #[test]
+    fn known_members() {
+        assert!(is_english_stop_word("the"));
+        assert!(is_english_stop_word("between"));
+        assert!(!is_english_stop_word("gene"));
+        assert!(is_english_stop_word("yourselves") && is_english_stop_word("a"));
+        assert!(!is_english_stop_word("aa") && !is_english_stop_word("themselvesx"));
+        // Every listed word is found (both lookup paths).
+        assert!(ENGLISH.iter().all(|w| is_english_stop_word(w)));
+        assert!(is_japanese_stop_run("による"));
+        assert!(!is_japanese_stop_run("がん"));
+    }
+}

@@ -1,0 +1,99 @@
+//! Integration tests through the built binary.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn bad_input_corpus() {
+    let corpus = root().join("tests/bad_inputs");
+    let mut cases: Vec<_> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 20, "corpus has {} cases", cases.len());
+    let mut failures = Vec::new();
+    for case in &cases {
+        let name = case.file_name().unwrap().to_string_lossy().to_string();
+        let data = tiny_copy();
+        if let Ok(list) = std::fs::read_to_string(case.join("remove.txt")) {
+            for f in list.lines().filter(|l| !l.is_empty()) {
+                std::fs::remove_file(data.path().join(f)).unwrap();
+            }
+        }
+        for e in std::fs::read_dir(case).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "csv") {
+                std::fs::copy(&p, data.path().join(p.file_name().unwrap())).unwrap();
+            }
+        }
+        let extra = std::fs::read_to_string(case.join("args.txt")).unwrap_or_default();
+        let mut args = vec!["validate".to_string(), "--data".into(), data.path().display().to_string()];
+        args.extend(extra.split_whitespace().map(str::to_string));
+        let out = bin().args(&args).output().unwrap();
+        let all = text(&out);
+        let want_exit: i32 = std::fs::read_to_string(case.join("exit.txt")).unwrap().trim().parse().unwrap();
+        if out.status.code() != Some(want_exit) {
+            failures.push(format!("{name}: exit {:?}, want {want_exit}\n{all}", out.status.code()));
+        }
+        for line in std::fs::read_to_string(case.join("expected.txt")).unwrap().lines().filter(|l| !l.is_empty()) {
+            if !all.contains(line) {
+                failures.push(format!("{name}: missing {line:?} in\n{all}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn validate_tiny_prints_counts_and_exits_zero() {
+    let out = run(&["validate", "--data", tiny().to_str().unwrap()]);
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    for (file, rows) in [
+        ("institutions.csv", 4),
+        ("researchers.csv", 8),
+        ("areas.csv", 2),
+        ("advisers.csv", 5),
+        ("proposals.csv", 3),
+        ("proposal_members.csv", 5),
+        ("publications.csv", 5),
+        ("authorships.csv", 9),
+        ("conflicts.csv", 1),
+    ] {
+        let line = all.lines().find(|l| l.starts_with(file)).unwrap_or_else(|| panic!("no row for {file}:\n{all}"));
+        let nums: Vec<usize> = line.split_whitespace().skip(1).map(|x| x.parse().unwrap()).collect();
+        assert_eq!(nums, vec![rows, rows, 0], "{line}");
+    }
+}
+
+/// Removing any required column of any file makes validate fail with a
+/// message naming that file and that column.
+#[test]
+fn every_required_column_is_enforced() {
+    use rdmatch::load::schema;
+    for spec in schema::ALL {
+        for col in spec.columns.iter().filter(|c| c.required) {
+            let data = tiny_copy();
+            let path = data.path().join(spec.name);
+            let text0 = std::fs::read_to_string(&path).unwrap();
+            let mut rdr = csv::Reader::from_reader(text0.as_bytes());
+            let header: Vec<String> = rdr.headers().unwrap().iter().map(str::to_string).collect();
+            let drop = header.iter().position(|h| h == col.name).unwrap();
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(header.iter().enumerate().filter(|(i, _)| *i != drop).map(|(_, h)| h)).unwrap();
+            for rec in rdr.records() {
+                let rec = rec.unwrap();
+                w.write_record(rec.iter().enumerate().filter(|(i, _)| *i != drop).map(|(_, h)| h)).unwrap();
+            }
+            std::fs::write(&path, w.into_inner().unwrap()).unwrap();
+            let out = run(&["validate", "--data", data.path().to_str().unwrap()]);
+            let all = text(&out);
+            assert_eq!(out.status.code(), Some(1), "{} {}: {all}", spec.name, col.name);
+            let want = format!("{}:1: column '{}': required column is missing", spec.name, col.name);
+            assert!(all.contains(&want), "want {want:?} in {all}");
+        }
+    }
+}
