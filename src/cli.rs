@@ -26,6 +26,30 @@ pub enum Command {
     /// Check a data folder: files, columns, types, IDs, references, encoding.
     /// Prints rows read/accepted/rejected per file and every problem.
     Validate(ValidateArgs),
+    /// Run every stage (validate, graph, conflicts, scores, assignment,
+    /// network, coverage, charts, reports) into a new run folder OUT/<run-id>/.
+    Run(RunArgs),
+    /// Write a realistic synthetic data set, with its hidden truth in OUT/truth/.
+    Generate(GenerateArgs),
+    /// Score every adviser–proposal pair by expertise, with the terms behind each score.
+    Score(ScoreArgs),
+    /// Measure score quality (recall@5, recall@10, rank correlation) against
+    /// the truth that `generate` wrote, for every model and strategy.
+    EvalScores(EvalScoresArgs),
+    /// List conflicts of interest: every excluded or flagged pair with its reasons.
+    Conflicts(ConflictsArgs),
+    /// Collaboration network analytics: components, clustering, brokers,
+    /// communities, mixing across institutions, sectors and areas.
+    Network(NetworkArgs),
+    /// Assign advisers to proposals: exact optimum under loads, conflicts and
+    /// panel rules, or a diagnosis of why none exists (exit code 3).
+    Assign(AssignArgs),
+    /// Coverage of each R&D area: experts per proposal, capacity, topic gaps,
+    /// portfolio mix, network reach; --previous compares with an earlier run.
+    Coverage(CoverageArgs),
+    /// Generate a data set of a given size and time every stage (wall time,
+    /// peak memory).
+    Bench(BenchArgs),
     /// Print the configuration in force (defaults merged with --config) as TOML.
     Config(DataArgs),
 }
@@ -53,7 +77,12 @@ pub enum EncodingArg {
     #[value(name = "utf8", alias = "utf-8")]
     Utf8,
     /// Shift_JIS, as saved by older Japanese Excel; transcoded on reading.
-    #[value(name = "shift_jis", alias = "sjis", alias = "shift-jis", alias = "cp932")]
+    #[value(
+        name = "shift_jis",
+        alias = "sjis",
+        alias = "shift-jis",
+        alias = "cp932"
+    )]
     ShiftJis,
 }
 
@@ -228,6 +257,9 @@ pub struct RunArgs {
 
 #[derive(Debug, Args)]
 pub struct BenchArgs {
+    /// Time the stages on this existing data folder instead of generating one.
+    #[arg(long)]
+    pub data: Option<PathBuf>,
     /// Researchers in the generated data set.
     #[arg(long, default_value_t = 100_000)]
     pub researchers: usize,

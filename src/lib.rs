@@ -12,9 +12,18 @@
 //! Each stage is a function from typed inputs to a typed output; defaults
 //! live in [`config`]; `cmd` wires stages into the subcommands.
 
-pub mod config;
-pub mod load;
-pub mod model;
-pub mod text;
+pub mod assign;
+pub mod charts;
 pub mod cli;
 pub mod cmd;
+pub mod config;
+pub mod conflicts;
+pub mod coverage;
+pub mod generate;
+pub mod graph;
+pub mod load;
+pub mod model;
+pub mod network;
+pub mod report;
+pub mod score;
+pub mod text;

@@ -8,8 +8,18 @@ use rdmatch::cmd;
 
 fn main() {
     let cli = Cli::parse();
+    let q = cli.quiet;
     let result = match &cli.command {
         Command::Validate(a) => cmd::validate::run(a),
+        Command::Run(a) => cmd::run::run(a, q),
+        Command::Generate(a) => cmd::generate::run(a, q),
+        Command::Score(a) => cmd::score::run(a, q),
+        Command::EvalScores(a) => cmd::score::eval(a, q),
+        Command::Conflicts(a) => cmd::stages::conflicts(a, q),
+        Command::Network(a) => cmd::stages::network(a, q),
+        Command::Assign(a) => cmd::assign::run(a, q),
+        Command::Coverage(a) => cmd::stages::coverage(a, q),
+        Command::Bench(a) => cmd::bench::run(a, q),
         Command::Config(a) => cmd::config::run(a),
     };
     if let Err(err) = result {

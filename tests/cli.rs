@@ -30,15 +30,30 @@ fn bad_input_corpus() {
             }
         }
         let extra = std::fs::read_to_string(case.join("args.txt")).unwrap_or_default();
-        let mut args = vec!["validate".to_string(), "--data".into(), data.path().display().to_string()];
+        let mut args = vec![
+            "validate".to_string(),
+            "--data".into(),
+            data.path().display().to_string(),
+        ];
         args.extend(extra.split_whitespace().map(str::to_string));
         let out = bin().args(&args).output().unwrap();
         let all = text(&out);
-        let want_exit: i32 = std::fs::read_to_string(case.join("exit.txt")).unwrap().trim().parse().unwrap();
+        let want_exit: i32 = std::fs::read_to_string(case.join("exit.txt"))
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
         if out.status.code() != Some(want_exit) {
-            failures.push(format!("{name}: exit {:?}, want {want_exit}\n{all}", out.status.code()));
+            failures.push(format!(
+                "{name}: exit {:?}, want {want_exit}\n{all}",
+                out.status.code()
+            ));
         }
-        for line in std::fs::read_to_string(case.join("expected.txt")).unwrap().lines().filter(|l| !l.is_empty()) {
+        for line in std::fs::read_to_string(case.join("expected.txt"))
+            .unwrap()
+            .lines()
+            .filter(|l| !l.is_empty())
+        {
             if !all.contains(line) {
                 failures.push(format!("{name}: missing {line:?} in\n{all}"));
             }
@@ -63,8 +78,15 @@ fn validate_tiny_prints_counts_and_exits_zero() {
         ("authorships.csv", 9),
         ("conflicts.csv", 1),
     ] {
-        let line = all.lines().find(|l| l.starts_with(file)).unwrap_or_else(|| panic!("no row for {file}:\n{all}"));
-        let nums: Vec<usize> = line.split_whitespace().skip(1).map(|x| x.parse().unwrap()).collect();
+        let line = all
+            .lines()
+            .find(|l| l.starts_with(file))
+            .unwrap_or_else(|| panic!("no row for {file}:\n{all}"));
+        let nums: Vec<usize> = line
+            .split_whitespace()
+            .skip(1)
+            .map(|x| x.parse().unwrap())
+            .collect();
         assert_eq!(nums, vec![rows, rows, 0], "{line}");
     }
 }
@@ -83,16 +105,38 @@ fn every_required_column_is_enforced() {
             let header: Vec<String> = rdr.headers().unwrap().iter().map(str::to_string).collect();
             let drop = header.iter().position(|h| h == col.name).unwrap();
             let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record(header.iter().enumerate().filter(|(i, _)| *i != drop).map(|(_, h)| h)).unwrap();
+            w.write_record(
+                header
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != drop)
+                    .map(|(_, h)| h),
+            )
+            .unwrap();
             for rec in rdr.records() {
                 let rec = rec.unwrap();
-                w.write_record(rec.iter().enumerate().filter(|(i, _)| *i != drop).map(|(_, h)| h)).unwrap();
+                w.write_record(
+                    rec.iter()
+                        .enumerate()
+                        .filter(|(i, _)| *i != drop)
+                        .map(|(_, h)| h),
+                )
+                .unwrap();
             }
             std::fs::write(&path, w.into_inner().unwrap()).unwrap();
             let out = run(&["validate", "--data", data.path().to_str().unwrap()]);
             let all = text(&out);
-            assert_eq!(out.status.code(), Some(1), "{} {}: {all}", spec.name, col.name);
-            let want = format!("{}:1: column '{}': required column is missing", spec.name, col.name);
+            assert_eq!(
+                out.status.code(),
+                Some(1),
+                "{} {}: {all}",
+                spec.name,
+                col.name
+            );
+            let want = format!(
+                "{}:1: column '{}': required column is missing",
+                spec.name, col.name
+            );
             assert!(all.contains(&want), "want {want:?} in {all}");
         }
     }

@@ -43,7 +43,7 @@ fn run(name: &str, p: &Problem) {
         let dt = t0.elapsed();
         verify(p, &s).expect("solution verifies");
         println!(
-            "{name} {obj:?}: {:.3} s, total {:.6}, weakest {:.6}, nodes {}, arcs {}, searches {}, threshold {:?}, min sum {:?}",
+            "{name} {obj:?}: {:.3} s, total {:.6}, weakest {:.6}, nodes {}, arcs {}, searches {}, threshold {:?}, min sum {:?}, bound {:?}",
             dt.as_secs_f64(),
             s.total,
             s.weakest,
@@ -51,7 +51,8 @@ fn run(name: &str, p: &Problem) {
             s.stats.arcs,
             s.stats.searches,
             s.stats.fair_threshold,
-            s.stats.fair_min_sum
+            s.stats.fair_min_sum,
+            s.stats.fair_bound
         );
     }
 }
@@ -72,4 +73,12 @@ fn bench_dense_2k() {
     let p = instance(2_000, 2_000, 2_000, 3, 6, 2);
     println!("generate: {:.3} s", t0.elapsed().as_secs_f64());
     run("2k x 2k dense, K=3, max 6", &p);
+}
+
+/// Tight capacity (Σ max load = Σ K): the hard case for shortest paths.
+#[test]
+#[ignore]
+fn bench_tight_10k() {
+    let p = instance(10_000, 10_000, 50, 3, 3, 3);
+    run("10k x 10k, 50 cand, K=3, max 3 (tight)", &p);
 }

@@ -30,7 +30,12 @@ pub struct ProblemBuilder {
     keep: usize,
     /// Per proposal: (adviser, reason), sorted by adviser once `seal`ed.
     excluded: Vec<Vec<(usize, Exclusion)>>,
+    /// Whether `excluded[p]` is sorted and deduplicated (for binary search).
+    sealed: Vec<bool>,
     pending: Vec<Vec<Candidate>>,
+    /// Per proposal: exclusions counted but not listed by adviser
+    /// ([`ProblemBuilder::exclude_count`]).
+    counted: Vec<IneligibleCounts>,
 }
 
 impl ProblemBuilder {
@@ -64,7 +69,9 @@ impl ProblemBuilder {
             },
             keep: candidates_per_proposal,
             excluded: vec![Vec::new(); np],
+            sealed: vec![true; np],
             pending: vec![Vec::new(); np],
+            counted: vec![IneligibleCounts::default(); np],
         }
     }
 
@@ -78,7 +85,12 @@ impl ProblemBuilder {
     }
 
     /// Institution key (any number, equal = same institution) and sector.
-    pub fn set_adviser_institution(&mut self, adviser: usize, institution: u32, non_academic: bool) {
+    pub fn set_adviser_institution(
+        &mut self,
+        adviser: usize,
+        institution: u32,
+        non_academic: bool,
+    ) {
         self.p.adviser_institution[adviser] = institution;
         self.p.adviser_non_academic[adviser] = non_academic;
     }
@@ -94,6 +106,7 @@ impl ProblemBuilder {
     /// Marks a pair ineligible. Call before `add_score` for that proposal.
     pub fn exclude(&mut self, proposal: usize, adviser: usize, why: Exclusion) {
         self.excluded[proposal].push((adviser, why));
+        self.sealed[proposal] = false;
     }
 
     /// Locks a pair in. Call before `add_score` for that proposal.
@@ -103,8 +116,14 @@ impl ProblemBuilder {
         }
     }
 
-    fn is_excluded(&self, proposal: usize, adviser: usize) -> bool {
-        self.excluded[proposal].iter().any(|&(a, _)| a == adviser)
+    fn is_excluded(&mut self, proposal: usize, adviser: usize) -> bool {
+        let ex = &mut self.excluded[proposal];
+        if !self.sealed[proposal] {
+            ex.sort();
+            ex.dedup_by_key(|e| e.0); // first reason in enum order wins
+            self.sealed[proposal] = true;
+        }
+        ex.binary_search_by_key(&adviser, |e| e.0).is_ok()
     }
 
     /// Offers a scored pair (score in `[0, 1]`); dropped if excluded.
@@ -143,6 +162,20 @@ impl ProblemBuilder {
 
     /// Finishes the problem: candidates sorted by score desc then ID,
     /// each adviser once (best score kept), ineligible counts filled in.
+    /// Counts `n` advisers as ineligible for `proposal` without listing
+    /// them. For exclusions too numerous to list pair by pair (advisers who do
+    /// not serve the proposal's area: up to proposals × advisers pairs). The
+    /// caller guarantees these advisers never reach [`add_score`](Self::add_score)
+    /// for this proposal and are disjoint from the listed exclusions.
+    pub fn exclude_count(&mut self, proposal: usize, why: Exclusion, n: u32) {
+        let c = &mut self.counted[proposal];
+        match why {
+            Exclusion::Conflict => c.conflict += n,
+            Exclusion::Area => c.area += n,
+            Exclusion::Lock => c.lock += n,
+        }
+    }
+
     pub fn build(mut self) -> Problem {
         let np = self.p.proposal_ids.len();
         let na = self.p.adviser_ids.len();
@@ -155,7 +188,8 @@ impl ProblemBuilder {
             let mut ex = std::mem::take(&mut self.excluded[pp]);
             ex.sort();
             ex.dedup_by_key(|e| e.0); // first reason in enum order wins
-            let mut counts = IneligibleCounts::default();
+            let mut counts = self.counted[pp];
+            let unlisted = (counts.conflict + counts.area + counts.lock) as usize;
             for &(_, why) in &ex {
                 match why {
                     Exclusion::Conflict => counts.conflict += 1,
@@ -164,7 +198,7 @@ impl ProblemBuilder {
                 }
             }
             let kept = self.pending[pp].len();
-            counts.truncated = (na - ex.len().min(na)).saturating_sub(kept) as u32;
+            counts.truncated = na.saturating_sub(ex.len() + unlisted).saturating_sub(kept) as u32;
             self.p.ineligible[pp] = counts;
             self.p.candidates[pp] = std::mem::take(&mut self.pending[pp]);
         }
@@ -201,6 +235,18 @@ mod tests {
         assert_eq!(got, vec![2, 3, 5]); // best two + the locked one
         let c = p.ineligible[0];
         assert_eq!((c.conflict, c.area, c.lock, c.truncated), (1, 0, 1, 1));
+    }
+
+    #[test]
+    fn counted_exclusions_add_to_listed_ones() {
+        let mut b = ProblemBuilder::new(ids("P", 1), ids("A", 10), 1, 0, 2, 0);
+        b.exclude_count(0, Exclusion::Area, 6);
+        b.exclude(0, 6, Exclusion::Conflict);
+        for a in 7..10 {
+            b.add_score(0, a, 0.5);
+        }
+        let c = b.build().ineligible[0];
+        assert_eq!((c.conflict, c.area, c.lock, c.truncated), (1, 6, 0, 0));
     }
 
     #[test]

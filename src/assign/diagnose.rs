@@ -48,8 +48,7 @@ pub struct LockProblem {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HallGroup {
     pub proposals: Vec<usize>,
-    /// Advisers on the proposals' side of the cut (their eligible advisers
-    /// that are fully used up).
+    /// Every eligible adviser of those proposals.
     pub advisers: Vec<usize>,
     /// Adviser places the group must fill.
     pub need: u64,
@@ -187,15 +186,15 @@ pub(crate) fn diagnose(p: &Problem, quota: &[u32]) -> Diagnosis {
             });
         }
     }
-    for a in 0..na {
-        if lock_load[a] > p.max_load[a] {
+    for (a, &locked) in lock_load.iter().enumerate() {
+        if locked > p.max_load[a] {
             let pp = p.must.iter().find(|m| m.1 == a).map_or(0, |m| m.0);
             d.lock_problems.push(LockProblem {
                 proposal: pp,
                 adviser: a,
                 reason: format!(
                     "the adviser is locked to {} proposals but max load is {}",
-                    lock_load[a], p.max_load[a]
+                    locked, p.max_load[a]
                 ),
             });
         }
@@ -205,17 +204,20 @@ pub(crate) fn diagnose(p: &Problem, quota: &[u32]) -> Diagnosis {
     for c in p.candidates.iter().flatten() {
         cand_of[c.adviser] += 1;
     }
-    for a in 0..na {
-        if cand_of[a] < p.min_load[a] {
+    for (a, &n) in cand_of.iter().enumerate() {
+        if n < p.min_load[a] {
             d.min_load_short.push(MinLoadShort {
                 adviser: a,
                 min_load: p.min_load[a],
-                candidate_of: cand_of[a],
+                candidate_of: n,
             });
         }
     }
     // The cut. Locks that are not candidates cannot be encoded; skip then.
-    if d.lock_problems.iter().all(|l| p.score_of(l.proposal, l.adviser).is_some()) {
+    if d.lock_problems
+        .iter()
+        .all(|l| p.score_of(l.proposal, l.adviser).is_some())
+    {
         d.hall = hall_group(p, quota);
     }
     d
@@ -251,9 +253,15 @@ fn hall_group(p: &Problem, quota: &[u32]) -> Option<HallGroup> {
     }
     let np = enc.n_proposals;
     let proposals: Vec<usize> = (0..np).filter(|&v| r[v]).collect();
-    let advisers: Vec<usize> = (0..p.adviser_ids.len())
-        .filter(|&a| r[enc.adviser_base + a])
+    // All eligible advisers of the group (those on the cut side are used
+    // up; the others can each give the group only as many places as it has
+    // pairs with them, and the cut counts exactly that).
+    let mut advisers: Vec<usize> = proposals
+        .iter()
+        .flat_map(|&pp| p.candidates[pp].iter().map(|c| c.adviser))
         .collect();
+    advisers.sort_unstable();
+    advisers.dedup();
     Some(HallGroup {
         proposals,
         advisers,

@@ -30,7 +30,6 @@ pub(crate) struct Encoded {
     /// (forward arc, proposal, adviser) for every non-locked candidate arc.
     pub pair_arcs: Vec<(u32, u32, u32)>,
     pub n_proposals: usize,
-    pub adviser_base: usize,
     pub sink: usize,
     /// Super source / sink (only when built with `terminals`).
     pub terminals: Option<(usize, usize)>,
@@ -188,7 +187,6 @@ pub(crate) fn encode(
         net,
         pair_arcs,
         n_proposals: np,
-        adviser_base,
         sink,
         terminals,
     }

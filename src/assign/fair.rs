@@ -20,7 +20,10 @@
 //!
 //! Locked pairs are never pruned. Guarantees: a solution is returned
 //! whenever one exists (step 1 is then feasible), and its weakest is ≥ the
-//! max-total weakest. The weakest found is not proven optimal.
+//! max-total weakest. The weakest found is not proven optimal in general;
+//! [`super::SolveStats::fair_bound`] reports an upper bound (min over
+//! proposals of the sum of their K best candidate scores), and when the
+//! weakest reaches it the answer is optimal and the search stops early.
 
 use super::encode::{encode, score_cost};
 use super::mcf;
@@ -67,7 +70,10 @@ pub(crate) fn solve_fair(p: &Problem, quota: &[u32]) -> Option<Solution> {
     let best_sum: Vec<Vec<i64>> = (0..p.proposal_ids.len())
         .map(|pp| {
             let k = p.demand[pp] as usize;
-            let sc: Vec<i64> = p.candidates[pp].iter().map(|c| -score_cost(c.score)).collect();
+            let sc: Vec<i64> = p.candidates[pp]
+                .iter()
+                .map(|c| -score_cost(c.score))
+                .collect();
             let mut order: Vec<usize> = (0..sc.len()).collect();
             order.sort_by(|&x, &y| sc[y].cmp(&sc[x]).then(x.cmp(&y)));
             let top_k: i64 = order.iter().take(k).map(|&i| sc[i]).sum();
@@ -94,6 +100,20 @@ pub(crate) fn solve_fair(p: &Problem, quota: &[u32]) -> Option<Solution> {
         .map(|pp| best_sum[pp].iter().copied().max().unwrap_or(0))
         .min()
         .unwrap_or(w0);
+    let mut bound = Some(upper as f64 / SCALE);
+    let done = |best: &Solution| {
+        // The max-total weakest already meets the upper bound: exact.
+        (0..p.proposal_ids.len())
+            .map(|pp| {
+                best.assigned[pp]
+                    .iter()
+                    .map(|&a| p.score_of(pp, a).map_or(0, |s| -score_cost(s)))
+                    .sum::<i64>()
+            })
+            .min()
+            .unwrap_or(0)
+            >= upper
+    };
     if upper > w0 {
         let span = (upper - w0) as usize + 1;
         let best_sum = &best_sum;
@@ -111,6 +131,12 @@ pub(crate) fn solve_fair(p: &Problem, quota: &[u32]) -> Option<Solution> {
         }
     }
 
+    if done(&best) {
+        best.stats.searches = searches;
+        best.stats.augmentations = augmentations;
+        best.stats.fair_bound = bound.take();
+        return Some(best);
+    }
     // Step 3: bottleneck threshold on single pair scores.
     let mut levels: Vec<f64> = p
         .candidates
@@ -135,5 +161,6 @@ pub(crate) fn solve_fair(p: &Problem, quota: &[u32]) -> Option<Solution> {
     }
     best.stats.searches = searches;
     best.stats.augmentations = augmentations;
+    best.stats.fair_bound = bound;
     Some(best)
 }

@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::Path;
 
-use super::{ranks, Problem, ProblemBuilder, Solution};
 use super::builder::Exclusion;
+use super::{ranks, Problem, ProblemBuilder, Solution};
 
 /// Reading or writing assignment files failed.
 #[derive(Debug, thiserror::Error)]
@@ -27,7 +27,9 @@ pub enum AssignError {
         line: u64,
         message: String,
     },
-    #[error("{path}: missing column(s) {missing}; columns found: {found}. The header needs {required}")]
+    #[error(
+        "{path}: missing column(s) {missing}; columns found: {found}. The header needs {required}"
+    )]
     MissingColumns {
         path: String,
         missing: String,
@@ -56,13 +58,12 @@ pub enum AssignError {
     Write(#[from] std::io::Error),
 }
 
+/// A CSV reader with the positions of its required and optional columns.
+type Opened = (csv::Reader<std::fs::File>, Vec<usize>, Vec<Option<usize>>);
+
 /// Opens a CSV and returns the reader plus the positions of `required`
 /// columns (and of `optional` ones, if present).
-fn open(
-    path: &Path,
-    required: &[&str],
-    optional: &[&str],
-) -> Result<(csv::Reader<std::fs::File>, Vec<usize>, Vec<Option<usize>>), AssignError> {
+fn open(path: &Path, required: &[&str], optional: &[&str]) -> Result<Opened, AssignError> {
     let name = path.display().to_string();
     let file = std::fs::File::open(path).map_err(|source| AssignError::Io {
         path: name.clone(),
@@ -82,7 +83,11 @@ fn open(
         .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
         .collect();
     let find = |c: &str| cols.iter().position(|h| h == c);
-    let missing: Vec<&str> = required.iter().copied().filter(|c| find(c).is_none()).collect();
+    let missing: Vec<&str> = required
+        .iter()
+        .copied()
+        .filter(|c| find(c).is_none())
+        .collect();
     if !missing.is_empty() {
         return Err(AssignError::MissingColumns {
             path: name,
@@ -380,26 +385,61 @@ mod tests {
         };
         let mut buf = Vec::new();
         write_assignment_csv(&mut buf, &p, &sol, Some(&extra)).unwrap();
-        assert!(String::from_utf8(buf).unwrap().starts_with("proposal_id,researcher_id,score,rank,top_terms\nP1,R3,0.700000,1,0-2\n"));
+        assert!(String::from_utf8(buf)
+            .unwrap()
+            .starts_with("proposal_id,researcher_id,score,rank,top_terms\nP1,R3,0.700000,1,0-2\n"));
     }
 
     #[test]
     fn errors_name_file_line_and_field() {
         let d = tempfile::tempdir().unwrap();
-        let s = write(d.path(), "scores.csv", "proposal_id,researcher_id,score\nP1,R1,0.5\nP1,R2,high\n");
-        let e = problem_from_files(&s, None, 1, 1, 0).unwrap_err().to_string();
-        assert!(e.contains("scores.csv:3: column 'score': \"high\" is not a number"), "{e}");
-        let s = write(d.path(), "s2.csv", "proposal_id,researcher_id,score\nP1,R1,1.5\n");
-        let e = problem_from_files(&s, None, 1, 1, 0).unwrap_err().to_string();
-        assert!(e.contains("s2.csv:2: column 'score': \"1.5\" is outside [0, 1]"), "{e}");
-        let s = write(d.path(), "s3.csv", "proposal,researcher_id,value\nP1,R1,1\n");
-        let e = problem_from_files(&s, None, 1, 1, 0).unwrap_err().to_string();
+        let s = write(
+            d.path(),
+            "scores.csv",
+            "proposal_id,researcher_id,score\nP1,R1,0.5\nP1,R2,high\n",
+        );
+        let e = problem_from_files(&s, None, 1, 1, 0)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("scores.csv:3: column 'score': \"high\" is not a number"),
+            "{e}"
+        );
+        let s = write(
+            d.path(),
+            "s2.csv",
+            "proposal_id,researcher_id,score\nP1,R1,1.5\n",
+        );
+        let e = problem_from_files(&s, None, 1, 1, 0)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("s2.csv:2: column 'score': \"1.5\" is outside [0, 1]"),
+            "{e}"
+        );
+        let s = write(
+            d.path(),
+            "s3.csv",
+            "proposal,researcher_id,value\nP1,R1,1\n",
+        );
+        let e = problem_from_files(&s, None, 1, 1, 0)
+            .unwrap_err()
+            .to_string();
         assert!(
             e.contains("missing column(s) proposal_id, score; columns found: proposal, researcher_id, value"),
             "{e}"
         );
-        let s = write(d.path(), "s4.csv", "proposal_id,researcher_id,score\nP1,R1,0.5\nP1,R1,0.6\n");
-        let e = problem_from_files(&s, None, 1, 1, 0).unwrap_err().to_string();
-        assert!(e.contains("s4.csv:3: pair P1 / R1 already given at line 2"), "{e}");
+        let s = write(
+            d.path(),
+            "s4.csv",
+            "proposal_id,researcher_id,score\nP1,R1,0.5\nP1,R1,0.6\n",
+        );
+        let e = problem_from_files(&s, None, 1, 1, 0)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("s4.csv:3: pair P1 / R1 already given at line 2"),
+            "{e}"
+        );
     }
 }

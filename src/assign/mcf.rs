@@ -184,9 +184,8 @@ pub(crate) fn min_cost_flow(net: &mut Network) -> Option<FlowCounters> {
                     }
                 }
             }
-            let Some(t) = target else {
-                return None;
-            };
+            // No deficit reachable: infeasible.
+            let t = target?;
             let dt = dist[t];
             for &v in &done {
                 let v = v as usize;
@@ -253,9 +252,7 @@ pub(crate) fn max_flow(net: &mut Network, s: usize, t: usize) -> i64 {
         if level[t] == u32::MAX {
             return total;
         }
-        for v in 0..n {
-            it[v] = net.start[v];
-        }
+        it.copy_from_slice(&net.start[..n]);
         // Iterative DFS for blocking flow (recursion could overflow the stack
         // on long paths).
         let mut path: Vec<u32> = Vec::new();

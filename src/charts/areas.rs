@@ -2,7 +2,8 @@
 //! horizontal bars (first area at the top), so long area names stay
 //! readable; names longer than the label column are cut with "…".
 
-use plotters::coord::ranged1d::SegmentValue;
+use plotters::coord::ranged1d::{SegmentValue, SegmentedCoord};
+use plotters::coord::types::RangedCoordusize;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -39,10 +40,35 @@ fn label_column<DB: DrawingBackend>(
         .collect();
     let widest = shown
         .iter()
-        .map(|l| area.estimate_text_size(l, font).map(|(w, _)| w).unwrap_or(0))
+        .map(|l| {
+            area.estimate_text_size(l, font)
+                .map(|(w, _)| w)
+                .unwrap_or(0)
+        })
         .max()
         .unwrap_or(0);
     (shown, widest + st.upx(14.0))
+}
+
+/// Draws row labels right-aligned left of the plot, row i of the input at
+/// segment n-1-i (first row on top). Done by hand because plotters drops
+/// the only tick label of a one-segment axis.
+fn row_labels<DB: DrawingBackend, X: Ranged<ValueType = f64>>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &ChartContext<DB, Cartesian2d<X, SegmentedCoord<RangedCoordusize>>>,
+    shown: &[String],
+    font: &TextStyle,
+    st: &Sty,
+) -> Result<(), String> {
+    let n = shown.len();
+    let (bx, by) = area.get_base_pixel();
+    let style = font.clone().pos(Pos::new(HPos::Right, VPos::Center));
+    for (i, label) in shown.iter().enumerate() {
+        let (x, y) = chart.backend_coord(&(0.0, SegmentValue::CenterOf(n - 1 - i)));
+        area.draw_text(label, &style, (x - bx - st.px(8.0), y - by))
+            .map_err(de)?;
+    }
+    Ok(())
 }
 
 /// Bar colour for a coverage ratio: orange below the 1.0 target.
@@ -88,20 +114,16 @@ impl Draw for Coverage<'_> {
         let mut chart = ChartBuilder::on(area)
             .x_label_area_size(x_area)
             .y_label_area_size(label_w)
-            .build_cartesian_2d(0f64..xmax, (0..n).into_segmented())
+            .build_cartesian_2d(0f64..xmax, (0..n - 1).into_segmented())
             .map_err(de)?;
         // Row i of the input is drawn at segment n-1-i so the first is on top.
-        let label_of = |v: &SegmentValue<usize>| match v {
-            SegmentValue::CenterOf(k) if *k < n => shown[n - 1 - *k].clone(),
-            _ => String::new(),
-        };
         chart
             .configure_mesh()
             .disable_y_mesh()
             .light_line_style(WHITE)
             .bold_line_style(GRID)
-            .y_labels(n)
-            .y_label_formatter(&label_of)
+            .y_labels(n + 1)
+            .y_label_formatter(&|_| String::new())
             .x_label_formatter(&|v| fmt_num(*v, 2))
             .x_desc("coverage ratio (1.0 = fully covered)")
             .axis_desc_style(st.axis())
@@ -109,6 +131,7 @@ impl Draw for Coverage<'_> {
             .y_label_style(font.clone())
             .draw()
             .map_err(de)?;
+        row_labels(area, &chart, &shown, &font, st)?;
         let gap = st.upx(3.0).min(h / (4 * n as u32).max(1));
         chart
             .draw_series(self.rows.iter().enumerate().map(|(i, (_, v))| {
@@ -116,7 +139,10 @@ impl Draw for Coverage<'_> {
                 let k = n - 1 - i;
                 let c = if v < 1.0 { BELOW } else { BLUE_MAIN };
                 let mut r = Rectangle::new(
-                    [(0.0, SegmentValue::Exact(k)), (v, SegmentValue::Exact(k + 1))],
+                    [
+                        (0.0, SegmentValue::Exact(k)),
+                        (v, SegmentValue::Exact(k + 1)),
+                    ],
                     c.filled(),
                 );
                 r.set_margin(gap, gap, 0, 0);
@@ -141,10 +167,7 @@ impl Draw for Coverage<'_> {
             .map_err(de)?;
         chart
             .draw_series(DashedLineSeries::new(
-                [
-                    (1.0, SegmentValue::Exact(0)),
-                    (1.0, SegmentValue::Exact(n)),
-                ],
+                [(1.0, SegmentValue::Exact(0)), (1.0, SegmentValue::Exact(n))],
                 st.upx(8.0),
                 st.upx(5.0),
                 REF_RED.stroke_width(st.upx(2.5)),
@@ -222,21 +245,16 @@ impl Draw for SectorMix<'_> {
                 .caption(caption, st.axis())
                 .x_label_area_size(x_area)
                 .y_label_area_size(yl)
-                .right_y_label_area_size(st.upx(4.0))
-                .build_cartesian_2d(0f64..xmax, (0..n).into_segmented())
+                .build_cartesian_2d(0f64..xmax, (0..n - 1).into_segmented())
                 .map_err(de)?;
-            let label_of = |v: &SegmentValue<usize>| match v {
-                SegmentValue::CenterOf(k) if *k < n => shown[n - 1 - *k].clone(),
-                _ => String::new(),
-            };
             chart
                 .configure_mesh()
                 .disable_y_mesh()
                 .light_line_style(WHITE)
                 .bold_line_style(GRID)
                 .x_labels(6)
-                .y_labels(if applicants { n } else { 0 })
-                .y_label_formatter(&label_of)
+                .y_labels(n + 1)
+                .y_label_formatter(&|_| String::new())
                 .x_label_formatter(&|v| {
                     if *v <= 1.0 + 1e-9 {
                         format!("{:.0}%", v * 100.0)
@@ -248,6 +266,10 @@ impl Draw for SectorMix<'_> {
                 .y_label_style(font.clone())
                 .draw()
                 .map_err(de)?;
+            // The right panel shares the rows of the left one: no labels.
+            if applicants {
+                row_labels(panel, &chart, &shown, &font, st)?;
+            }
             let gap = st.upx(3.0).min(h / (4 * n as u32).max(1));
             let mut bars = Vec::new();
             let mut notes = Vec::new();
@@ -295,11 +317,16 @@ impl Draw for SectorMix<'_> {
                     .estimate_text_size(s.as_str(), &lf)
                     .map(|(w, _)| w as i32)
                     .unwrap_or(0);
-                sw + st.px(6.0) + tw + st.px(24.0)
+                sw + st.px(6.0) + tw + st.px(18.0)
             })
             .collect();
         let total_w: i32 = item_w.iter().sum();
-        let mut x = label_w as i32 + ((w - label_w) as i32 - total_w).max(0) / 2;
+        // Centred under the bars when it fits there, else under the whole width.
+        let mut x = if total_w <= (w - label_w) as i32 {
+            label_w as i32 + ((w - label_w) as i32 - total_w) / 2
+        } else {
+            (w as i32 - total_w).max(0) / 2
+        };
         let y = legend_h as i32 / 2 + st.px(2.0);
         for (s, iw) in Sector::ALL.iter().zip(item_w) {
             legend
@@ -325,18 +352,25 @@ mod tests {
     #[test]
     fn coverage_chart_shows_each_area_and_value() {
         let rows = vec![
-            ("Regenerative medicine & <cell> therapy".to_string(), 0.42),
+            ("Regenerative & <cell> therapy".to_string(), 0.42),
             ("Infectious disease".into(), 1.3),
-            ("A very long area name that will certainly not fit the label column".into(), f64::NAN),
+            (
+                "A very long area name that will certainly not fit the label column".into(),
+                f64::NAN,
+            ),
         ];
         let c = coverage_by_area("Coverage <by> area & gaps", &rows).unwrap();
         check_chart(&c, "coverage_by_area", "Coverage <by> area & gaps");
-        assert!(c.svg.contains("Regenerative medicine &amp; &lt;cell&gt; therapy"));
-        assert!(c.svg.contains(">0.42<") && c.svg.contains(">1.3<") && c.svg.contains("n/a"));
+        assert!(c.svg.contains("Regenerative &amp; &lt;cell&gt; therapy"));
+        assert!(c.svg.contains("\n0.42\n") && c.svg.contains("\n1.3\n") && c.svg.contains("n/a"));
         assert!(c.svg.contains('…'), "long label is shortened");
-        assert_eq!(c, coverage_by_area("Coverage <by> area & gaps", &rows).unwrap());
-        let many: Vec<(String, f64)> =
-            (0..40).map(|i| (format!("Area {i:02}"), i as f64 / 30.0)).collect();
+        assert_eq!(
+            c,
+            coverage_by_area("Coverage <by> area & gaps", &rows).unwrap()
+        );
+        let many: Vec<(String, f64)> = (0..40)
+            .map(|i| (format!("Area {i:02}"), i as f64 / 30.0))
+            .collect();
         let c = coverage_by_area("Many", &many).unwrap();
         check_chart(&c, "coverage_by_area", "Many");
         assert!(c.svg.contains("Area 00") && c.svg.contains("Area 39"));
@@ -363,6 +397,21 @@ mod tests {
         }
         assert!(c.svg.contains("n=20") && c.svg.contains("n=5") && c.svg.contains("n=0"));
         assert_eq!(c, sector_mix("Sector mix", &rows).unwrap());
+    }
+
+    #[test]
+    fn a_single_area_draws() {
+        let c = coverage_by_area("One", &[("Only area".to_string(), 0.5)]).unwrap();
+        check_chart(&c, "coverage_by_area", "One");
+        assert!(c.svg.contains("Only area"));
+        let row = SectorMixRow {
+            area: "Only area".into(),
+            applicants: [1, 0, 0, 0, 0],
+            advisers: [0, 0, 0, 0, 2],
+        };
+        let c = sector_mix("One", &[row]).unwrap();
+        check_chart(&c, "sector_mix", "One");
+        assert!(c.svg.contains("Only area"));
     }
 
     #[test]

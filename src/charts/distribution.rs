@@ -16,7 +16,7 @@ const SCORE_BINS: usize = 20;
 /// are skipped; values outside [0, 1] fall into the end bins. Returns the
 /// shares (summing to 1 when any value counted) and the count used.
 fn score_shares(values: &[f64]) -> (Vec<f64>, usize) {
-    let mut counts = vec![0usize; SCORE_BINS];
+    let mut counts = [0usize; SCORE_BINS];
     let mut n = 0;
     for &v in values.iter().filter(|v| v.is_finite()) {
         let b = ((v.clamp(0.0, 1.0) * SCORE_BINS as f64) as usize).min(SCORE_BINS - 1);
@@ -47,7 +47,11 @@ pub fn score_distribution(
     assigned: &[f64],
     eligible: &[f64],
 ) -> Result<Chart, ChartError> {
-    render("score_distribution", title, &ScoreDist { assigned, eligible })
+    render(
+        "score_distribution",
+        title,
+        &ScoreDist { assigned, eligible },
+    )
 }
 
 impl Draw for ScoreDist<'_> {
@@ -94,7 +98,11 @@ impl Draw for ScoreDist<'_> {
                 .map(|(i, &s)| {
                     let x0 = i as f64 * w + if left { gap } else { w / 2.0 };
                     let x1 = i as f64 * w + if left { w / 2.0 } else { w - gap };
-                    let c = if left { BLUE_MAIN.mix(0.55) } else { ORANGE.mix(0.95) };
+                    let c = if left {
+                        BLUE_MAIN.mix(0.55)
+                    } else {
+                        ORANGE.mix(0.95)
+                    };
                     Rectangle::new([(x0, 0.0), (x1, s)], c.filled())
                 })
                 .collect()
@@ -105,14 +113,20 @@ impl Draw for ScoreDist<'_> {
             .map_err(de)?
             .label(format!("all eligible pairs (n = {ne})"))
             .legend(move |(x, y)| {
-                Rectangle::new([(x, y - sq), (x + 2 * sq, y + sq)], BLUE_MAIN.mix(0.55).filled())
+                Rectangle::new(
+                    [(x, y - sq), (x + 2 * sq, y + sq)],
+                    BLUE_MAIN.mix(0.55).filled(),
+                )
             });
         chart
             .draw_series(bars(&sa, false))
             .map_err(de)?
             .label(format!("assigned pairs (n = {na})"))
             .legend(move |(x, y)| {
-                Rectangle::new([(x, y - sq), (x + 2 * sq, y + sq)], ORANGE.mix(0.95).filled())
+                Rectangle::new(
+                    [(x, y - sq), (x + 2 * sq, y + sq)],
+                    ORANGE.mix(0.95).filled(),
+                )
             });
         chart
             .configure_series_labels()
@@ -190,17 +204,33 @@ impl Draw for AdviserLoad<'_> {
             .map_err(de)?;
         let half = if top > 40 { 0.5 } else { 0.38 };
         chart
-            .draw_series(counts.iter().enumerate().filter(|(_, &c)| c > 0).map(|(k, &c)| {
-                let k = k as f64;
-                Rectangle::new([(k - half, 0.0), (k + half, c as f64)], BLUE_MAIN.filled())
-            }))
+            .draw_series(
+                counts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &c)| c > 0)
+                    .map(|(k, &c)| {
+                        let k = k as f64;
+                        Rectangle::new([(k - half, 0.0), (k + half, c as f64)], BLUE_MAIN.filled())
+                    }),
+            )
             .map_err(de)?;
         if top <= 30 {
             let style = st.label().pos(Pos::new(HPos::Center, VPos::Bottom));
             chart
-                .draw_series(counts.iter().enumerate().filter(|(_, &c)| c > 0).map(|(k, &c)| {
-                    Text::new(c.to_string(), (k as f64, c as f64 + ymax * 0.01), style.clone())
-                }))
+                .draw_series(
+                    counts
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, &c)| c > 0)
+                        .map(|(k, &c)| {
+                            Text::new(
+                                c.to_string(),
+                                (k as f64, c as f64 + ymax * 0.01),
+                                style.clone(),
+                            )
+                        }),
+                )
                 .map_err(de)?;
         }
         if let Some(m) = self.max_load {
@@ -288,6 +318,8 @@ impl Draw for DegreeDist<'_> {
             .configure_mesh()
             .light_line_style(WHITE)
             .bold_line_style(GRID)
+            .x_labels(8)
+            .y_labels(8)
             .x_label_formatter(&|v| fmt_num(*v, 1))
             .y_label_formatter(&|v| fmt_num(*v, 1))
             .x_desc("degree k (co-authors / collaborators)")
@@ -339,7 +371,11 @@ pub fn proposal_expertise(
     value_label: &str,
     rows: &[(String, f64)],
 ) -> Result<Chart, ChartError> {
-    render("proposal_expertise", title, &Expertise { value_label, rows })
+    render(
+        "proposal_expertise",
+        title,
+        &Expertise { value_label, rows },
+    )
 }
 
 impl Draw for Expertise<'_> {
@@ -479,7 +515,10 @@ mod tests {
         let c = score_distribution("Scores <all> & assigned", &a, &e).unwrap();
         check_chart(&c, "score_distribution", "Scores <all> & assigned");
         assert!(c.svg.contains("assigned pairs (n = 4)"));
-        assert_eq!(c, score_distribution("Scores <all> & assigned", &a, &e).unwrap());
+        assert_eq!(
+            c,
+            score_distribution("Scores <all> & assigned", &a, &e).unwrap()
+        );
 
         let c = adviser_load("Loads", &[0, 1, 1, 2, 3, 3, 3], Some(3)).unwrap();
         check_chart(&c, "adviser_load", "Loads");
@@ -489,11 +528,19 @@ mod tests {
         check_chart(&c, "degree_distribution", "Degrees");
         assert!(c.svg.contains("1 isolated"));
 
-        let rows = vec![("P-2".to_string(), 0.5), ("P-1".into(), 0.5), ("P-3".into(), 0.1)];
+        let rows = vec![
+            ("P-2".to_string(), 0.5),
+            ("P-1".into(), 0.5),
+            ("P-3".into(), 0.1),
+        ];
         let c = proposal_expertise("Expertise", "mean score", &rows).unwrap();
         check_chart(&c, "proposal_expertise", "Expertise");
         // Weakest first, ties by ID.
-        assert!(c.svg.contains("weakest: P-3 (0.1), P-1 (0.5), P-2 (0.5)"), "{}", c.svg);
+        assert!(
+            c.svg.contains("weakest: P-3 (0.1), P-1 (0.5), P-2 (0.5)"),
+            "{}",
+            c.svg
+        );
     }
 
     #[test]

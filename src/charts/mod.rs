@@ -134,15 +134,19 @@ impl Sty {
     pub fn upx(&self, v: f64) -> u32 {
         (v * self.s).round().max(0.0) as u32
     }
+    /// A font whose em size is `size` SVG pixels on this canvas. plotters
+    /// treats a font size as 1.24 × the em size (it divides by 1.24 before
+    /// rasterising and in the SVG `font-size`), so the factor is undone here
+    /// to make the documented sizes the real ones.
     pub fn font(&self, size: f64) -> TextStyle<'static> {
-        TextStyle::from((FAMILY, size * self.s).into_font())
+        TextStyle::from((FAMILY, size * self.s * 1.24).into_font())
     }
     pub fn title(&self) -> TextStyle<'static> {
-        self.font(26.0)
+        self.font(24.0)
     }
     /// Axis descriptions.
     pub fn axis(&self) -> TextStyle<'static> {
-        self.font(18.0)
+        self.font(17.0)
     }
     /// Tick labels, legends, annotations.
     pub fn label(&self) -> TextStyle<'static> {
@@ -157,16 +161,15 @@ pub(crate) fn de<E: std::fmt::Display>(e: E) -> String {
 
 /// What each chart implements: draw into the area below the title.
 pub(crate) trait Draw {
-    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>, st: &Sty)
-        -> Result<(), String>;
+    fn draw<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        st: &Sty,
+    ) -> Result<(), String>;
 }
 
 /// Draws `d` on both canvases and packs the result.
-pub(crate) fn render(
-    name: &'static str,
-    title: &str,
-    d: &impl Draw,
-) -> Result<Chart, ChartError> {
+pub(crate) fn render(name: &'static str, title: &str, d: &impl Draw) -> Result<Chart, ChartError> {
     ensure_font(name)?;
     let draw_err = |message: String| ChartError::Draw {
         chart: name,
@@ -207,6 +210,7 @@ fn page<DB: DrawingBackend>(
     let (w, _) = root.dim_in_pixel();
     let shown = fit_text(root, title, &st.title(), w.saturating_sub(st.upx(30.0)));
     let body = root
+        .margin(st.px(8.0), 0, 0, 0)
         .titled(&shown, st.title())
         .map_err(de)?
         .margin(st.px(4.0), st.px(8.0), st.px(8.0), st.px(18.0));
@@ -223,7 +227,7 @@ pub(crate) fn no_data<DB: DrawingBackend>(
     let (w, h) = area.dim_in_pixel();
     let (cx, cy) = (w as i32 / 2, h as i32 / 2);
     let big = st
-        .font(40.0)
+        .font(36.0)
         .color(&RGBColor(80, 80, 80))
         .pos(Pos::new(HPos::Center, VPos::Center));
     area.draw_text("no data", &big, (cx, cy - st.px(24.0)))
@@ -257,7 +261,11 @@ pub(crate) fn fit_text<DB: DrawingBackend>(
     style: &TextStyle,
     max_px: u32,
 ) -> String {
-    let width = |t: &str| area.estimate_text_size(t, style).map(|(w, _)| w).unwrap_or(0);
+    let width = |t: &str| {
+        area.estimate_text_size(t, style)
+            .map(|(w, _)| w)
+            .unwrap_or(0)
+    };
     if width(s) <= max_px {
         return s.to_string();
     }
@@ -324,7 +332,11 @@ pub(crate) mod tests {
     pub(crate) fn check_chart(c: &Chart, name: &str, title: &str) {
         assert_eq!(c.name, name);
         assert_eq!(c.title, title);
-        assert!(c.svg.starts_with("<svg"), "{}", &c.svg[..40.min(c.svg.len())]);
+        assert!(
+            c.svg.starts_with("<svg"),
+            "{}",
+            &c.svg[..40.min(c.svg.len())]
+        );
         assert!(c.svg.trim_end().ends_with("</svg>"));
         assert!(c.svg.contains("width=\"900\"") && c.svg.contains("height=\"520\""));
         let escaped = title
@@ -337,6 +349,122 @@ pub(crate) mod tests {
         assert_eq!((w, h), PNG_SIZE);
         let dark = rgb.chunks(3).filter(|p| p.iter().all(|&v| v < 100)).count();
         assert!(dark > 500, "PNG looks blank ({dark} dark pixels)");
+    }
+
+    /// Writes every chart, drawn from a synthetic but realistic data set,
+    /// to `$TMPDIR/charts/` for a person to look at:
+    /// `cargo test --release dump_charts -- --ignored`.
+    #[test]
+    #[ignore]
+    fn dump_charts_for_review() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let dir = std::env::temp_dir().join("charts");
+        std::fs::create_dir_all(&dir).unwrap();
+        let areas = [
+            "Regenerative medicine",
+            "Infectious disease & vaccines",
+            "Cancer immunotherapy and tumour microenvironment",
+            "Neurodegeneration",
+            "Medical AI / digital health",
+            "Rare diseases",
+            "Drug discovery platforms",
+            "Cardiovascular",
+            "Genome editing",
+            "Microbiome",
+        ];
+        let eligible: Vec<f64> = (0..5000).map(|_| rng.random::<f64>().powf(2.0)).collect();
+        let assigned: Vec<f64> = (0..300)
+            .map(|_| 0.3 + 0.7 * rng.random::<f64>().sqrt())
+            .collect();
+        let loads: Vec<usize> = (0..80).map(|_| rng.random_range(0..7)).collect();
+        let cov: Vec<(String, f64)> = areas
+            .iter()
+            .map(|a| (a.to_string(), rng.random::<f64>() * 1.4))
+            .collect();
+        let mix: Vec<SectorMixRow> = areas
+            .iter()
+            .map(|a| SectorMixRow {
+                area: a.to_string(),
+                applicants: std::array::from_fn(|k| rng.random_range(0..30 / (k + 1))),
+                advisers: std::array::from_fn(|k| rng.random_range(0..8 / (k + 1))),
+            })
+            .collect();
+        let labels: Vec<String> = areas.iter().map(|a| a.to_string()).collect();
+        let m: Vec<Vec<u64>> = (0..areas.len())
+            .map(|i| {
+                (0..areas.len())
+                    .map(|j| {
+                        if i == j {
+                            rng.random_range(50..400)
+                        } else {
+                            rng.random_range(0..20)
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let degrees: Vec<usize> = (0..2000)
+            .map(|_| ((1.0 / (rng.random::<f64>() + 0.01)).floor() as usize).saturating_sub(1))
+            .collect();
+        let nn = 400;
+        let nodes: Vec<NetworkNode> = (0..nn)
+            .map(|i| NetworkNode {
+                id: format!("R{i}"),
+                community: (i * 7 / nn) * 2 + (i % 13 == 0) as usize * 31,
+            })
+            .collect();
+        let mut edges = Vec::new();
+        for i in 1..nn {
+            let same = (i * 7 / nn) * nn / 7;
+            let lo = same.max(i.saturating_sub(40));
+            edges.push((i, rng.random_range(lo..i)));
+            if rng.random::<f64>() < 0.6 {
+                edges.push((i, rng.random_range(lo..i)));
+            }
+            if rng.random::<f64>() < 0.05 {
+                edges.push((i, rng.random_range(0..i)));
+            }
+        }
+        let exp: Vec<(String, f64)> = (0..150)
+            .map(|i| (format!("P-{i:03}"), rng.random::<f64>().sqrt() * 2.4))
+            .collect();
+        let charts = vec![
+            score_distribution(
+                "Score distribution: assigned vs eligible pairs",
+                &assigned,
+                &eligible,
+            )
+            .unwrap(),
+            adviser_load("Adviser load", &loads, Some(5)).unwrap(),
+            coverage_by_area("Coverage ratio by R&D area", &cov).unwrap(),
+            sector_mix("Sector mix of applicants and advisers by area", &mix).unwrap(),
+            collaboration_heatmap("Collaboration between R&D areas", &labels, &m).unwrap(),
+            degree_distribution("Degree distribution of the collaboration graph", &degrees)
+                .unwrap(),
+            network_chart("Largest component by community", &nodes, &edges, 400, 42).unwrap(),
+            proposal_expertise(
+                "Assigned expertise per proposal, weakest first",
+                "total score of assigned advisers",
+                &exp,
+            )
+            .unwrap(),
+        ];
+        for c in &charts {
+            c.write_to(&dir).unwrap();
+        }
+        let many: Vec<(String, f64)> = (0..40)
+            .map(|i| {
+                (
+                    format!("Area number {i:02} with a long name"),
+                    i as f64 / 30.0,
+                )
+            })
+            .collect();
+        let c = coverage_by_area("Coverage, 40 areas", &many).unwrap();
+        std::fs::write(dir.join("coverage_many.png"), &c.png).unwrap();
+        let empty = adviser_load("Adviser load (empty input)", &[], None).unwrap();
+        std::fs::write(dir.join("empty.png"), &empty.png).unwrap();
     }
 
     #[test]

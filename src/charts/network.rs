@@ -27,10 +27,12 @@ pub struct NetworkNode {
 /// Practice and Experience 21(11), 1991): nodes repel with force k²/d,
 /// edge ends attract with d²/k, k = C·√(area / n), and each step moves a
 /// node at most by a temperature that cools linearly to 0 over
-/// [`LAYOUT_ITERATIONS`]. The frame is `aspect` × 1 (width / height of the
-/// drawing region) and positions are clamped to it, as in the paper. A weak
-/// pull toward the centre (gravity, as in igraph and Gephi) keeps loosely
-/// tied nodes from piling up on the frame.
+/// [`LAYOUT_ITERATIONS`]. Nodes start in a frame of `aspect` × 1 (width /
+/// height of the drawing region). Unlike the paper, positions are not
+/// clamped to the frame (clamping piles sparse graphs up along the edges);
+/// as in networkx's `spring_layout`, the result is rescaled at the end, and
+/// a weak pull toward the centre (gravity, as in igraph and Gephi) keeps
+/// parts that are not connected from drifting apart.
 ///
 /// Returns one position per node, scaled into [0, 1] × [0, 1] (x across,
 /// y down) so that the layout fills the region. Initial positions are
@@ -38,7 +40,12 @@ pub struct NetworkNode {
 /// seed, aspect) always gives the same positions, bit for bit (the parallel
 /// step sums each node's forces in a fixed order). Edges with an end ≥ n
 /// and self-loops are ignored. O(n²) per iteration; fine for ≤ 500 nodes.
-pub fn network_layout(n: usize, edges: &[(usize, usize)], seed: u64, aspect: f64) -> Vec<(f64, f64)> {
+pub fn network_layout(
+    n: usize,
+    edges: &[(usize, usize)],
+    seed: u64,
+    aspect: f64,
+) -> Vec<(f64, f64)> {
     if n == 0 {
         return Vec::new();
     }
@@ -112,8 +119,8 @@ pub fn network_layout(n: usize, edges: &[(usize, usize)], seed: u64, aspect: f64
             let len = (dx * dx + dy * dy).sqrt();
             if len > 0.0 {
                 let step = len.min(temp) / len;
-                p.0 = (p.0 + dx * step).clamp(0.0, fw);
-                p.1 = (p.1 + dy * step).clamp(0.0, fh);
+                p.0 += dx * step;
+                p.1 += dy * step;
             }
         }
     }
@@ -193,7 +200,10 @@ pub fn network_chart(
     max_nodes: usize,
     seed: u64,
 ) -> Result<Chart, ChartError> {
-    if let Some(&(u, v)) = edges.iter().find(|&&(u, v)| u >= nodes.len() || v >= nodes.len()) {
+    if let Some(&(u, v)) = edges
+        .iter()
+        .find(|&&(u, v)| u >= nodes.len() || v >= nodes.len())
+    {
         return Err(ChartError::Input {
             chart: "network",
             message: format!(
@@ -248,7 +258,9 @@ impl Draw for Net<'_> {
                 m + (p.1 * ih as f64).round() as i32,
             )
         };
-        let edge_style = RGBColor(120, 120, 120).mix(0.35).stroke_width(st.upx(1.0).max(1));
+        let edge_style = RGBColor(120, 120, 120)
+            .mix(0.35)
+            .stroke_width(st.upx(1.0).max(1));
         for &(u, v) in &self.edges {
             plot.draw(&PathElement::new([px(pos[u]), px(pos[v])], edge_style))
                 .map_err(de)?;
@@ -423,8 +435,14 @@ mod tests {
         let c = network_chart("Network <largest> & co", &ns, &e, 400, 42).unwrap();
         check_chart(&c, "network", "Network <largest> & co");
         assert!(c.svg.contains("60 nodes"), "node count");
-        assert!(c.svg.contains("other (15)"), "communities past nine are grouped");
-        assert_eq!(c, network_chart("Network <largest> & co", &ns, &e, 400, 42).unwrap());
+        assert!(
+            c.svg.contains("other (15)"),
+            "communities past nine are grouped"
+        );
+        assert_eq!(
+            c,
+            network_chart("Network <largest> & co", &ns, &e, 400, 42).unwrap()
+        );
         let c = network_chart("Capped", &ns, &e, 20, 42).unwrap();
         assert!(c.svg.contains("(top 20 of 60 nodes)"));
         assert!(c.svg.contains("20 nodes"));

@@ -210,7 +210,10 @@ fn put_match(w: &mut BitWriter, len: usize, dist: usize) {
     w.put((len - LEN_BASE[li] as usize) as u32, LEN_EXTRA[li] as u32);
     let di = DIST_BASE.partition_point(|&b| b as usize <= dist) - 1;
     w.put_code(di as u32, 5);
-    w.put((dist - DIST_BASE[di] as usize) as u32, DIST_EXTRA[di] as u32);
+    w.put(
+        (dist - DIST_BASE[di] as usize) as u32,
+        DIST_EXTRA[di] as u32,
+    );
 }
 
 /// A zlib stream holding one final DEFLATE block with fixed Huffman codes.
@@ -328,7 +331,11 @@ pub(crate) mod tests {
             }
             pos += 12 + len;
         }
-        assert_eq!((idat[0] as u32 * 256 + idat[1] as u32) % 31, 0, "zlib FCHECK");
+        assert_eq!(
+            (idat[0] as u32 * 256 + idat[1] as u32) % 31,
+            0,
+            "zlib FCHECK"
+        );
         let raw = inflate(&idat[2..idat.len() - 4]);
         let ad = u32::from_be_bytes(idat[idat.len() - 4..].try_into().unwrap());
         assert_eq!(ad, adler32(&raw), "adler32");
@@ -439,7 +446,9 @@ pub(crate) mod tests {
         let mut rng = 12345u64;
         let mut noisy = vec![0u8; (w * h * 3) as usize];
         for v in noisy.iter_mut() {
-            rng = rng.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            rng = rng
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             *v = (rng >> 56) as u8;
         }
         let flat = vec![200u8; (w * h * 3) as usize];

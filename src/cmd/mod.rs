@@ -10,7 +10,17 @@ use crate::config::Config;
 use crate::load::{self, InputEncoding, LoadOptions, Loaded};
 use crate::model::Dataset;
 
+pub mod assign;
+pub mod bench;
 pub mod config;
+pub mod generate;
+pub mod locks;
+pub mod outputs;
+pub mod pipeline;
+pub mod progress;
+pub mod run;
+pub mod score;
+pub mod stages;
 pub mod validate;
 
 /// Failures that map to a specific exit code (anything else exits 1).
@@ -64,7 +74,11 @@ pub fn load_data(args: &DataArgs, cfg: &Config) -> anyhow::Result<Loaded> {
 }
 
 /// Loads the data, prints problems to stderr, and fails on any error.
-pub fn load_checked(args: &DataArgs, cfg: &Config, quiet: bool) -> anyhow::Result<(Dataset, load::ValidationReport)> {
+pub fn load_checked(
+    args: &DataArgs,
+    cfg: &Config,
+    quiet: bool,
+) -> anyhow::Result<(Dataset, load::ValidationReport)> {
     let loaded = load_data(args, cfg)?;
     let errors = loaded.report.error_count();
     if errors > 0 || !quiet {
@@ -72,7 +86,11 @@ pub fn load_checked(args: &DataArgs, cfg: &Config, quiet: bool) -> anyhow::Resul
     }
     match loaded.dataset {
         Some(ds) => Ok((ds, loaded.report)),
-        None => Err(Failure::InvalidInput { data: args.data.display().to_string(), errors }.into()),
+        None => Err(Failure::InvalidInput {
+            data: args.data.display().to_string(),
+            errors,
+        }
+        .into()),
     }
 }
 

@@ -13,11 +13,13 @@ pub struct ConflictConfig {
     /// `y >= reference_year - coauthor_years`. 0 disables the rule.
     pub coauthor_years: u32,
     /// Exclude an adviser who is a co-applicant with any member on another
-    /// proposal of the same call.
+    /// proposal of the same call (a call = the proposals of one `year`).
     pub co_applicant: bool,
     /// Apply the pairs declared in `conflicts.csv`.
     pub declared: bool,
-    /// Flag (not exclude) two hops in the co-authorship graph.
+    /// Flag (not exclude) an adviser two co-authorship hops from a member,
+    /// both joint papers within the `coauthor_years` window (so off when
+    /// `coauthor_years` = 0). Only pairs no other rule excludes get it.
     pub two_hop_warning: bool,
     /// The year "recent" is measured from; default: the latest proposal year.
     pub reference_year: Option<i32>,

@@ -77,17 +77,18 @@ impl Config {
             path: path.display().to_string(),
             source,
         })?;
-        Config::from_toml(&text).map_err(|message| ConfigError::Parse {
-            path: path.display().to_string(),
-            message,
-        })
-        .and_then(|c| {
-            c.check().map_err(|message| ConfigError::Invalid {
+        Config::from_toml(&text)
+            .map_err(|message| ConfigError::Parse {
                 path: path.display().to_string(),
                 message,
-            })?;
-            Ok(c)
-        })
+            })
+            .and_then(|c| {
+                c.check().map_err(|message| ConfigError::Invalid {
+                    path: path.display().to_string(),
+                    message,
+                })?;
+                Ok(c)
+            })
     }
 
     /// Parses TOML text (no validation of ranges; see [`Config::check`]).
@@ -131,6 +132,9 @@ mod tests {
         let c = Config::from_toml("seed = 7\n[assign]\nreviewers_per_proposal = 2\n").unwrap();
         assert_eq!(c.seed, 7);
         assert_eq!(c.assign.reviewers_per_proposal, 2);
-        assert_eq!(c.assign.default_max_load, AssignConfig::default().default_max_load);
+        assert_eq!(
+            c.assign.default_max_load,
+            AssignConfig::default().default_max_load
+        );
     }
 }

@@ -30,7 +30,7 @@
 
 mod rules;
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::io::Write;
 use std::sync::Arc;
 
@@ -93,7 +93,10 @@ pub enum Reason {
     /// Latest joint paper with `member` was in `year` (within the window).
     CoAuthor { member: Arc<str>, year: i32 },
     /// The adviser and `member` are both members of `proposal` (same call).
-    CoApplicant { member: Arc<str>, proposal: Arc<str> },
+    CoApplicant {
+        member: Arc<str>,
+        proposal: Arc<str>,
+    },
     /// Declared against the proposal in `conflicts.csv`.
     DeclaredProposal { reason: Arc<str> },
     /// Declared against `member` in `conflicts.csv`.
@@ -141,13 +144,25 @@ impl fmt::Display for Reason {
 enum Hit {
     Member(Role),
     SameInstitution(InstitutionIx),
-    CoAuthor { member: ResearcherIx, year: i32 },
-    CoApplicant { member: ResearcherIx, proposal: ProposalIx },
+    CoAuthor {
+        member: ResearcherIx,
+        year: i32,
+    },
+    CoApplicant {
+        member: ResearcherIx,
+        proposal: ProposalIx,
+    },
     /// Position in the proposal's declared rows.
     DeclaredProposal(usize),
     /// `row`: position in the member's declared rows.
-    DeclaredResearcher { member: ResearcherIx, row: usize },
-    TwoHop { member: ResearcherIx, via: ResearcherIx },
+    DeclaredResearcher {
+        member: ResearcherIx,
+        row: usize,
+    },
+    TwoHop {
+        member: ResearcherIx,
+        via: ResearcherIx,
+    },
 }
 
 /// Number of flagged pairs per rule (a pair counts once per rule, however
@@ -320,7 +335,8 @@ fn merge_warnings(
     };
     let (mut i, mut j) = (0, 0);
     while i < hard.advisers.len() || j < soft.len() {
-        let take_hard = j == soft.len() || (i < hard.advisers.len() && hard.advisers[i] < soft[j].0);
+        let take_hard =
+            j == soft.len() || (i < hard.advisers.len() && hard.advisers[i] < soft[j].0);
         if take_hard {
             let span = hard.spans[i] as usize..hard.spans[i + 1] as usize;
             out.reasons.extend_from_slice(&hard.reasons[span]);
@@ -371,7 +387,10 @@ impl ConflictSet {
     /// Whether a hard rule excludes adviser `a` from proposal `p`.
     /// `O(log k)` for `k` excluded advisers of `p`; no allocation, `Sync`.
     pub fn is_excluded(&self, p: ProposalIx, a: AdviserIx) -> bool {
-        self.per_proposal[p].excluded_advisers.binary_search(&a).is_ok()
+        self.per_proposal[p]
+            .excluded_advisers
+            .binary_search(&a)
+            .is_ok()
     }
 
     /// The excluded advisers of `p`, ascending.
@@ -426,7 +445,13 @@ impl ConflictSet {
     pub fn write_csv(&self, ds: &Dataset, w: impl Write) -> Result<(), ConflictError> {
         let mut rows: Vec<(&str, &str, ConflictRow<'_>)> = self
             .rows()
-            .map(|r| (ds.proposals[r.proposal].id.as_str(), ds.adviser_id(r.adviser), r))
+            .map(|r| {
+                (
+                    ds.proposals[r.proposal].id.as_str(),
+                    ds.adviser_id(r.adviser),
+                    r,
+                )
+            })
             .collect();
         rows.par_sort_unstable_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
         let mut out = csv::Writer::from_writer(w);
@@ -438,7 +463,6 @@ impl ConflictSet {
                 if i > 0 {
                     text.push_str("; ");
                 }
-                use fmt::Write as _;
                 // Writing into a String cannot fail.
                 let _ = write!(text, "{r}");
             }

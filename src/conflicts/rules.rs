@@ -55,7 +55,11 @@ impl<'a> Context<'a> {
                 continue;
             };
             let text = d.reason.trim();
-            let reason = arc(if text.is_empty() { DECLARED_DEFAULT } else { text });
+            let reason = arc(if text.is_empty() {
+                DECLARED_DEFAULT
+            } else {
+                text
+            });
             match d.target {
                 DeclaredTarget::Proposal(p) => declared_by_proposal[p].push((a, reason)),
                 DeclaredTarget::Researcher(r) => declared_by_researcher[r].push((a, reason)),

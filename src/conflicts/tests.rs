@@ -105,13 +105,22 @@ fn each_rule_on_hand_made_data() {
     let cs = detect(&ds, &g, &ConflictConfig::default());
     assert_eq!(cs.reference_year(), 2024);
     let p1 = 0;
-    assert_eq!(texts(&cs, &ds, p1, "R5"), ["member of the proposal (collaborator)"]);
+    assert_eq!(
+        texts(&cs, &ds, p1, "R5"),
+        ["member of the proposal (collaborator)"]
+    );
     assert_eq!(texts(&cs, &ds, p1, "R2"), ["same institution I0"]);
     assert_eq!(texts(&cs, &ds, p1, "R3"), ["co-author with R1 (2019)"]);
     assert_eq!(texts(&cs, &ds, p1, "R6"), ["co-applicant with R0 on P2"]);
     assert_eq!(texts(&cs, &ds, p1, "R8"), ["declared: former student"]);
-    assert_eq!(texts(&cs, &ds, p1, "R9"), ["declared against R1: joint company"]);
-    assert_eq!(texts(&cs, &ds, p1, "R10"), ["warning: two hops from R0 via R11"]);
+    assert_eq!(
+        texts(&cs, &ds, p1, "R9"),
+        ["declared against R1: joint company"]
+    );
+    assert_eq!(
+        texts(&cs, &ds, p1, "R10"),
+        ["warning: two hops from R0 via R11"]
+    );
     for rid in ["R2", "R3", "R5", "R6", "R8", "R9"] {
         assert!(cs.is_excluded(p1, adviser(&ds, rid)), "{rid}");
     }
@@ -217,7 +226,14 @@ P3,R9,true,declared against R1: joint company
     assert_eq!(text, expected);
     let c = cs.counts();
     assert_eq!(
-        (c.member, c.same_institution, c.co_author, c.co_applicant, c.declared, c.two_hop),
+        (
+            c.member,
+            c.same_institution,
+            c.co_author,
+            c.co_applicant,
+            c.declared,
+            c.two_hop
+        ),
         (3, 2, 2, 2, 3, 2)
     );
     assert_eq!((c.excluded_pairs, c.warning_pairs), (12, 2));
@@ -311,9 +327,9 @@ fn brute_rules(ds: &Dataset, cfg: &ConflictConfig, p: usize, a: usize) -> Vec<Ru
     if rules.is_empty()
         && cfg.two_hop_warning
         && cfg.coauthor_years > 0
-        && members.iter().any(|&m| {
-            m != ra && (0..ds.researchers.len()).any(|x| recent(m, x) && recent(x, ra))
-        })
+        && members
+            .iter()
+            .any(|&m| m != ra && (0..ds.researchers.len()).any(|x| recent(m, x) && recent(x, ra)))
     {
         rules.push(Rule::TwoHop);
     }

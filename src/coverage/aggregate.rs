@@ -161,7 +161,10 @@ mod tests {
         assert_eq!(c.into_iter().collect::<Vec<_>>(), vec![("a", 1), ("b", 2)]);
         let s = sum_by([(1, 2.0), (0, 1.0), (1, 0.5)]);
         assert_eq!(s.into_iter().collect::<Vec<_>>(), vec![(0, 1.0), (1, 2.5)]);
-        assert_eq!(group_rows([1, 0, 1, 2], 4), vec![vec![1], vec![0, 2], vec![3], vec![]]);
+        assert_eq!(
+            group_rows([1, 0, 1, 2], 4),
+            vec![vec![1], vec![0, 2], vec![3], vec![]]
+        );
         assert_eq!(distinct(vec![3, 1, 3, 2, 1]), vec![1, 2, 3]);
         assert_eq!(mean([Some(1.0), None, Some(2.0)]), Some(1.5));
         assert_eq!(mean([None]), None);

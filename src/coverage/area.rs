@@ -78,10 +78,18 @@ pub fn area_coverage(
             let experts = distinct(
                 props
                     .iter()
-                    .flat_map(|&p| input.eligible[p].iter().filter(|&&(_, s)| s >= thr).map(|&(x, _)| x))
+                    .flat_map(|&p| {
+                        input.eligible[p]
+                            .iter()
+                            .filter(|&&(_, s)| s >= thr)
+                            .map(|&(x, _)| x)
+                    })
                     .collect(),
             );
-            let expert_capacity: u64 = experts.iter().map(|&x| u64::from(ds.advisers[x].max_load)).sum();
+            let expert_capacity: u64 = experts
+                .iter()
+                .map(|&x| u64::from(ds.advisers[x].max_load))
+                .sum();
             let covered = props.iter().filter(|&&p| rows[p].covered).count();
             let demand: u64 = props.iter().map(|&p| u64::from(rows[p].k)).sum();
             AreaCoverage {
@@ -118,16 +126,39 @@ mod tests {
         let a = &r.areas;
         // AR1: P1 covered, P2 not; applicants R0 R1 R2; advisers A0 A1;
         // experts A0 (3) + A1 (2) = 5 vs demand 2+2 = 4; mean (.7+.3)/2.
-        assert_eq!((a[0].proposals, a[0].applicants, a[0].advisers, a[0].covered), (2, 3, 2, 1));
-        assert_eq!((a[0].coverage_ratio, a[0].expert_capacity, a[0].demand), (0.5, 5, 4));
+        assert_eq!(
+            (a[0].proposals, a[0].applicants, a[0].advisers, a[0].covered),
+            (2, 3, 2, 1)
+        );
+        assert_eq!(
+            (a[0].coverage_ratio, a[0].expert_capacity, a[0].demand),
+            (0.5, 5, 4)
+        );
         assert_eq!(a[0].capacity_ratio, Some(1.25));
         assert!((a[0].mean_best_k.unwrap() - 0.5).abs() < 1e-12);
-        assert_eq!((a[0].at_risk, a[0].under_covered, a[0].expert_advisers), (1, true, 2));
+        assert_eq!(
+            (a[0].at_risk, a[0].under_covered, a[0].expert_advisers),
+            (1, true, 2)
+        );
         // AR2: P3 has nobody: ratio 0, capacity 0 of demand 1, mean 0.
-        assert_eq!((a[1].covered, a[1].coverage_ratio, a[1].expert_capacity, a[1].demand), (0, 0.0, 0, 1));
-        assert_eq!((a[1].capacity_ratio, a[1].mean_best_k, a[1].advisers), (Some(0.0), Some(0.0), 2));
+        assert_eq!(
+            (
+                a[1].covered,
+                a[1].coverage_ratio,
+                a[1].expert_capacity,
+                a[1].demand
+            ),
+            (0, 0.0, 0, 1)
+        );
+        assert_eq!(
+            (a[1].capacity_ratio, a[1].mean_best_k, a[1].advisers),
+            (Some(0.0), Some(0.0), 2)
+        );
         // AR3: no proposals → ratio 1 by definition, no capacity ratio.
-        assert_eq!((a[2].proposals, a[2].coverage_ratio, a[2].capacity_ratio), (0, 1.0, None));
+        assert_eq!(
+            (a[2].proposals, a[2].coverage_ratio, a[2].capacity_ratio),
+            (0, 1.0, None)
+        );
         assert_eq!((a[2].mean_best_k, a[2].under_covered), (None, false));
     }
 }

@@ -91,13 +91,25 @@ fn diff(previous: &[(String, Figures)], current: &CoverageReport) -> Comparison 
                 None => (Change::New, None),
                 Some(b) => decide(&b, &after),
             };
-            row(&a.area_id, change, decided_by, before.unwrap_or([None; 3]), after)
+            row(
+                &a.area_id,
+                change,
+                decided_by,
+                before.unwrap_or([None; 3]),
+                after,
+            )
         })
         .collect();
-    let mut removed: Vec<&(String, Figures)> =
-        previous.iter().filter(|p| !current.areas.iter().any(|a| a.area_id == p.0)).collect();
+    let mut removed: Vec<&(String, Figures)> = previous
+        .iter()
+        .filter(|p| !current.areas.iter().any(|a| a.area_id == p.0))
+        .collect();
     removed.sort_by(|x, y| x.0.cmp(&y.0));
-    areas.extend(removed.into_iter().map(|p| row(&p.0, Change::Removed, None, p.1, [None; 3])));
+    areas.extend(
+        removed
+            .into_iter()
+            .map(|p| row(&p.0, Change::Removed, None, p.1, [None; 3])),
+    );
     Comparison { areas }
 }
 
@@ -106,7 +118,11 @@ fn decide(before: &Figures, after: &Figures) -> (Change, Option<&'static str>) {
         if let (Some(b), Some(a)) = (before[i], after[i]) {
             // Both hold at most 6 decimals; any real change is ≥ 1e-6.
             if (a - b).abs() > 5e-7 {
-                let c = if a > b { Change::Improved } else { Change::Worsened };
+                let c = if a > b {
+                    Change::Improved
+                } else {
+                    Change::Worsened
+                };
                 return (c, Some(NAMES[i]));
             }
         }
@@ -114,7 +130,13 @@ fn decide(before: &Figures, after: &Figures) -> (Change, Option<&'static str>) {
     (Change::Unchanged, None)
 }
 
-fn row(id: &str, change: Change, decided_by: Option<&'static str>, b: Figures, a: Figures) -> AreaChange {
+fn row(
+    id: &str,
+    change: Change,
+    decided_by: Option<&'static str>,
+    b: Figures,
+    a: Figures,
+) -> AreaChange {
     AreaChange {
         area_id: id.to_string(),
         change,
@@ -129,8 +151,15 @@ fn row(id: &str, change: Change, decided_by: Option<&'static str>, b: Figures, a
 }
 
 /// Parses a previous `coverage_area.csv`; `path` is only for messages.
-fn read_previous(r: impl std::io::Read, path: &str) -> Result<Vec<(String, Figures)>, CoverageError> {
-    let err = |line: u64, message: String| CoverageError::Previous { path: path.to_string(), line, message };
+fn read_previous(
+    r: impl std::io::Read,
+    path: &str,
+) -> Result<Vec<(String, Figures)>, CoverageError> {
+    let err = |line: u64, message: String| CoverageError::Previous {
+        path: path.to_string(),
+        line,
+        message,
+    };
     let mut rdr = csv::Reader::from_reader(r);
     let headers = rdr.headers().map_err(|e| err(1, e.to_string()))?.clone();
     let col = |name: &str| {
@@ -183,7 +212,12 @@ mod tests {
         write_outputs(&r, dir.path()).unwrap();
         let c = compare(dir.path(), &r).unwrap();
         assert_eq!(c.areas.len(), 3);
-        assert!(c.areas.iter().all(|a| a.change == Change::Unchanged && a.decided_by.is_none()), "{c:?}");
+        assert!(
+            c.areas
+                .iter()
+                .all(|a| a.change == Change::Unchanged && a.decided_by.is_none()),
+            "{c:?}"
+        );
         assert_eq!(c.areas[2].capacity_ratio_before, None);
     }
 
@@ -200,7 +234,11 @@ mod tests {
                    OLD,0.5,1,0.2\n";
         let prev = read_previous(csv.as_bytes(), "prev.csv").unwrap();
         let c = diff(&prev, &r);
-        let got: Vec<_> = c.areas.iter().map(|a| (a.area_id.as_str(), a.change, a.decided_by)).collect();
+        let got: Vec<_> = c
+            .areas
+            .iter()
+            .map(|a| (a.area_id.as_str(), a.change, a.decided_by))
+            .collect();
         assert_eq!(
             got,
             vec![
@@ -214,7 +252,9 @@ mod tests {
 
     #[test]
     fn bad_previous_file_names_line_and_column() {
-        let e = read_previous("area_id,coverage_ratio\nA,1\n".as_bytes(), "p.csv").unwrap_err().to_string();
+        let e = read_previous("area_id,coverage_ratio\nA,1\n".as_bytes(), "p.csv")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("p.csv:1") && e.contains("capacity_ratio"), "{e}");
         let e = read_previous(
             "area_id,coverage_ratio,capacity_ratio,mean_best_k\nA,x,1,1\n".as_bytes(),
@@ -223,7 +263,10 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.contains("p.csv:2") && e.contains("\"x\""), "{e}");
-        let missing = compare(Path::new("/nonexistent/dir"), &compute(&input(&dataset()), &cfg()).unwrap());
+        let missing = compare(
+            Path::new("/nonexistent/dir"),
+            &compute(&input(&dataset()), &cfg()).unwrap(),
+        );
         assert!(matches!(missing, Err(CoverageError::Read { .. })));
     }
 }

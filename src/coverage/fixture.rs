@@ -30,7 +30,13 @@ fn researcher(id: &str, institution: usize, position: Option<&str>, kw: &[&str])
     }
 }
 
-fn proposal(id: &str, area: usize, members: &[(usize, Role)], budget: Option<f64>, kw: &[&str]) -> Proposal {
+fn proposal(
+    id: &str,
+    area: usize,
+    members: &[(usize, Role)],
+    budget: Option<f64>,
+    kw: &[&str],
+) -> Proposal {
     Proposal {
         id: id.into(),
         area,
@@ -40,7 +46,10 @@ fn proposal(id: &str, area: usize, members: &[(usize, Role)], budget: Option<f64
         pi: members[0].0,
         year: 2025,
         budget,
-        members: members.iter().map(|&(researcher, role)| Member { researcher, role }).collect(),
+        members: members
+            .iter()
+            .map(|&(researcher, role)| Member { researcher, role })
+            .collect(),
     }
 }
 
@@ -74,15 +83,43 @@ pub fn dataset() -> Dataset {
             researcher("R5", 1, Some("early-career"), &["immunology"]),
             researcher("R6", 2, Some("professor"), &[]),
         ],
-        areas: vec![area("AR1", "CREST"), area("AR2", "PRIME"), area("AR3", "CREST")],
+        areas: vec![
+            area("AR1", "CREST"),
+            area("AR2", "PRIME"),
+            area("AR3", "CREST"),
+        ],
         advisers: vec![
-            Adviser { researcher: 4, areas: vec![0], max_load: 3 },
-            Adviser { researcher: 5, areas: vec![0, 1], max_load: 2 },
-            Adviser { researcher: 6, areas: vec![1], max_load: 4 },
+            Adviser {
+                researcher: 4,
+                areas: vec![0],
+                max_load: 3,
+            },
+            Adviser {
+                researcher: 5,
+                areas: vec![0, 1],
+                max_load: 2,
+            },
+            Adviser {
+                researcher: 6,
+                areas: vec![1],
+                max_load: 4,
+            },
         ],
         proposals: vec![
-            proposal("P1", 0, &[(0, Role::Pi), (1, Role::CoPi)], Some(100.0), &["Gene Therapy", "AAV"]),
-            proposal("P2", 0, &[(2, Role::Pi), (0, Role::Collaborator)], None, &["gene therapy", "AAV "]),
+            proposal(
+                "P1",
+                0,
+                &[(0, Role::Pi), (1, Role::CoPi)],
+                Some(100.0),
+                &["Gene Therapy", "AAV"],
+            ),
+            proposal(
+                "P2",
+                0,
+                &[(2, Role::Pi), (0, Role::Collaborator)],
+                None,
+                &["gene therapy", "AAV "],
+            ),
             proposal("P3", 1, &[(3, Role::Pi)], Some(50.0), &["Immunology"]),
         ],
         publications: vec![],
@@ -98,8 +135,16 @@ pub fn input(ds: &Dataset) -> CoverageInput<'_> {
     CoverageInput {
         ds,
         k: vec![2, 2, 1],
-        eligible: vec![vec![(0, 0.9), (1, 0.5), (2, 0.1)], vec![(1, 0.4), (0, 0.2)], vec![]],
-        assigned: Some(vec![vec![(0, 0.9), (1, 0.5)], vec![(1, 0.4), (0, 0.2)], vec![]]),
+        eligible: vec![
+            vec![(0, 0.9), (1, 0.5), (2, 0.1)],
+            vec![(1, 0.4), (0, 0.2)],
+            vec![],
+        ],
+        assigned: Some(vec![
+            vec![(0, 0.9), (1, 0.5)],
+            vec![(1, 0.4), (0, 0.2)],
+            vec![],
+        ]),
         proposal_terms: vec![
             terms(&[("vector", 0.8), ("gene", 0.6), ("liver", 0.3)]),
             terms(&[("vector", 0.7), ("zebrafish", 0.5)]),

@@ -94,8 +94,11 @@ impl Vocab {
 }
 
 /// Gap terms of every area, areas in dataset order, at most `gap_terms` each.
-pub fn gap_terms(input: &CoverageInput, by_area: &[Vec<ProposalIx>], cfg: &CoverageConfig) -> Vec<GapTerm> {
-    let t = std::time::Instant::now();
+pub fn gap_terms(
+    input: &CoverageInput,
+    by_area: &[Vec<ProposalIx>],
+    cfg: &CoverageConfig,
+) -> Vec<GapTerm> {
     let ds = input.ds;
     // Proposal items: normalise in parallel, intern sequentially.
     let proposal_items: Vec<Vec<(String, u8)>> = (0..ds.proposals.len())
@@ -107,8 +110,11 @@ pub fn gap_terms(input: &CoverageInput, by_area: &[Vec<ProposalIx>], cfg: &Cover
                 .map(|t| t.iter().map(|(s, w)| (norm(s), *w)).collect())
                 .unwrap_or_default();
             terms.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            let mut v: Vec<(String, u8)> =
-                terms.into_iter().take(cfg.gap_proposal_terms).map(|(s, _)| (s, TERM)).collect();
+            let mut v: Vec<(String, u8)> = terms
+                .into_iter()
+                .take(cfg.gap_proposal_terms)
+                .map(|(s, _)| (s, TERM))
+                .collect();
             v.extend(ds.proposals[p].keywords.iter().map(|k| (norm(k), KEYWORD)));
             v.retain(|(s, _)| !s.is_empty());
             v
@@ -135,7 +141,6 @@ pub fn gap_terms(input: &CoverageInput, by_area: &[Vec<ProposalIx>], cfg: &Cover
     // Adviser profiles keep only terms some proposal checks (the rest can
     // never close a gap), as (term, relative weight) sorted by term. Raw
     // strings repeat across advisers, so each is normalised once.
-    eprintln!("  items {:?}", t.elapsed());
     let mut cache: HashMap<&str, Option<u32>> = HashMap::new();
     let profiles: Vec<Vec<(u32, f64)>> = (0..ds.advisers.len())
         .map(|a| {
@@ -150,7 +155,9 @@ pub fn gap_terms(input: &CoverageInput, by_area: &[Vec<ProposalIx>], cfg: &Cover
                 .chain(kws.iter().map(|k| (k.as_str(), 1.0)));
             let mut v: Vec<(u32, f64)> = weighted
                 .filter_map(|(s, w)| {
-                    let id = *cache.entry(s).or_insert_with(|| vocab.ids.get(&norm(s)).copied());
+                    let id = *cache
+                        .entry(s)
+                        .or_insert_with(|| vocab.ids.get(&norm(s)).copied());
                     id.map(|id| (id, w))
                 })
                 .collect();
@@ -161,22 +168,19 @@ pub fn gap_terms(input: &CoverageInput, by_area: &[Vec<ProposalIx>], cfg: &Cover
         })
         .collect();
 
-    eprintln!("  profiles {:?}", t.elapsed());
     // Per proposal: (term, source bits, best relative weight) of each gap.
     let gaps: Vec<Vec<(u32, u8, f64)>> = (0..ds.proposals.len())
         .into_par_iter()
         .map(|p| {
+            let best = best_weights(&profiles, &input.eligible[p], &items[p]);
             items[p]
                 .iter()
-                .filter_map(|&(id, bits)| {
-                    let best = best_weight(&profiles, &input.eligible[p], id);
-                    (best < cfg.gap_weak_weight).then_some((id, bits, best))
-                })
+                .zip(best)
+                .filter(|(_, best)| *best < cfg.gap_weak_weight)
+                .map(|(&(id, bits), best)| (id, bits, best))
                 .collect()
         })
         .collect();
-
-    eprintln!("  gaps {:?}", t.elapsed());
     by_area
         .par_iter()
         .enumerate()
@@ -190,7 +194,12 @@ pub fn gap_terms(input: &CoverageInput, by_area: &[Vec<ProposalIx>], cfg: &Cover
             let mut agg: BTreeMap<u32, Agg> = BTreeMap::new();
             for &p in props {
                 for &(id, bits, best) in &gaps[p] {
-                    let e = agg.entry(id).or_insert(Agg { count: 0, best: 0.0, bits: 0, props: Vec::new() });
+                    let e = agg.entry(id).or_insert(Agg {
+                        count: 0,
+                        best: 0.0,
+                        bits: 0,
+                        props: Vec::new(),
+                    });
                     e.count += 1;
                     e.best = e.best.max(best);
                     e.bits |= bits;
@@ -208,7 +217,11 @@ pub fn gap_terms(input: &CoverageInput, by_area: &[Vec<ProposalIx>], cfg: &Cover
             let area_id = &ds.areas[a].id;
             let names = &vocab.names;
             rows.into_iter().enumerate().map(move |(i, (id, g))| {
-                let mut ex: Vec<String> = g.props.iter().map(|&p| ds.proposals[p].id.clone()).collect();
+                let mut ex: Vec<String> = g
+                    .props
+                    .iter()
+                    .map(|&p| ds.proposals[p].id.clone())
+                    .collect();
                 ex.sort();
                 ex.truncate(EXAMPLES);
                 GapTerm {
@@ -232,7 +245,9 @@ fn norm(s: &str) -> String {
     if !s.is_ascii() {
         return normalize_keyword(s);
     }
-    let clean = s.bytes().all(|b| b == b' ' || ((0x21..=0x7e).contains(&b) && !b.is_ascii_uppercase()))
+    let clean = s
+        .bytes()
+        .all(|b| b == b' ' || ((0x21..=0x7e).contains(&b) && !b.is_ascii_uppercase()))
         && !s.starts_with(' ')
         && !s.ends_with(' ')
         && !s.contains("  ");
@@ -243,16 +258,31 @@ fn norm(s: &str) -> String {
     }
 }
 
-/// Best relative weight of term `id` over the eligible advisers (0 if none
-/// carries it): one binary search per adviser.
-fn best_weight(profiles: &[Vec<(u32, f64)>], eligible: &[(AdviserIx, f64)], id: u32) -> f64 {
-    eligible
-        .iter()
-        .filter_map(|&(a, _)| {
-            let prof = &profiles[a];
-            prof.binary_search_by_key(&id, |x| x.0).ok().map(|i| prof[i].1)
-        })
-        .fold(0.0, f64::max)
+/// Best relative weight of each item (sorted by term) over the eligible
+/// advisers, 0 where nobody carries it. One merge of two sorted lists per
+/// adviser: O(eligible × (items + profile length)), sequential memory.
+fn best_weights(
+    profiles: &[Vec<(u32, f64)>],
+    eligible: &[(AdviserIx, f64)],
+    items: &[(u32, u8)],
+) -> Vec<f64> {
+    let mut best = vec![0.0f64; items.len()];
+    for &(a, _) in eligible {
+        let prof = &profiles[a];
+        let (mut i, mut j) = (0, 0);
+        while i < items.len() && j < prof.len() {
+            match items[i].0.cmp(&prof[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    best[i] = best[i].max(prof[j].1);
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+    }
+    best
 }
 
 /// An adviser with no pair at or above the threshold
@@ -285,12 +315,19 @@ pub fn idle_advisers(input: &CoverageInput, thr: f64) -> Vec<IdleAdviser> {
     let mut out: Vec<IdleAdviser> = (0..n)
         .filter(|&a| best[a].is_none_or(|b| b < thr))
         .map(|a| {
-            let mut terms: Vec<&(String, f64)> =
-                input.adviser_terms.get(a).map(|t| t.iter().collect()).unwrap_or_default();
+            let mut terms: Vec<&(String, f64)> = input
+                .adviser_terms
+                .get(a)
+                .map(|t| t.iter().collect())
+                .unwrap_or_default();
             terms.sort_by(|x, y| y.1.total_cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
             IdleAdviser {
                 adviser_id: ds.adviser_id(a).to_string(),
-                areas: ds.advisers[a].areas.iter().map(|&x| ds.areas[x].id.clone()).collect(),
+                areas: ds.advisers[a]
+                    .areas
+                    .iter()
+                    .map(|&x| ds.areas[x].id.clone())
+                    .collect(),
                 max_load: ds.advisers[a].max_load,
                 eligible_proposals: count[a],
                 best_score: best[a],
@@ -327,7 +364,14 @@ mod tests {
             .collect()
     }
 
-    fn row(a: &str, t: &str, s: &'static str, n: usize, w: f64, ex: &str) -> (String, String, &'static str, usize, f64, String) {
+    fn row(
+        a: &str,
+        t: &str,
+        s: &'static str,
+        n: usize,
+        w: f64,
+        ex: &str,
+    ) -> (String, String, &'static str, usize, f64, String) {
         (a.into(), t.into(), s, n, w, ex.into())
     }
 
@@ -361,7 +405,10 @@ mod tests {
         c.gap_terms = 1;
         let got = run(&c);
         assert_eq!(got.len(), 2);
-        assert_eq!((got[0].1.as_str(), got[1].1.as_str()), ("aav", "immunology"));
+        assert_eq!(
+            (got[0].1.as_str(), got[1].1.as_str()),
+            ("aav", "immunology")
+        );
         // A lower weak-weight makes .1 count as carried.
         let mut c = cfg();
         c.gap_weak_weight = 0.05;
@@ -370,7 +417,17 @@ mod tests {
 
     #[test]
     fn fast_normalisation_matches_the_shared_one() {
-        for s in ["gene therapy", "Gene  Therapy", " aav", "a\tb", "a\u{b}b", "ｇｅｎｅ", "がん 免疫", "", "x "] {
+        for s in [
+            "gene therapy",
+            "Gene  Therapy",
+            " aav",
+            "a\tb",
+            "a\u{b}b",
+            "ｇｅｎｅ",
+            "がん 免疫",
+            "",
+            "x ",
+        ] {
             assert_eq!(norm(s), normalize_keyword(s), "{s:?}");
         }
     }
@@ -381,8 +438,14 @@ mod tests {
         let idle = idle_advisers(&input(&ds), 0.3);
         assert_eq!(idle.len(), 1);
         let a = &idle[0];
-        assert_eq!((a.adviser_id.as_str(), a.max_load, a.eligible_proposals), ("R6", 4, 1));
-        assert_eq!((a.best_score, a.areas.clone(), a.top_terms.clone()), (Some(0.1), vec!["AR2".into()], vec!["zebrafish".into()]));
+        assert_eq!(
+            (a.adviser_id.as_str(), a.max_load, a.eligible_proposals),
+            ("R6", 4, 1)
+        );
+        assert_eq!(
+            (a.best_score, a.areas.clone(), a.top_terms.clone()),
+            (Some(0.1), vec!["AR2".into()], vec!["zebrafish".into()])
+        );
         // At threshold .05 A2 is an expert for P1 → nobody idle.
         assert!(idle_advisers(&input(&ds), 0.05).is_empty());
     }

@@ -65,25 +65,40 @@ pub struct TeamMix {
 
 /// Overall mix first, then one per area in dataset order.
 pub fn portfolio_mix(ds: &Dataset, by_area: &[Vec<ProposalIx>]) -> Vec<ScopeMix> {
-    let flags: Vec<(bool, bool, bool)> = ds.proposals.par_iter().map(|p| team_flags(ds, p)).collect();
+    let flags: Vec<(bool, bool, bool)> =
+        ds.proposals.par_iter().map(|p| team_flags(ds, p)).collect();
     let all: Vec<ProposalIx> = (0..ds.proposals.len()).collect();
     let all_advisers: Vec<ResearcherIx> = ds.advisers.iter().map(|a| a.researcher).collect();
     let mut overall = scope(ds, None, &all, all_advisers, &flags);
     let budget_rows = |key: &dyn Fn(ProposalIx) -> String| -> Vec<(String, Option<f64>)> {
-        all.iter().map(|&p| (key(p), ds.proposals[p].budget)).collect()
+        all.iter()
+            .map(|&p| (key(p), ds.proposals[p].budget))
+            .collect()
     };
     overall.distributions.push(budget_distribution(
         "program",
         budget_rows(&|p| ds.areas[ds.proposals[p].area].program.clone()),
     ));
-    overall
-        .distributions
-        .push(budget_distribution("area", budget_rows(&|p| ds.areas[ds.proposals[p].area].id.clone())));
+    overall.distributions.push(budget_distribution(
+        "area",
+        budget_rows(&|p| ds.areas[ds.proposals[p].area].id.clone()),
+    ));
     let areas: Vec<ScopeMix> = (0..ds.areas.len())
         .into_par_iter()
         .map(|a| {
-            let advisers = ds.advisers.iter().filter(|x| x.areas.contains(&a)).map(|x| x.researcher).collect();
-            scope(ds, Some(ds.areas[a].id.clone()), &by_area[a], advisers, &flags)
+            let advisers = ds
+                .advisers
+                .iter()
+                .filter(|x| x.areas.contains(&a))
+                .map(|x| x.researcher)
+                .collect();
+            scope(
+                ds,
+                Some(ds.areas[a].id.clone()),
+                &by_area[a],
+                advisers,
+                &flags,
+            )
         })
         .collect();
     std::iter::once(overall).chain(areas).collect()
@@ -96,15 +111,26 @@ fn scope(
     advisers: Vec<ResearcherIx>,
     flags: &[(bool, bool, bool)],
 ) -> ScopeMix {
-    let applicants = distinct(props.iter().flat_map(|&p| ds.proposals[p].members.iter().map(|m| m.researcher)).collect());
+    let applicants = distinct(
+        props
+            .iter()
+            .flat_map(|&p| ds.proposals[p].members.iter().map(|m| m.researcher))
+            .collect(),
+    );
     let advisers = distinct(advisers);
     let mut distributions = Vec::new();
     for (population, people) in [("applicants", &applicants), ("advisers", &advisers)] {
-        distributions.push(distribution(population, "sector", people.iter().map(|&r| ds.sector_of(r).as_str().to_string())));
+        distributions.push(distribution(
+            population,
+            "sector",
+            people.iter().map(|&r| ds.sector_of(r).as_str().to_string()),
+        ));
         distributions.push(distribution(
             population,
             "institution",
-            people.iter().map(|&r| ds.institutions[ds.researchers[r].institution].id.clone()),
+            people
+                .iter()
+                .map(|&r| ds.institutions[ds.researchers[r].institution].id.clone()),
         ));
         distributions.push(distribution(
             population,
@@ -116,7 +142,8 @@ fn scope(
         ));
     }
     let n = props.len();
-    let count = |f: fn(&(bool, bool, bool)) -> bool| props.iter().filter(|&&p| f(&flags[p])).count();
+    let count =
+        |f: fn(&(bool, bool, bool)) -> bool| props.iter().filter(|&&p| f(&flags[p])).count();
     let (mi, ms, ai) = (count(|f| f.0), count(|f| f.1), count(|f| f.2));
     let share = |c: usize| ratio(c as f64, n as f64);
     ScopeMix {
@@ -136,9 +163,18 @@ fn scope(
 
 /// (≥ 2 institutions, ≥ 2 sectors, academia and industry) of a team.
 fn team_flags(ds: &Dataset, p: &crate::model::Proposal) -> (bool, bool, bool) {
-    let inst = distinct(p.members.iter().map(|m| ds.researchers[m.researcher].institution).collect());
+    let inst = distinct(
+        p.members
+            .iter()
+            .map(|m| ds.researchers[m.researcher].institution)
+            .collect(),
+    );
     let sectors: Vec<Sector> = {
-        let mut s: Vec<Sector> = p.members.iter().map(|m| ds.sector_of(m.researcher)).collect();
+        let mut s: Vec<Sector> = p
+            .members
+            .iter()
+            .map(|m| ds.sector_of(m.researcher))
+            .collect();
         s.sort();
         s.dedup();
         s
@@ -150,9 +186,18 @@ fn team_flags(ds: &Dataset, p: &crate::model::Proposal) -> (bool, bool, bool) {
     )
 }
 
-fn distribution(population: &str, dimension: &str, keys: impl Iterator<Item = String>) -> Distribution {
+fn distribution(
+    population: &str,
+    dimension: &str,
+    keys: impl Iterator<Item = String>,
+) -> Distribution {
     let counts = count_by(keys);
-    finish(population, dimension, counts.into_iter().map(|(k, c)| (k, c, None)).collect(), None)
+    finish(
+        population,
+        dimension,
+        counts.into_iter().map(|(k, c)| (k, c, None)).collect(),
+        None,
+    )
 }
 
 /// Proposals by a key, with budgets (`group_by(key).agg([len(), col("budget").sum()])`).
@@ -203,11 +248,17 @@ mod tests {
     use super::*;
 
     fn find<'a>(m: &'a ScopeMix, pop: &str, dim: &str) -> &'a Distribution {
-        m.distributions.iter().find(|d| d.population == pop && d.dimension == dim).unwrap()
+        m.distributions
+            .iter()
+            .find(|d| d.population == pop && d.dimension == dim)
+            .unwrap()
     }
 
     fn cats(d: &Distribution) -> Vec<(&str, usize)> {
-        d.categories.iter().map(|c| (c.name.as_str(), c.count)).collect()
+        d.categories
+            .iter()
+            .map(|c| (c.name.as_str(), c.count))
+            .collect()
     }
 
     #[test]
@@ -221,24 +272,52 @@ mod tests {
         // Applicants R0 R2 (academia), R1 (industry), R3 (government):
         // shares ½ ¼ ¼ → HHI 3/8, e^H = 2^1.5.
         let s = find(all, "applicants", "sector");
-        assert_eq!(cats(s), vec![("academia", 2), ("government", 1), ("industry", 1)]);
+        assert_eq!(
+            cats(s),
+            vec![("academia", 2), ("government", 1), ("industry", 1)]
+        );
         let c = s.concentration.unwrap();
-        assert!((c.hhi - 0.375).abs() < 1e-12 && (c.effective_entropy - 2f64.powf(1.5)).abs() < 1e-12);
+        assert!(
+            (c.hhi - 0.375).abs() < 1e-12 && (c.effective_entropy - 2f64.powf(1.5)).abs() < 1e-12
+        );
         // Advisers one per sector: HHI 1/3, H = ln 3.
         let c = find(all, "advisers", "sector").concentration.unwrap();
         assert!((c.hhi - 1.0 / 3.0).abs() < 1e-12 && (c.entropy - 3f64.ln()).abs() < 1e-12);
         // Positions normalised ("Early-Career" = "early-career"), R3 has none.
-        assert_eq!(cats(find(all, "applicants", "position")), vec![("professor", 2), ("early-career", 1)]);
-        assert_eq!(find(all, "applicants", "position").concentration.unwrap().total, 3);
+        assert_eq!(
+            cats(find(all, "applicants", "position")),
+            vec![("professor", 2), ("early-career", 1)]
+        );
+        assert_eq!(
+            find(all, "applicants", "position")
+                .concentration
+                .unwrap()
+                .total,
+            3
+        );
         // Programs: CREST P1 P2 (budget 100, P2 none), PRIME P3 (50).
         let prog = find(all, "proposals", "program");
         assert_eq!(cats(prog), vec![("CREST", 2), ("PRIME", 1)]);
-        assert_eq!((prog.categories[0].budget, prog.categories[1].budget), (Some(100.0), Some(50.0)));
+        assert_eq!(
+            (prog.categories[0].budget, prog.categories[1].budget),
+            (Some(100.0), Some(50.0))
+        );
         assert!((prog.categories[0].budget_share.unwrap() - 2.0 / 3.0).abs() < 1e-12);
-        assert_eq!(cats(find(all, "proposals", "area")), vec![("AR1", 2), ("AR2", 1)]);
+        assert_eq!(
+            cats(find(all, "proposals", "area")),
+            vec![("AR1", 2), ("AR2", 1)]
+        );
         // Teams: only P1 (I1 academia + I2 industry) crosses anything.
         let t = &all.teams;
-        assert_eq!((t.proposals, t.multi_institution, t.multi_sector, t.academia_industry), (3, 1, 1, 1));
+        assert_eq!(
+            (
+                t.proposals,
+                t.multi_institution,
+                t.multi_sector,
+                t.academia_industry
+            ),
+            (3, 1, 1, 1)
+        );
         assert!((t.academia_industry_share.unwrap() - 1.0 / 3.0).abs() < 1e-12);
     }
 
@@ -249,10 +328,19 @@ mod tests {
         let mix = portfolio_mix(&ds, &by_area);
         let ar1 = &mix[1];
         assert_eq!(ar1.area_id.as_deref(), Some("AR1"));
-        assert_eq!(cats(find(ar1, "applicants", "institution")), vec![("I1", 2), ("I2", 1)]);
-        assert_eq!(cats(find(ar1, "advisers", "sector")), vec![("academia", 1), ("industry", 1)]);
+        assert_eq!(
+            cats(find(ar1, "applicants", "institution")),
+            vec![("I1", 2), ("I2", 1)]
+        );
+        assert_eq!(
+            cats(find(ar1, "advisers", "sector")),
+            vec![("academia", 1), ("industry", 1)]
+        );
         assert_eq!(ar1.teams.multi_sector_share, Some(0.5));
-        assert!(!ar1.distributions.iter().any(|d| d.population == "proposals"));
+        assert!(!ar1
+            .distributions
+            .iter()
+            .any(|d| d.population == "proposals"));
         // AR3: nothing → empty distributions, no shares.
         let ar3 = &mix[3];
         assert!(find(ar3, "applicants", "sector").concentration.is_none());
@@ -268,6 +356,9 @@ mod tests {
         let by_area = aggregate::group_rows(ds.proposals.iter().map(|p| p.area), ds.areas.len());
         let mix = portfolio_mix(&ds, &by_area);
         let prog = find(&mix[0], "proposals", "program");
-        assert!(prog.categories.iter().all(|c| c.budget.is_none() && c.budget_share.is_none()));
+        assert!(prog
+            .categories
+            .iter()
+            .all(|c| c.budget.is_none() && c.budget_share.is_none()));
     }
 }

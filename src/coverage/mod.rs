@@ -194,7 +194,10 @@ pub enum CoverageError {
 
 /// Computes every coverage figure. Fails only when the input vectors do not
 /// fit the dataset (lengths, indexes, scores outside [0, 1] or not sorted).
-pub fn compute(input: &CoverageInput, cfg: &CoverageConfig) -> Result<CoverageReport, CoverageError> {
+pub fn compute(
+    input: &CoverageInput,
+    cfg: &CoverageConfig,
+) -> Result<CoverageReport, CoverageError> {
     validate(input)?;
     let ds = input.ds;
     let thr = cfg.expertise_threshold;
@@ -204,18 +207,21 @@ pub fn compute(input: &CoverageInput, cfg: &CoverageConfig) -> Result<CoverageRe
         .into_par_iter()
         .map(|p| proposal::proposal_coverage(input, p, thr))
         .collect();
-    let t = std::time::Instant::now();
     let at_risk = proposal::at_risk(&proposals, thr);
     let areas = area::area_coverage(input, &by_area, &proposals, &at_risk, thr);
-    eprintln!("areas {:?}", t.elapsed());
     let gaps = gaps::gap_terms(input, &by_area, cfg);
-    eprintln!("gaps {:?}", t.elapsed());
     let idle_advisers = gaps::idle_advisers(input, thr);
     let mix = mix::portfolio_mix(ds, &by_area);
-    eprintln!("mix {:?}", t.elapsed());
     let network = network::area_network(input, &by_area);
-    eprintln!("net {:?}", t.elapsed());
-    let summary = summary(input, &proposals, &areas, &at_risk, &idle_advisers, &mix, thr);
+    let summary = summary(
+        input,
+        &proposals,
+        &areas,
+        &at_risk,
+        &idle_advisers,
+        &mix,
+        thr,
+    );
     Ok(CoverageReport {
         expertise_threshold: thr,
         proposals,
@@ -248,7 +254,10 @@ fn summary(
             .flat_map(|l| l.iter().filter(|&&(_, s)| s >= thr).map(|&(a, _)| a))
             .collect(),
     );
-    let expert_capacity: u64 = experts.iter().map(|&a| u64::from(ds.advisers[a].max_load)).sum();
+    let expert_capacity: u64 = experts
+        .iter()
+        .map(|&a| u64::from(ds.advisers[a].max_load))
+        .sum();
     let assigned = input.assigned.as_ref();
     let concentration = mix
         .first()
@@ -280,16 +289,22 @@ fn summary(
         capacity_ratio: aggregate::ratio(expert_capacity as f64, demand as f64),
         mean_best_k: aggregate::mean(proposals.iter().map(|p| p.mean_top_k)),
         areas: areas.len(),
-        under_covered_areas: areas.iter().filter(|a| a.under_covered).map(|a| a.area_id.clone()).collect(),
+        under_covered_areas: areas
+            .iter()
+            .filter(|a| a.under_covered)
+            .map(|a| a.area_id.clone())
+            .collect(),
         at_risk_proposals: at_risk.len(),
         idle_advisers: idle.len(),
         assigned_total: assigned.map(|a| a.iter().map(Vec::len).sum()),
         proposals_short_of_k: assigned.map(|a| {
-            a.iter().zip(&input.k).filter(|(l, &k)| l.len() < k as usize).count()
+            a.iter()
+                .zip(&input.k)
+                .filter(|(l, &k)| l.len() < k as usize)
+                .count()
         }),
-        weakest_assigned: assigned.and_then(|a| {
-            a.iter().flatten().map(|&(_, s)| s).min_by(f64::total_cmp)
-        }),
+        weakest_assigned: assigned
+            .and_then(|a| a.iter().flatten().map(|&(_, s)| s).min_by(f64::total_cmp)),
         concentration,
     }
 }
@@ -303,13 +318,23 @@ fn validate(input: &CoverageInput) -> Result<(), CoverageError> {
         if found == expected {
             Ok(())
         } else {
-            Err(CoverageError::Shape { field, found, expected, what })
+            Err(CoverageError::Shape {
+                field,
+                found,
+                expected,
+                what,
+            })
         }
     };
     shape("k", input.k.len(), np, "proposals")?;
     shape("eligible", input.eligible.len(), np, "proposals")?;
     if !input.proposal_terms.is_empty() {
-        shape("proposal_terms", input.proposal_terms.len(), np, "proposals")?;
+        shape(
+            "proposal_terms",
+            input.proposal_terms.len(),
+            np,
+            "proposals",
+        )?;
     }
     if !input.adviser_terms.is_empty() {
         shape("adviser_terms", input.adviser_terms.len(), na, "advisers")?;
@@ -327,27 +352,55 @@ fn validate(input: &CoverageInput) -> Result<(), CoverageError> {
                 let bad = if a >= na {
                     Some(format!("adviser index {a} but there are {na} advisers"))
                 } else if !(0.0..=1.0).contains(&s) {
-                    Some(format!("score {s} of adviser {} is outside [0, 1]", ds.adviser_id(a)))
+                    Some(format!(
+                        "score {s} of adviser {} is outside [0, 1]",
+                        ds.adviser_id(a)
+                    ))
                 } else if sorted && s > prev {
-                    Some(format!("not sorted by score descending (adviser {})", ds.adviser_id(a)))
+                    Some(format!(
+                        "not sorted by score descending (adviser {})",
+                        ds.adviser_id(a)
+                    ))
                 } else {
                     None
                 };
                 if let Some(message) = bad {
-                    return Err(CoverageError::Value { field, row, message });
+                    return Err(CoverageError::Value {
+                        field,
+                        row,
+                        message,
+                    });
                 }
                 prev = s;
             }
         }
         Ok(())
     };
+    for (field, lists) in [
+        ("proposal_terms", &input.proposal_terms),
+        ("adviser_terms", &input.adviser_terms),
+    ] {
+        for (row, list) in lists.iter().enumerate() {
+            if let Some((t, w)) = list.iter().find(|t| !t.1.is_finite()) {
+                return Err(CoverageError::Value {
+                    field,
+                    row,
+                    message: format!("term '{t}' has weight {w}; weights must be finite"),
+                });
+            }
+        }
+    }
     check_list("eligible", &input.eligible, true)?;
     if let Some(a) = &input.assigned {
         shape("assigned", a.len(), np, "proposals")?;
         check_list("assigned", a, false)?;
     }
     if let Some(edges) = &input.edges {
-        if let Some((row, &(u, v))) = edges.iter().enumerate().find(|(_, &(u, v))| u >= nr || v >= nr) {
+        if let Some((row, &(u, v))) = edges
+            .iter()
+            .enumerate()
+            .find(|(_, &(u, v))| u >= nr || v >= nr)
+        {
             return Err(CoverageError::Value {
                 field: "edges",
                 row,
@@ -368,14 +421,20 @@ mod tests {
         let ds = dataset();
         let mut inp = input(&ds);
         inp.k.pop();
-        assert!(matches!(compute(&inp, &cfg()), Err(CoverageError::Shape { field: "k", .. })));
+        assert!(matches!(
+            compute(&inp, &cfg()),
+            Err(CoverageError::Shape { field: "k", .. })
+        ));
         let mut inp = input(&ds);
         inp.eligible[0].reverse();
         let err = compute(&inp, &cfg()).unwrap_err();
         assert!(err.to_string().contains("not sorted"), "{err}");
         let mut inp = input(&ds);
         inp.eligible[1][0].1 = 1.5;
-        assert!(compute(&inp, &cfg()).unwrap_err().to_string().contains("outside [0, 1]"));
+        assert!(compute(&inp, &cfg())
+            .unwrap_err()
+            .to_string()
+            .contains("outside [0, 1]"));
     }
 
     #[test]
@@ -386,10 +445,16 @@ mod tests {
         // Fixture: P1 (k=2) experts A0, A1 → covered; P2 (k=2) one expert;
         // P3 (k=1) no eligible adviser. Demand 5; experts overall A0 (load 3),
         // A1 (load 2) → capacity 5. A2 (best .1) is idle.
-        assert_eq!((s.proposals, s.covered, s.demand, s.expert_capacity), (3, 1, 5, 5));
+        assert_eq!(
+            (s.proposals, s.covered, s.demand, s.expert_capacity),
+            (3, 1, 5, 5)
+        );
         assert!((s.coverage_ratio - 1.0 / 3.0).abs() < 1e-12);
         assert_eq!(s.capacity_ratio, Some(1.0));
-        assert_eq!(s.under_covered_areas, vec!["AR1".to_string(), "AR2".to_string()]);
+        assert_eq!(
+            s.under_covered_areas,
+            vec!["AR1".to_string(), "AR2".to_string()]
+        );
         assert_eq!(s.at_risk_proposals, 2);
         assert_eq!(s.idle_advisers, 1);
         assert_eq!(s.assigned_total, Some(4));
@@ -400,7 +465,10 @@ mod tests {
     /// Drops adviser `a` from every eligible and assigned list (as if they
     /// withdrew or were found conflicted everywhere).
     fn without(inp: &CoverageInput, a: AdviserIx) -> Vec<Vec<(AdviserIx, f64)>> {
-        inp.eligible.iter().map(|l| l.iter().copied().filter(|x| x.0 != a).collect()).collect()
+        inp.eligible
+            .iter()
+            .map(|l| l.iter().copied().filter(|x| x.0 != a).collect())
+            .collect()
     }
 
     #[test]
@@ -414,7 +482,10 @@ mod tests {
         let r = compute(&inp, &cfg()).unwrap();
         assert_eq!((r.proposals[0].experts, r.proposals[1].experts), (1, 0));
         let a = &r.areas[0];
-        assert_eq!((a.coverage_ratio, a.expert_capacity, a.expert_advisers), (0.0, 3, 1));
+        assert_eq!(
+            (a.coverage_ratio, a.expert_capacity, a.expert_advisers),
+            (0.0, 3, 1)
+        );
         assert!((a.mean_best_k.unwrap() - 0.3).abs() < 1e-12);
         assert_eq!((r.summary.covered, r.summary.expert_capacity), (0, 3));
     }
@@ -428,9 +499,15 @@ mod tests {
 
         /// A random call: 1–3 areas, 1–6 advisers, 0–8 proposals, scores
         /// on a 0.05 grid (so ties and the exact threshold occur).
-        fn random(seed: u64) -> (Dataset, Vec<u32>, Vec<Vec<(AdviserIx, f64)>>) {
+        type Call = (Dataset, Vec<u32>, Vec<Vec<(AdviserIx, f64)>>);
+
+        fn random(seed: u64) -> Call {
             let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-            let (na, nadv, np) = (rng.random_range(1..4), rng.random_range(1..7), rng.random_range(0..9));
+            let (na, nadv, np) = (
+                rng.random_range(1..4),
+                rng.random_range(1..7),
+                rng.random_range(0..9),
+            );
             let nr = nadv + 4;
             let t = Tables {
                 institutions: (0..2)
@@ -462,7 +539,11 @@ mod tests {
                     })
                     .collect(),
                 advisers: (0..nadv)
-                    .map(|i| Adviser { researcher: i, areas: vec![rng.random_range(0..na)], max_load: rng.random_range(1..5) })
+                    .map(|i| Adviser {
+                        researcher: i,
+                        areas: vec![rng.random_range(0..na)],
+                        max_load: rng.random_range(1..5),
+                    })
                     .collect(),
                 proposals: (0..np)
                     .map(|i| {
@@ -476,7 +557,10 @@ mod tests {
                             pi,
                             year: 2025,
                             budget: None,
-                            members: vec![Member { researcher: pi, role: Role::Pi }],
+                            members: vec![Member {
+                                researcher: pi,
+                                role: Role::Pi,
+                            }],
                         }
                     })
                     .collect(),

@@ -42,7 +42,10 @@ pub struct AreaNetwork {
 /// One row per area, or `None` when no network input was given. Linear in
 /// the edges (each edge checks the areas its two ends share) plus the area
 /// memberships.
-pub fn area_network(input: &CoverageInput, by_area: &[Vec<ProposalIx>]) -> Option<Vec<AreaNetwork>> {
+pub fn area_network(
+    input: &CoverageInput,
+    by_area: &[Vec<ProposalIx>],
+) -> Option<Vec<AreaNetwork>> {
     if input.node_community.is_none() && input.node_in_largest.is_none() && input.edges.is_none() {
         return None;
     }
@@ -51,9 +54,16 @@ pub fn area_network(input: &CoverageInput, by_area: &[Vec<ProposalIx>]) -> Optio
     let people: Vec<Vec<ResearcherIx>> = (0..na)
         .into_par_iter()
         .map(|a| {
-            let mut v: Vec<ResearcherIx> =
-                by_area[a].iter().flat_map(|&p| ds.proposals[p].members.iter().map(|m| m.researcher)).collect();
-            v.extend(ds.advisers.iter().filter(|x| x.areas.contains(&a)).map(|x| x.researcher));
+            let mut v: Vec<ResearcherIx> = by_area[a]
+                .iter()
+                .flat_map(|&p| ds.proposals[p].members.iter().map(|m| m.researcher))
+                .collect();
+            v.extend(
+                ds.advisers
+                    .iter()
+                    .filter(|x| x.areas.contains(&a))
+                    .map(|x| x.researcher),
+            );
             distinct(v)
         })
         .collect();
@@ -72,7 +82,8 @@ pub fn area_network(input: &CoverageInput, by_area: &[Vec<ProposalIx>]) -> Optio
                 || vec![[0usize; 3]; na],
                 |mut acc, &(u, v)| {
                     if u != v {
-                        let cross_inst = ds.researchers[u].institution != ds.researchers[v].institution;
+                        let cross_inst =
+                            ds.researchers[u].institution != ds.researchers[v].institution;
                         let cross_sec = ds.sector_of(u) != ds.sector_of(v);
                         for a in intersect(&areas_of[u], &areas_of[v]) {
                             acc[a][0] += 1;
@@ -100,7 +111,10 @@ pub fn area_network(input: &CoverageInput, by_area: &[Vec<ProposalIx>]) -> Optio
             .map(|a| {
                 let rs = &people[a];
                 let n = rs.len();
-                let in_largest = input.node_in_largest.as_ref().map(|l| rs.iter().filter(|&&r| l[r]).count());
+                let in_largest = input
+                    .node_in_largest
+                    .as_ref()
+                    .map(|l| rs.iter().filter(|&&r| l[r]).count());
                 let e = edge_counts.as_ref().map(|c| c[a]);
                 AreaNetwork {
                     area_id: ds.areas[a].id.clone(),
@@ -156,17 +170,41 @@ mod tests {
         // AR1 = {R0 R1 R2} ∪ advisers {R4 R5}; internal edges R0-R1 (I1/I2,
         // academia/industry), R0-R2, R0-R4 (both I1), R1-R5 (both I2).
         let a = &net[0];
-        assert_eq!((a.researchers, a.in_largest, a.largest_share), (5, Some(5), Some(1.0)));
-        assert_eq!((a.internal_edges, a.cross_institution_edges, a.cross_sector_edges), (Some(4), Some(1), Some(1)));
-        assert_eq!((a.cross_institution_share, a.communities), (Some(0.25), Some(2)));
+        assert_eq!(
+            (a.researchers, a.in_largest, a.largest_share),
+            (5, Some(5), Some(1.0))
+        );
+        assert_eq!(
+            (
+                a.internal_edges,
+                a.cross_institution_edges,
+                a.cross_sector_edges
+            ),
+            (Some(4), Some(1), Some(1))
+        );
+        assert_eq!(
+            (a.cross_institution_share, a.communities),
+            (Some(0.25), Some(2))
+        );
         // AR2 = {R3} ∪ {R5 R6}: R3 isolated; one edge R5-R6 (I2/I3).
         let b = &net[1];
-        assert_eq!((b.researchers, b.in_largest, b.internal_edges, b.cross_sector_share), (3, Some(2), Some(1), Some(1.0)));
+        assert_eq!(
+            (
+                b.researchers,
+                b.in_largest,
+                b.internal_edges,
+                b.cross_sector_share
+            ),
+            (3, Some(2), Some(1), Some(1.0))
+        );
         assert!((b.largest_share.unwrap() - 2.0 / 3.0).abs() < 1e-12);
         assert_eq!(b.communities, Some(1));
         // AR3 has nobody: shares undefined.
         let c = &net[2];
-        assert_eq!((c.researchers, c.largest_share, c.cross_sector_share), (0, None, None));
+        assert_eq!(
+            (c.researchers, c.largest_share, c.cross_sector_share),
+            (0, None, None)
+        );
     }
 
     #[test]
@@ -176,7 +214,10 @@ mod tests {
         let by_area = group_rows(ds.proposals.iter().map(|p| p.area), ds.areas.len());
         inp.edges = None;
         let net = area_network(&inp, &by_area).unwrap();
-        assert_eq!((net[0].internal_edges, net[0].cross_sector_share), (None, None));
+        assert_eq!(
+            (net[0].internal_edges, net[0].cross_sector_share),
+            (None, None)
+        );
         inp.node_community = None;
         inp.node_in_largest = None;
         assert!(area_network(&inp, &by_area).is_none());

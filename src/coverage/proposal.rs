@@ -51,7 +51,8 @@ pub fn proposal_coverage(input: &CoverageInput, p: ProposalIx, thr: f64) -> Prop
         0 => None,
         k => list.get(k as usize - 1).map(|&(_, s)| s),
     };
-    let mean_top_k = (k > 0).then(|| list.iter().take(k as usize).map(|&(_, s)| s).sum::<f64>() / f64::from(k));
+    let mean_top_k =
+        (k > 0).then(|| list.iter().take(k as usize).map(|&(_, s)| s).sum::<f64>() / f64::from(k));
     let assigned_list = input.assigned.as_ref().map(|a| &a[p]);
     ProposalCoverage {
         proposal: p,
@@ -66,7 +67,8 @@ pub fn proposal_coverage(input: &CoverageInput, p: ProposalIx, thr: f64) -> Prop
         covered: experts >= k as usize,
         mean_top_k,
         assigned: assigned_list.map(Vec::len),
-        weakest_assigned: assigned_list.and_then(|l| l.iter().map(|&(_, s)| s).min_by(f64::total_cmp)),
+        weakest_assigned: assigned_list
+            .and_then(|l| l.iter().map(|&(_, s)| s).min_by(f64::total_cmp)),
     }
 }
 
@@ -131,7 +133,9 @@ fn reasons_of(r: &ProposalCoverage, thr: f64) -> Vec<String> {
     }
     if let Some(w) = r.weakest_assigned {
         if w < thr {
-            why.push(format!("weakest assigned score {w:.3} below threshold {thr}"));
+            why.push(format!(
+                "weakest assigned score {w:.3} below threshold {thr}"
+            ));
         }
     }
     why
@@ -168,10 +172,16 @@ mod tests {
         assert!((r[0].mean_top_k.unwrap() - 0.7).abs() < 1e-12);
         assert_eq!((r[0].assigned, r[0].weakest_assigned), (Some(2), Some(0.5)));
         // P2: .4 .2, k 2 → 1 expert, not covered, mean (.4+.2)/2 = .3.
-        assert_eq!((r[1].experts, r[1].covered, r[1].kth_best), (1, false, Some(0.2)));
+        assert_eq!(
+            (r[1].experts, r[1].covered, r[1].kth_best),
+            (1, false, Some(0.2))
+        );
         assert!((r[1].mean_top_k.unwrap() - 0.3).abs() < 1e-12);
         // P3: nothing eligible, k 1 → best/k-th empty, mean 0 (missing slot).
-        assert_eq!((r[2].experts, r[2].best, r[2].kth_best, r[2].mean_top_k), (0, None, None, Some(0.0)));
+        assert_eq!(
+            (r[2].experts, r[2].best, r[2].kth_best, r[2].mean_top_k),
+            (0, None, None, Some(0.0))
+        );
         assert_eq!((r[2].assigned, r[2].weakest_assigned), (Some(0), None));
     }
 

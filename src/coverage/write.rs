@@ -81,8 +81,17 @@ pub fn proposals_csv(w: impl Write, r: &CoverageReport) -> Result<(), csv::Error
         })
         .collect();
     let h = [
-        "proposal_id", "area_id", "k", "eligible", "experts", "best_score", "kth_best_score", "covered",
-        "mean_top_k", "assigned", "weakest_assigned",
+        "proposal_id",
+        "area_id",
+        "k",
+        "eligible",
+        "experts",
+        "best_score",
+        "kth_best_score",
+        "covered",
+        "mean_top_k",
+        "assigned",
+        "weakest_assigned",
     ];
     write_csv(w, &h, rows)
 }
@@ -113,8 +122,20 @@ pub fn area_csv(w: impl Write, r: &CoverageReport) -> Result<(), csv::Error> {
         })
         .collect();
     let h = [
-        "area_id", "name", "program", "proposals", "applicants", "advisers", "covered", "coverage_ratio",
-        "expert_advisers", "expert_capacity", "demand", "capacity_ratio", "mean_best_k", "at_risk",
+        "area_id",
+        "name",
+        "program",
+        "proposals",
+        "applicants",
+        "advisers",
+        "covered",
+        "coverage_ratio",
+        "expert_advisers",
+        "expert_capacity",
+        "demand",
+        "capacity_ratio",
+        "mean_best_k",
+        "at_risk",
         "under_covered",
     ];
     write_csv(w, &h, rows)
@@ -136,7 +157,18 @@ pub fn at_risk_csv(w: impl Write, r: &CoverageReport) -> Result<(), csv::Error> 
             ]
         })
         .collect();
-    write_csv(w, &["proposal_id", "area_id", "experts", "k", "best_score", "reason"], rows)
+    write_csv(
+        w,
+        &[
+            "proposal_id",
+            "area_id",
+            "experts",
+            "k",
+            "best_score",
+            "reason",
+        ],
+        rows,
+    )
 }
 
 /// `coverage_gaps.csv`.
@@ -156,7 +188,15 @@ pub fn gaps_csv(w: impl Write, r: &CoverageReport) -> Result<(), csv::Error> {
             ]
         })
         .collect();
-    let h = ["area_id", "rank", "term", "source", "proposals_affected", "best_adviser_weight", "example_proposals"];
+    let h = [
+        "area_id",
+        "rank",
+        "term",
+        "source",
+        "proposals_affected",
+        "best_adviser_weight",
+        "example_proposals",
+    ];
     write_csv(w, &h, rows)
 }
 
@@ -176,7 +216,14 @@ pub fn idle_csv(w: impl Write, r: &CoverageReport) -> Result<(), csv::Error> {
             ]
         })
         .collect();
-    let h = ["adviser_id", "areas", "max_load", "eligible_proposals", "best_score", "top_terms"];
+    let h = [
+        "adviser_id",
+        "areas",
+        "max_load",
+        "eligible_proposals",
+        "best_score",
+        "top_terms",
+    ];
     write_csv(w, &h, rows)
 }
 
@@ -208,7 +255,17 @@ pub fn mix_csv(w: impl Write, r: &CoverageReport) -> Result<(), csv::Error> {
             }
         }
     }
-    let h = ["scope", "area_id", "population", "dimension", "category", "count", "share", "budget", "budget_share"];
+    let h = [
+        "scope",
+        "area_id",
+        "population",
+        "dimension",
+        "category",
+        "count",
+        "share",
+        "budget",
+        "budget_share",
+    ];
     write_csv(w, &h, rows)
 }
 
@@ -235,7 +292,15 @@ pub fn concentration_csv(w: impl Write, r: &CoverageReport) -> Result<(), csv::E
         }
     }
     let h = [
-        "scope", "area_id", "population", "dimension", "total", "categories", "hhi", "effective_hhi", "entropy",
+        "scope",
+        "area_id",
+        "population",
+        "dimension",
+        "total",
+        "categories",
+        "hhi",
+        "effective_hhi",
+        "entropy",
         "effective_entropy",
     ];
     write_csv(w, &h, rows)
@@ -263,8 +328,15 @@ pub fn teams_csv(w: impl Write, r: &CoverageReport) -> Result<(), csv::Error> {
         })
         .collect();
     let h = [
-        "scope", "area_id", "proposals", "multi_institution", "multi_institution_share", "multi_sector",
-        "multi_sector_share", "academia_industry", "academia_industry_share",
+        "scope",
+        "area_id",
+        "proposals",
+        "multi_institution",
+        "multi_institution_share",
+        "multi_sector",
+        "multi_sector_share",
+        "academia_industry",
+        "academia_industry_share",
     ];
     write_csv(w, &h, rows)
 }
@@ -292,8 +364,16 @@ pub fn network_csv(w: impl Write, r: &CoverageReport) -> Result<(), csv::Error> 
         })
         .collect();
     let h = [
-        "area_id", "researchers", "in_largest", "largest_share", "internal_edges", "cross_institution_edges",
-        "cross_institution_share", "cross_sector_edges", "cross_sector_share", "communities",
+        "area_id",
+        "researchers",
+        "in_largest",
+        "largest_share",
+        "internal_edges",
+        "cross_institution_edges",
+        "cross_institution_share",
+        "cross_sector_edges",
+        "cross_sector_share",
+        "communities",
     ];
     write_csv(w, &h, rows)
 }
@@ -318,8 +398,15 @@ pub fn changes_csv(w: impl Write, c: &Comparison) -> Result<(), csv::Error> {
         })
         .collect();
     let h = [
-        "area_id", "change", "decided_by", "coverage_ratio_before", "coverage_ratio_after", "capacity_ratio_before",
-        "capacity_ratio_after", "mean_best_k_before", "mean_best_k_after",
+        "area_id",
+        "change",
+        "decided_by",
+        "coverage_ratio_before",
+        "coverage_ratio_after",
+        "capacity_ratio_before",
+        "capacity_ratio_after",
+        "mean_best_k_before",
+        "mean_best_k_after",
     ];
     write_csv(w, &h, rows)
 }
@@ -350,17 +437,22 @@ pub fn json(mut w: impl Write, value: &impl serde::Serialize) -> std::io::Result
 }
 
 fn create(path: &Path) -> Result<BufWriter<File>, CoverageError> {
-    File::create(path).map(BufWriter::new).map_err(|source| CoverageError::Write {
-        path: path.display().to_string(),
-        source,
-    })
+    File::create(path)
+        .map(BufWriter::new)
+        .map_err(|source| CoverageError::Write {
+            path: path.display().to_string(),
+            source,
+        })
 }
 
 type CsvFn = fn(BufWriter<File>, &CoverageReport) -> Result<(), csv::Error>;
 
 /// Writes every coverage file into `out_dir` (which must exist) and returns
 /// their paths in the order of the table above.
-pub fn write_outputs(report: &CoverageReport, out_dir: &Path) -> Result<Vec<PathBuf>, CoverageError> {
+pub fn write_outputs(
+    report: &CoverageReport,
+    out_dir: &Path,
+) -> Result<Vec<PathBuf>, CoverageError> {
     let mut files: Vec<(&str, CsvFn)> = vec![
         ("coverage_proposals.csv", proposals_csv),
         ("coverage_area.csv", area_csv),
@@ -388,10 +480,12 @@ pub fn write_outputs(report: &CoverageReport, out_dir: &Path) -> Result<Vec<Path
         ("coverage_summary.json", &report.summary as &dyn ErasedJson),
     ] {
         let path = out_dir.join(name);
-        value.write(create(&path)?).map_err(|source| CoverageError::Write {
-            path: path.display().to_string(),
-            source,
-        })?;
+        value
+            .write(create(&path)?)
+            .map_err(|source| CoverageError::Write {
+                path: path.display().to_string(),
+                source,
+            })?;
         out.push(path);
     }
     Ok(out)
@@ -449,7 +543,10 @@ mod tests {
              AR3,Area AR3,CREST,0,0,0,0,1.000000,0,0,0,,,0,false\n"
         );
         let teams = text(|w| teams_csv(w, &r));
-        assert!(teams.contains("\noverall,,3,1,0.333333,1,0.333333,1,0.333333\n"), "{teams}");
+        assert!(
+            teams.contains("\noverall,,3,1,0.333333,1,0.333333,1,0.333333\n"),
+            "{teams}"
+        );
     }
 
     #[test]
@@ -462,15 +559,25 @@ mod tests {
         let f2 = write_outputs(&r2, d2.path()).unwrap();
         assert_eq!(f1.len(), 11);
         for (a, b) in f1.iter().zip(&f2) {
-            assert_eq!(std::fs::read(a).unwrap(), std::fs::read(b).unwrap(), "{}", a.display());
+            assert_eq!(
+                std::fs::read(a).unwrap(),
+                std::fs::read(b).unwrap(),
+                "{}",
+                a.display()
+            );
         }
-        let summary: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(d1.path().join("coverage_summary.json")).unwrap()).unwrap();
+        let summary: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(d1.path().join("coverage_summary.json")).unwrap(),
+        )
+        .unwrap();
         assert_eq!(summary["coverage_ratio"], serde_json::json!(0.333333));
         assert_eq!(summary["expertise_threshold"], serde_json::json!(0.3));
         let c = compare(d1.path(), &r).unwrap();
         let p = write_comparison(&c, d1.path()).unwrap();
         let changes = std::fs::read_to_string(p).unwrap();
-        assert!(changes.contains("AR3,unchanged,,1.000000,1.000000,,,,\n"), "{changes}");
+        assert!(
+            changes.contains("AR3,unchanged,,1.000000,1.000000,,,,\n"),
+            "{changes}"
+        );
     }
 }

@@ -76,7 +76,11 @@ pub struct GenerateReport {
 #[derive(Debug, thiserror::Error)]
 pub enum GenerateError {
     #[error("option `{option}` is {value}: {allowed}")]
-    InvalidOption { option: &'static str, value: String, allowed: String },
+    InvalidOption {
+        option: &'static str,
+        value: String,
+        allowed: String,
+    },
     #[error("cannot write {}: {source}; check that the folder exists and is writable", path.display())]
     Io {
         path: PathBuf,
@@ -99,25 +103,46 @@ pub const MAX_AREAS: usize = 60;
 /// what is allowed.
 pub fn validate(o: &GenerateOptions) -> Result<(), GenerateError> {
     let bad = |option: &'static str, value: String, allowed: String| {
-        Err(GenerateError::InvalidOption { option, value, allowed })
+        Err(GenerateError::InvalidOption {
+            option,
+            value,
+            allowed,
+        })
     };
     if o.areas == 0 || o.areas > MAX_AREAS {
-        return bad("areas", o.areas.to_string(), format!("use 1 to {MAX_AREAS}"));
+        return bad(
+            "areas",
+            o.areas.to_string(),
+            format!("use 1 to {MAX_AREAS}"),
+        );
     }
     if o.researchers == 0 || o.researchers > 10_000_000 {
-        return bad("researchers", o.researchers.to_string(), "use 1 to 10000000".into());
+        return bad(
+            "researchers",
+            o.researchers.to_string(),
+            "use 1 to 10000000".into(),
+        );
     }
     if o.advisers == 0 || o.advisers > o.researchers {
         return bad(
             "advisers",
             o.advisers.to_string(),
-            format!("use 1 to the number of researchers ({}); every area needs an adviser", o.researchers),
+            format!(
+                "use 1 to the number of researchers ({}); every area needs an adviser",
+                o.researchers
+            ),
         );
     }
     if o.proposals > 10_000_000 {
-        return bad("proposals", o.proposals.to_string(), "use 0 to 10000000".into());
+        return bad(
+            "proposals",
+            o.proposals.to_string(),
+            "use 0 to 10000000".into(),
+        );
     }
-    if !o.publications_per_researcher.is_finite() || !(0.0..=100.0).contains(&o.publications_per_researcher) {
+    if !o.publications_per_researcher.is_finite()
+        || !(0.0..=100.0).contains(&o.publications_per_researcher)
+    {
         return bad(
             "publications_per_researcher",
             o.publications_per_researcher.to_string(),
@@ -126,14 +151,21 @@ pub fn validate(o: &GenerateOptions) -> Result<(), GenerateError> {
     }
     for (name, y) in [("start_year", o.start_year), ("call_year", o.call_year)] {
         if !(1900..=2100).contains(&y) {
-            return bad(name, y.to_string(), "use a year between 1900 and 2100".into());
+            return bad(
+                name,
+                y.to_string(),
+                "use a year between 1900 and 2100".into(),
+            );
         }
     }
     if o.start_year >= o.call_year {
         return bad(
             "start_year",
             o.start_year.to_string(),
-            format!("must be before call_year ({}); publications precede the call", o.call_year),
+            format!(
+                "must be before call_year ({}); publications precede the call",
+                o.call_year
+            ),
         );
     }
     Ok(())
@@ -186,7 +218,10 @@ pub fn true_expertise(a: &[(usize, f64)], b: &[(usize, f64)]) -> f64 {
 pub fn generate(out_dir: &Path, opts: &GenerateOptions) -> Result<GenerateReport, GenerateError> {
     validate(opts)?;
     let truth = out_dir.join("truth");
-    std::fs::create_dir_all(&truth).map_err(|source| GenerateError::Io { path: truth.clone(), source })?;
+    std::fs::create_dir_all(&truth).map_err(|source| GenerateError::Io {
+        path: truth.clone(),
+        source,
+    })?;
     let w = world::build(opts);
     let ids = Ids::new(&w, opts);
     let mut rows = Vec::with_capacity(12);
@@ -250,10 +285,23 @@ struct Out {
 impl Out {
     fn create(dir: &Path, name: &'static str, header: &[&str]) -> Result<Out, GenerateError> {
         let path = dir.join(name);
-        let file = File::create(&path).map_err(|source| GenerateError::Io { path: path.clone(), source })?;
+        let file = File::create(&path).map_err(|source| GenerateError::Io {
+            path: path.clone(),
+            source,
+        })?;
         let w = csv::WriterBuilder::new().from_writer(BufWriter::with_capacity(1 << 20, file));
-        let mut out = Out { name, path, w, rows: 0 };
-        out.w.write_record(header).map_err(|source| GenerateError::Csv { path: out.path.clone(), source })?;
+        let mut out = Out {
+            name,
+            path,
+            w,
+            rows: 0,
+        };
+        out.w
+            .write_record(header)
+            .map_err(|source| GenerateError::Csv {
+                path: out.path.clone(),
+                source,
+            })?;
         Ok(out)
     }
 
@@ -263,19 +311,37 @@ impl Out {
         T: AsRef<[u8]>,
     {
         self.rows += 1;
-        self.w.write_record(rec).map_err(|source| GenerateError::Csv { path: self.path.clone(), source })
+        self.w
+            .write_record(rec)
+            .map_err(|source| GenerateError::Csv {
+                path: self.path.clone(),
+                source,
+            })
     }
 
     fn finish(mut self) -> Result<(String, usize), GenerateError> {
-        self.w.flush().map_err(|source| GenerateError::Io { path: self.path.clone(), source })?;
+        self.w.flush().map_err(|source| GenerateError::Io {
+            path: self.path.clone(),
+            source,
+        })?;
         Ok((self.name.to_string(), self.rows))
     }
 }
 
 fn write_institutions(dir: &Path, w: &World, ids: &Ids) -> Result<(String, usize), GenerateError> {
-    let mut o = Out::create(dir, "institutions.csv", &["institution_id", "name", "sector", "country", "region"])?;
+    let mut o = Out::create(
+        dir,
+        "institutions.csv",
+        &["institution_id", "name", "sector", "country", "region"],
+    )?;
     for (i, x) in w.institutions.iter().enumerate() {
-        o.row([ids.inst[i].as_str(), &x.name, x.sector.as_str(), x.country, x.region.unwrap_or("")])?;
+        o.row([
+            ids.inst[i].as_str(),
+            &x.name,
+            x.sector.as_str(),
+            x.country,
+            x.region.unwrap_or(""),
+        ])?;
     }
     o.finish()
 }
@@ -284,7 +350,14 @@ fn write_researchers(dir: &Path, w: &World, ids: &Ids) -> Result<(String, usize)
     let mut o = Out::create(
         dir,
         "researchers.csv",
-        &["researcher_id", "name", "institution_id", "position", "keywords", "orcid"],
+        &[
+            "researcher_id",
+            "name",
+            "institution_id",
+            "position",
+            "keywords",
+            "orcid",
+        ],
     )?;
     let mut kw = String::new();
     for (i, p) in w.researchers.iter().enumerate() {
@@ -303,18 +376,32 @@ fn write_researchers(dir: &Path, w: &World, ids: &Ids) -> Result<(String, usize)
 }
 
 fn write_areas(dir: &Path, w: &World, ids: &Ids) -> Result<(String, usize), GenerateError> {
-    let mut o = Out::create(dir, "areas.csv", &["area_id", "name", "program", "description", "keywords"])?;
+    let mut o = Out::create(
+        dir,
+        "areas.csv",
+        &["area_id", "name", "program", "description", "keywords"],
+    )?;
     let mut kw = String::new();
     for (i, a) in w.areas.iter().enumerate() {
         kw.clear();
         text::join_into(&a.keywords, &mut kw);
-        o.row([ids.area[i].as_str(), &a.name, a.program, &a.description, &kw])?;
+        o.row([
+            ids.area[i].as_str(),
+            &a.name,
+            a.program,
+            &a.description,
+            &kw,
+        ])?;
     }
     o.finish()
 }
 
 fn write_advisers(dir: &Path, w: &World, ids: &Ids) -> Result<(String, usize), GenerateError> {
-    let mut o = Out::create(dir, "advisers.csv", &["researcher_id", "area_ids", "max_load"])?;
+    let mut o = Out::create(
+        dir,
+        "advisers.csv",
+        &["researcher_id", "area_ids", "max_load"],
+    )?;
     let mut areas = String::new();
     for a in &w.advisers {
         areas.clear();
@@ -332,13 +419,31 @@ fn write_advisers(dir: &Path, w: &World, ids: &Ids) -> Result<(String, usize), G
 
 type Rows2 = ((String, usize), (String, usize));
 
-fn write_proposals(dir: &Path, w: &World, ids: &Ids, opts: &GenerateOptions) -> Result<Rows2, GenerateError> {
+fn write_proposals(
+    dir: &Path,
+    w: &World,
+    ids: &Ids,
+    opts: &GenerateOptions,
+) -> Result<Rows2, GenerateError> {
     let mut o = Out::create(
         dir,
         "proposals.csv",
-        &["proposal_id", "area_id", "title", "abstract", "keywords", "pi_id", "year", "budget"],
+        &[
+            "proposal_id",
+            "area_id",
+            "title",
+            "abstract",
+            "keywords",
+            "pi_id",
+            "year",
+            "budget",
+        ],
     )?;
-    let mut m = Out::create(dir, "proposal_members.csv", &["proposal_id", "researcher_id", "role"])?;
+    let mut m = Out::create(
+        dir,
+        "proposal_members.csv",
+        &["proposal_id", "researcher_id", "role"],
+    )?;
     let year = opts.call_year.to_string();
     for (i, p) in w.proposals.iter().enumerate() {
         let budget = p.budget.map(|b| b.to_string()).unwrap_or_default();
@@ -359,9 +464,18 @@ fn write_proposals(dir: &Path, w: &World, ids: &Ids, opts: &GenerateOptions) -> 
     Ok((o.finish()?, m.finish()?))
 }
 
-fn write_publications(dir: &Path, w: &World, ids: &Ids, opts: &GenerateOptions) -> Result<Rows2, GenerateError> {
+fn write_publications(
+    dir: &Path,
+    w: &World,
+    ids: &Ids,
+    opts: &GenerateOptions,
+) -> Result<Rows2, GenerateError> {
     use std::fmt::Write as _;
-    let mut o = Out::create(dir, "publications.csv", &["publication_id", "year", "title", "abstract", "keywords"])?;
+    let mut o = Out::create(
+        dir,
+        "publications.csv",
+        &["publication_id", "year", "title", "abstract", "keywords"],
+    )?;
     let mut a = Out::create(dir, "authorships.csv", &["publication_id", "researcher_id"])?;
     let mut gen = PubGen::new(w, opts);
     let mut rec = PubRecord::default();
@@ -375,7 +489,13 @@ fn write_publications(dir: &Path, w: &World, ids: &Ids, opts: &GenerateOptions) 
         // Writing into a String cannot fail.
         let _ = write!(id, "W{k:0wd$}");
         let _ = write!(year, "{}", rec.year);
-        o.row([id.as_str(), &year, &rec.title, &rec.abstract_, &rec.keywords])?;
+        o.row([
+            id.as_str(),
+            &year,
+            &rec.title,
+            &rec.abstract_,
+            &rec.keywords,
+        ])?;
         for &r in &rec.authors {
             a.row([id.as_str(), &ids.researcher[r]])?;
         }
@@ -384,7 +504,16 @@ fn write_publications(dir: &Path, w: &World, ids: &Ids, opts: &GenerateOptions) 
 }
 
 fn write_conflicts(dir: &Path, w: &World, ids: &Ids) -> Result<(String, usize), GenerateError> {
-    let mut o = Out::create(dir, "conflicts.csv", &["researcher_id", "proposal_id", "other_researcher_id", "reason"])?;
+    let mut o = Out::create(
+        dir,
+        "conflicts.csv",
+        &[
+            "researcher_id",
+            "proposal_id",
+            "other_researcher_id",
+            "reason",
+        ],
+    )?;
     for c in &w.conflicts {
         let (p, r) = match c.target {
             ConflictTarget::Proposal(p) => (ids.proposal[p].as_str(), ""),
@@ -407,7 +536,11 @@ fn write_truth(dir: &Path, w: &World, ids: &Ids) -> Result<Vec<(String, usize)>,
         t.row([ids.topic[i].as_str(), &ids.area[x.area], &terms])?;
     }
     let mut weight = String::new();
-    let mut rt = Out::create(&truth, "researcher_topics.csv", &["researcher_id", "topic_id", "weight"])?;
+    let mut rt = Out::create(
+        &truth,
+        "researcher_topics.csv",
+        &["researcher_id", "topic_id", "weight"],
+    )?;
     for (i, p) in w.researchers.iter().enumerate() {
         for &(tp, x) in &p.topics {
             weight.clear();
@@ -415,7 +548,11 @@ fn write_truth(dir: &Path, w: &World, ids: &Ids) -> Result<Vec<(String, usize)>,
             rt.row([ids.researcher[i].as_str(), &ids.topic[tp], &weight])?;
         }
     }
-    let mut pt = Out::create(&truth, "proposal_topics.csv", &["proposal_id", "topic_id", "weight"])?;
+    let mut pt = Out::create(
+        &truth,
+        "proposal_topics.csv",
+        &["proposal_id", "topic_id", "weight"],
+    )?;
     for (i, p) in w.proposals.iter().enumerate() {
         for &(tp, x) in &p.topics {
             weight.clear();
@@ -432,7 +569,10 @@ fn write_truth(dir: &Path, w: &World, ids: &Ids) -> Result<Vec<(String, usize)>,
     rt.finish()?;
     pt.finish()?;
     let readme = truth.join("README.md");
-    std::fs::write(&readme, TRUTH_README).map_err(|source| GenerateError::Io { path: readme.clone(), source })?;
+    std::fs::write(&readme, TRUTH_README).map_err(|source| GenerateError::Io {
+        path: readme.clone(),
+        source,
+    })?;
     Ok(rows)
 }
 
@@ -483,14 +623,22 @@ mod tests {
     use std::collections::{HashMap, HashSet};
 
     fn small() -> GenerateOptions {
-        GenerateOptions { researchers: 400, proposals: 80, areas: 5, advisers: 40, ..GenerateOptions::default() }
+        GenerateOptions {
+            researchers: 400,
+            proposals: 80,
+            areas: 5,
+            advisers: 40,
+            ..GenerateOptions::default()
+        }
     }
 
     fn read(dir: &Path, name: &str, header: &[&str]) -> Vec<Vec<String>> {
         let mut r = csv::Reader::from_path(dir.join(name)).unwrap();
         let h: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
         assert_eq!(h, header, "{name} header");
-        r.records().map(|x| x.unwrap().iter().map(String::from).collect()).collect()
+        r.records()
+            .map(|x| x.unwrap().iter().map(String::from).collect())
+            .collect()
     }
 
     fn ids_of(rows: &[Vec<String>], file: &str) -> HashSet<String> {
@@ -505,10 +653,16 @@ mod tests {
         let mut out = Vec::new();
         for sub in ["", "truth"] {
             let d = dir.join(sub);
-            let mut names: Vec<_> = std::fs::read_dir(&d).unwrap().map(|e| e.unwrap().path()).collect();
+            let mut names: Vec<_> = std::fs::read_dir(&d)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect();
             names.sort();
             for p in names.into_iter().filter(|p| p.is_file()) {
-                out.push((format!("{sub}/{}", p.file_name().unwrap().to_string_lossy()), std::fs::read(&p).unwrap()));
+                out.push((
+                    format!("{sub}/{}", p.file_name().unwrap().to_string_lossy()),
+                    std::fs::read(&p).unwrap(),
+                ));
             }
         }
         out
@@ -520,27 +674,87 @@ mod tests {
         cross_sector_proposals: usize,
         adviser_members: usize,
         advisers_without_pubs: usize,
+        /// (lead, co-author) pairs: same institution, other institution,
+        /// other sector.
+        lead_pairs: (usize, usize, usize),
     }
 
     /// Parses every file back and checks what the loader would reject, plus
     /// the truth invariants. Returns facts for realism assertions.
     fn check(dir: &Path, o: &GenerateOptions, report: &GenerateReport) -> Seen {
-        let inst = read(dir, "institutions.csv", &["institution_id", "name", "sector", "country", "region"]);
-        let res = read(dir, "researchers.csv", &["researcher_id", "name", "institution_id", "position", "keywords", "orcid"]);
-        let areas = read(dir, "areas.csv", &["area_id", "name", "program", "description", "keywords"]);
-        let adv = read(dir, "advisers.csv", &["researcher_id", "area_ids", "max_load"]);
+        let inst = read(
+            dir,
+            "institutions.csv",
+            &["institution_id", "name", "sector", "country", "region"],
+        );
+        let res = read(
+            dir,
+            "researchers.csv",
+            &[
+                "researcher_id",
+                "name",
+                "institution_id",
+                "position",
+                "keywords",
+                "orcid",
+            ],
+        );
+        let areas = read(
+            dir,
+            "areas.csv",
+            &["area_id", "name", "program", "description", "keywords"],
+        );
+        let adv = read(
+            dir,
+            "advisers.csv",
+            &["researcher_id", "area_ids", "max_load"],
+        );
         let props = read(
             dir,
             "proposals.csv",
-            &["proposal_id", "area_id", "title", "abstract", "keywords", "pi_id", "year", "budget"],
+            &[
+                "proposal_id",
+                "area_id",
+                "title",
+                "abstract",
+                "keywords",
+                "pi_id",
+                "year",
+                "budget",
+            ],
         );
-        let mem = read(dir, "proposal_members.csv", &["proposal_id", "researcher_id", "role"]);
-        let pubs = read(dir, "publications.csv", &["publication_id", "year", "title", "abstract", "keywords"]);
+        let mem = read(
+            dir,
+            "proposal_members.csv",
+            &["proposal_id", "researcher_id", "role"],
+        );
+        let pubs = read(
+            dir,
+            "publications.csv",
+            &["publication_id", "year", "title", "abstract", "keywords"],
+        );
         let auth = read(dir, "authorships.csv", &["publication_id", "researcher_id"]);
-        let conf = read(dir, "conflicts.csv", &["researcher_id", "proposal_id", "other_researcher_id", "reason"]);
+        let conf = read(
+            dir,
+            "conflicts.csv",
+            &[
+                "researcher_id",
+                "proposal_id",
+                "other_researcher_id",
+                "reason",
+            ],
+        );
         let topics = read(dir, "truth/topics.csv", &["topic_id", "area_id", "terms"]);
-        let rt = read(dir, "truth/researcher_topics.csv", &["researcher_id", "topic_id", "weight"]);
-        let pt = read(dir, "truth/proposal_topics.csv", &["proposal_id", "topic_id", "weight"]);
+        let rt = read(
+            dir,
+            "truth/researcher_topics.csv",
+            &["researcher_id", "topic_id", "weight"],
+        );
+        let pt = read(
+            dir,
+            "truth/proposal_topics.csv",
+            &["proposal_id", "topic_id", "weight"],
+        );
         assert!(dir.join("truth/README.md").is_file());
 
         // Exact sizes.
@@ -548,8 +762,12 @@ mod tests {
         assert_eq!(props.len(), o.proposals);
         assert_eq!(areas.len(), o.areas);
         assert_eq!(adv.len(), o.advisers);
-        assert_eq!(pubs.len(), (o.researchers as f64 * o.publications_per_researcher).round() as usize);
-        let counts: HashMap<&str, usize> = report.rows.iter().map(|(n, c)| (n.as_str(), *c)).collect();
+        assert_eq!(
+            pubs.len(),
+            (o.researchers as f64 * o.publications_per_researcher).round() as usize
+        );
+        let counts: HashMap<&str, usize> =
+            report.rows.iter().map(|(n, c)| (n.as_str(), *c)).collect();
         for (name, rows) in [
             ("institutions.csv", &inst),
             ("researchers.csv", &res),
@@ -582,7 +800,14 @@ mod tests {
 
         let mut sector_of_inst = HashMap::new();
         for r in &inst {
-            assert!(["academia", "industry", "government", "hospital", "nonprofit"].contains(&r[2].as_str()));
+            assert!([
+                "academia",
+                "industry",
+                "government",
+                "hospital",
+                "nonprofit"
+            ]
+            .contains(&r[2].as_str()));
             assert!(!r[1].is_empty() && !r[3].is_empty());
             sector_of_inst.insert(r[0].clone(), r[2].clone());
         }
@@ -590,7 +815,12 @@ mod tests {
         assert_eq!(sectors.len(), 5, "all five sectors appear");
         let mut inst_of = HashMap::new();
         for r in &res {
-            assert!(inst_ids.contains(&r[2]), "researcher {} institution {}", r[0], r[2]);
+            assert!(
+                inst_ids.contains(&r[2]),
+                "researcher {} institution {}",
+                r[0],
+                r[2]
+            );
             assert!(!r[1].is_empty());
             inst_of.insert(r[0].clone(), r[2].clone());
         }
@@ -604,7 +834,12 @@ mod tests {
             adviser_set.insert(r[0].clone());
             let list: Vec<&str> = r[1].split(';').collect();
             assert!(!list.is_empty());
-            assert_eq!(list.iter().collect::<HashSet<_>>().len(), list.len(), "distinct areas of adviser {}", r[0]);
+            assert_eq!(
+                list.iter().collect::<HashSet<_>>().len(),
+                list.len(),
+                "distinct areas of adviser {}",
+                r[0]
+            );
             for a in list {
                 assert!(area_ids.contains(a), "adviser area {a}");
                 served.insert(a.to_string());
@@ -632,7 +867,10 @@ mod tests {
         let mut adviser_members = 0;
         for r in &mem {
             assert!(prop_ids.contains(&r[0]) && res_ids.contains(&r[1]));
-            assert!(seen_member.insert((r[0].clone(), r[1].clone())), "duplicate member");
+            assert!(
+                seen_member.insert((r[0].clone(), r[1].clone())),
+                "duplicate member"
+            );
             match r[2].as_str() {
                 "pi" => {
                     assert_eq!(pi_of[&r[0]], r[1], "pi row matches proposals.csv");
@@ -641,7 +879,10 @@ mod tests {
                 "co-pi" | "collaborator" => {}
                 x => panic!("role {x}"),
             }
-            team_sectors.entry(r[0].clone()).or_default().insert(sector_of_inst[&inst_of[&r[1]]].clone());
+            team_sectors
+                .entry(r[0].clone())
+                .or_default()
+                .insert(sector_of_inst[&inst_of[&r[1]]].clone());
             if adviser_set.contains(&r[1]) {
                 adviser_members += 1;
             }
@@ -660,18 +901,43 @@ mod tests {
         let mut seen_auth = HashSet::new();
         let mut authors_of: HashMap<&str, usize> = HashMap::new();
         let mut has_pub = HashSet::new();
+        let mut lead_pairs = (0, 0, 0);
+        let mut lead: Option<(&String, &String)> = None; // (publication, lead author)
         for r in &auth {
+            match lead {
+                Some((p, l)) if *p == r[0] => {
+                    if inst_of[l] == inst_of[&r[1]] {
+                        lead_pairs.0 += 1;
+                    } else {
+                        lead_pairs.1 += 1;
+                        if sector_of_inst[&inst_of[l]] != sector_of_inst[&inst_of[&r[1]]] {
+                            lead_pairs.2 += 1;
+                        }
+                    }
+                }
+                _ => lead = Some((&r[0], &r[1])),
+            }
             assert!(pub_ids.contains(&r[0]) && res_ids.contains(&r[1]));
-            assert!(seen_auth.insert((r[0].clone(), r[1].clone())), "duplicate authorship");
+            assert!(
+                seen_auth.insert((r[0].clone(), r[1].clone())),
+                "duplicate authorship"
+            );
             *authors_of.entry(r[0].as_str()).or_default() += 1;
             has_pub.insert(r[1].clone());
         }
-        assert_eq!(authors_of.len(), pubs.len(), "every publication has an author");
+        assert_eq!(
+            authors_of.len(),
+            pubs.len(),
+            "every publication has an author"
+        );
         assert!(authors_of.values().all(|&n| (1..=8).contains(&n)));
 
         for r in &conf {
             assert!(res_ids.contains(&r[0]));
-            assert!(r[1].is_empty() != r[2].is_empty(), "exactly one target: {r:?}");
+            assert!(
+                r[1].is_empty() != r[2].is_empty(),
+                "exactly one target: {r:?}"
+            );
             assert!(r[1].is_empty() || prop_ids.contains(&r[1]));
             assert!(r[2].is_empty() || (res_ids.contains(&r[2]) && r[2] != r[0]));
             assert!(!r[3].is_empty());
@@ -700,12 +966,17 @@ mod tests {
             cross_sector_proposals: team_sectors.values().filter(|s| s.len() > 1).count(),
             adviser_members,
             advisers_without_pubs: adviser_set.iter().filter(|a| !has_pub.contains(*a)).count(),
+            lead_pairs,
         }
     }
 
     #[test]
     fn same_seed_gives_identical_bytes_and_other_seed_differs() {
-        let (d1, d2, d3) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let (d1, d2, d3) = (
+            tempfile::tempdir().unwrap(),
+            tempfile::tempdir().unwrap(),
+            tempfile::tempdir().unwrap(),
+        );
         let o = small();
         generate(d1.path(), &o).unwrap();
         generate(d2.path(), &o).unwrap();
@@ -717,7 +988,12 @@ mod tests {
         }
         generate(d3.path(), &GenerateOptions { seed: 43, ..o }).unwrap();
         let f3 = all_files(d3.path());
-        for name in ["/researchers.csv", "/publications.csv", "/proposals.csv", "truth/researcher_topics.csv"] {
+        for name in [
+            "/researchers.csv",
+            "/publications.csv",
+            "/proposals.csv",
+            "truth/researcher_topics.csv",
+        ] {
             let a = f1.iter().find(|x| x.0 == name).unwrap();
             let c = f3.iter().find(|x| x.0 == name).unwrap();
             assert!(a.1 != c.1, "{name} is the same for seeds 42 and 43");
@@ -732,10 +1008,31 @@ mod tests {
         let seen = check(d.path(), &o, &report);
         let n_pubs = (o.researchers as f64 * o.publications_per_researcher) as usize;
         // ~5 % Japanese titles.
-        assert!(seen.japanese_titles > n_pubs / 40 && seen.japanese_titles < n_pubs / 10, "{}", seen.japanese_titles);
-        assert!(seen.cross_sector_proposals >= o.proposals / 10, "{}", seen.cross_sector_proposals);
-        assert!(seen.adviser_members > 0, "some advisers are proposal members");
+        assert!(
+            seen.japanese_titles > n_pubs / 40 && seen.japanese_titles < n_pubs / 10,
+            "{}",
+            seen.japanese_titles
+        );
+        assert!(
+            seen.cross_sector_proposals >= o.proposals / 10,
+            "{}",
+            seen.cross_sector_proposals
+        );
+        assert!(
+            seen.adviser_members > 0,
+            "some advisers are proposal members"
+        );
         assert_eq!(seen.advisers_without_pubs, 0);
+        // Community structure: most co-authors share the lead's institution,
+        // a real minority cross institutions and sectors.
+        let (same, cross, sector) = seen.lead_pairs;
+        let share = same as f64 / (same + cross) as f64;
+        eprintln!("lead/co-author pairs: same institution {same}, other {cross} (other sector {sector}); japanese titles {}, multi-sector proposals {}, adviser member rows {}", seen.japanese_titles, seen.cross_sector_proposals, seen.adviser_members);
+        assert!(
+            (0.55..0.9).contains(&share),
+            "same-institution share {share}"
+        );
+        assert!(sector * 20 > same + cross, "cross-sector pairs {sector}");
     }
 
     #[test]
@@ -747,20 +1044,49 @@ mod tests {
         let w = world::build(&o);
         let load = |a: &world::AdviserSpec| a.max_load.unwrap_or(6) as usize;
         let total: usize = w.advisers.iter().map(load).sum();
-        assert!(total * 100 >= o.proposals * 3 * 115, "total capacity {total}");
+        assert!(
+            total * 100 >= o.proposals * 3 * 115,
+            "total capacity {total}"
+        );
         for area in 0..o.areas {
-            let supply: usize = w.advisers.iter().filter(|a| a.areas.contains(&area)).map(load).sum();
+            let supply: usize = w
+                .advisers
+                .iter()
+                .filter(|a| a.areas.contains(&area))
+                .map(load)
+                .sum();
             let demand = 3 * w.proposals.iter().filter(|p| p.area == area).count();
-            assert!(supply >= demand, "area {area}: supply {supply} < demand {demand}");
+            assert!(
+                supply >= demand,
+                "area {area}: supply {supply} < demand {demand}"
+            );
         }
     }
 
     #[test]
     fn extreme_options_stay_valid() {
         for o in [
-            GenerateOptions { researchers: 1, advisers: 1, proposals: 3, areas: 1, ..GenerateOptions::default() },
-            GenerateOptions { researchers: 30, advisers: 2, proposals: 5, areas: 60, ..GenerateOptions::default() },
-            GenerateOptions { researchers: 50, advisers: 50, proposals: 0, areas: 7, ..GenerateOptions::default() },
+            GenerateOptions {
+                researchers: 1,
+                advisers: 1,
+                proposals: 3,
+                areas: 1,
+                ..GenerateOptions::default()
+            },
+            GenerateOptions {
+                researchers: 30,
+                advisers: 2,
+                proposals: 5,
+                areas: 60,
+                ..GenerateOptions::default()
+            },
+            GenerateOptions {
+                researchers: 50,
+                advisers: 50,
+                proposals: 0,
+                areas: 7,
+                ..GenerateOptions::default()
+            },
             GenerateOptions {
                 researchers: 200,
                 advisers: 20,
@@ -778,15 +1104,51 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(16))]
+        /// Any valid small option set gives a data set the loader accepts.
+        #[test]
+        fn random_valid_options_give_valid_data(
+            researchers in 1usize..150,
+            adviser_frac in 0.0f64..1.0,
+            areas in 1usize..=MAX_AREAS,
+            proposals in 0usize..40,
+            ppr in 0.0f64..6.0,
+            seed in proptest::prelude::any::<u64>(),
+        ) {
+            let advisers = 1 + ((researchers - 1) as f64 * adviser_frac) as usize;
+            let o = GenerateOptions { researchers, advisers, areas, proposals, publications_per_researcher: ppr, seed, ..Default::default() };
+            let d = tempfile::tempdir().unwrap();
+            let report = generate(d.path(), &o).unwrap();
+            check(d.path(), &o, &report);
+        }
+    }
+
     #[test]
     fn area_names_are_distinct_up_to_the_maximum() {
-        let o = GenerateOptions { researchers: 100, advisers: 10, proposals: 0, areas: MAX_AREAS, ..Default::default() };
+        let o = GenerateOptions {
+            researchers: 100,
+            advisers: 10,
+            proposals: 0,
+            areas: MAX_AREAS,
+            ..Default::default()
+        };
         let w = world::build(&o);
         let names: HashSet<&String> = w.areas.iter().map(|a| &a.name).collect();
         assert_eq!(names.len(), MAX_AREAS);
         // Areas overlap through shared terms but are not identical.
-        let t0: HashSet<&str> = w.topics.iter().filter(|t| t.area == 0).flat_map(|t| t.subjects.clone()).collect();
-        let t1: HashSet<&str> = w.topics.iter().filter(|t| t.area == 1).flat_map(|t| t.subjects.clone()).collect();
+        let t0: HashSet<&str> = w
+            .topics
+            .iter()
+            .filter(|t| t.area == 0)
+            .flat_map(|t| t.subjects.clone())
+            .collect();
+        let t1: HashSet<&str> = w
+            .topics
+            .iter()
+            .filter(|t| t.area == 1)
+            .flat_map(|t| t.subjects.clone())
+            .collect();
         assert!(t0.is_disjoint(&t1));
     }
 
@@ -826,12 +1188,55 @@ mod tests {
     fn impossible_options_are_rejected_with_the_option_name() {
         let d = tempfile::tempdir().unwrap();
         let cases = [
-            (GenerateOptions { advisers: 3000, ..Default::default() }, "advisers", "2000"),
-            (GenerateOptions { areas: 0, ..Default::default() }, "areas", "1 to 60"),
-            (GenerateOptions { areas: 61, ..Default::default() }, "areas", "1 to 60"),
-            (GenerateOptions { researchers: 0, advisers: 0, ..Default::default() }, "researchers", "1 to"),
-            (GenerateOptions { start_year: 2026, ..Default::default() }, "start_year", "call_year"),
-            (GenerateOptions { publications_per_researcher: f64::NAN, ..Default::default() }, "publications_per_researcher", "0 and 100"),
+            (
+                GenerateOptions {
+                    advisers: 3000,
+                    ..Default::default()
+                },
+                "advisers",
+                "2000",
+            ),
+            (
+                GenerateOptions {
+                    areas: 0,
+                    ..Default::default()
+                },
+                "areas",
+                "1 to 60",
+            ),
+            (
+                GenerateOptions {
+                    areas: 61,
+                    ..Default::default()
+                },
+                "areas",
+                "1 to 60",
+            ),
+            (
+                GenerateOptions {
+                    researchers: 0,
+                    advisers: 0,
+                    ..Default::default()
+                },
+                "researchers",
+                "1 to",
+            ),
+            (
+                GenerateOptions {
+                    start_year: 2026,
+                    ..Default::default()
+                },
+                "start_year",
+                "call_year",
+            ),
+            (
+                GenerateOptions {
+                    publications_per_researcher: f64::NAN,
+                    ..Default::default()
+                },
+                "publications_per_researcher",
+                "0 and 100",
+            ),
         ];
         for (o, option, hint) in cases {
             let e = generate(d.path(), &o).unwrap_err();
@@ -861,8 +1266,15 @@ mod tests {
     #[test]
     #[ignore]
     fn large() {
-        let dir = std::env::var("RDMATCH_GEN_DIR").map(PathBuf::from).unwrap_or_else(|_| std::env::temp_dir().join("rdmatch_gen_large"));
-        let o = GenerateOptions { researchers: 100_000, proposals: 20_000, advisers: 2_000, ..Default::default() };
+        let dir = std::env::var("RDMATCH_GEN_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| std::env::temp_dir().join("rdmatch_gen_large"));
+        let o = GenerateOptions {
+            researchers: 100_000,
+            proposals: 20_000,
+            advisers: 2_000,
+            ..Default::default()
+        };
         let t = std::time::Instant::now();
         let report = generate(&dir, &o).unwrap();
         eprintln!("generated in {:?}: {:?}", t.elapsed(), report.rows);

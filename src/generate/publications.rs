@@ -7,10 +7,11 @@
 //! Authorship model (gives the collaboration graph communities, cross-
 //! institution edges and brokers): the lead author is drawn by productivity;
 //! each co-author comes from the lead's lab (same institution and primary
-//! area, labs of `LAB_SIZE`) with probability 0.55, the lead's institution
-//! (same area 0.10, any area 0.07), the lead's primary topic anywhere (0.18),
-//! or the same area in a random sector (0.10). Brokers (4 % of researchers)
-//! draw from the last two, cross-institution sources half of the time.
+//! area, labs of `LAB_SIZE`; a lab of one falls back to the institution)
+//! with probability 0.60, the lead's institution (same area 0.10, any area
+//! 0.08), the lead's primary topic anywhere (0.14), or the same area in a
+//! random sector (0.08). Brokers (4 % of researchers) draw from the last two,
+//! cross-institution sources, half of the time.
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -51,7 +52,8 @@ pub struct PubGen<'w> {
 impl<'w> PubGen<'w> {
     /// Publications = round(researchers × publications_per_researcher).
     pub fn new(world: &'w World, opts: &GenerateOptions) -> PubGen<'w> {
-        let total = (world.researchers.len() as f64 * opts.publications_per_researcher).round() as usize;
+        let total =
+            (world.researchers.len() as f64 * opts.publications_per_researcher).round() as usize;
         let n_years = (opts.call_year - opts.start_year).max(1) as usize;
         // Output grows over time: later years weigh up to ~1.8× the first.
         let years = Cdf::new((0..n_years).map(|k| 1.0 + 0.08 * k as f64));
@@ -80,7 +82,11 @@ impl<'w> PubGen<'w> {
         }
         let w = self.world;
         let rng = &mut self.rng;
-        let lead = if self.next < self.forced.len() { self.forced[self.next] } else { self.lead.sample(rng) };
+        let lead = if self.next < self.forced.len() {
+            self.forced[self.next]
+        } else {
+            self.lead.sample(rng)
+        };
         self.next += 1;
         rec.year = self.start_year + self.years.sample(rng) as i32;
         rec.title.clear();
@@ -151,15 +157,24 @@ fn co_author(w: &World, rng: &mut ChaCha8Rng, lead: usize, broker: bool) -> Opti
     let p = &w.researchers[lead];
     let mut u: f64 = rng.random();
     if broker && rng.random_bool(0.5) {
-        u = 0.72 + 0.28 * u; // only the cross-institution sources
+        u = 0.78 + 0.22 * u; // only the cross-institution sources
     }
-    if u < 0.55 {
-        from(rng, w.lab_of(lead))
-    } else if u < 0.65 {
-        from(rng, w.groups.get(w.group_key(lead)))
-    } else if u < 0.72 {
+    if u < 0.60 {
+        // Small labs fall back to the wider group, then the institution.
+        let lab = w.lab_of(lead);
+        if lab.len() > 1 {
+            return from(rng, lab);
+        }
+        let group = w.groups.get(w.group_key(lead));
+        if group.len() > 1 {
+            return from(rng, group);
+        }
         from(rng, w.by_inst.get(p.inst))
-    } else if u < 0.90 {
+    } else if u < 0.70 {
+        from(rng, w.groups.get(w.group_key(lead)))
+    } else if u < 0.78 {
+        from(rng, w.by_inst.get(p.inst))
+    } else if u < 0.92 {
         from(rng, w.by_topic.get(p.primary_topic))
     } else {
         let area = p.areas[rng.random_range(0..p.areas.len())];

@@ -51,11 +51,20 @@ fn pick_topic<'t>(rng: &mut ChaCha8Rng, topics: &'t [Topic], mix: &[(usize, f64)
 
 /// A subject term (disease, organ, cell, target) drawn through the mix,
 /// different from `avoid` when a few tries allow.
-fn subject(rng: &mut ChaCha8Rng, topics: &[Topic], mix: &[(usize, f64)], avoid: &[&str]) -> &'static str {
+fn subject(
+    rng: &mut ChaCha8Rng,
+    topics: &[Topic],
+    mix: &[(usize, f64)],
+    avoid: &[&str],
+) -> &'static str {
     let mut s = "";
     for _ in 0..6 {
         let t = pick_topic(rng, topics, mix);
-        let pool = if t.subjects.is_empty() { &t.methods } else { &t.subjects };
+        let pool = if t.subjects.is_empty() {
+            &t.methods
+        } else {
+            &t.subjects
+        };
         s = pool[rng.random_range(0..pool.len())];
         if !avoid.contains(&s) {
             break;
@@ -65,11 +74,20 @@ fn subject(rng: &mut ChaCha8Rng, topics: &[Topic], mix: &[(usize, f64)], avoid: 
 }
 
 /// A method term drawn through the mix.
-fn method(rng: &mut ChaCha8Rng, topics: &[Topic], mix: &[(usize, f64)], avoid: &[&str]) -> &'static str {
+fn method(
+    rng: &mut ChaCha8Rng,
+    topics: &[Topic],
+    mix: &[(usize, f64)],
+    avoid: &[&str],
+) -> &'static str {
     let mut s = "";
     for _ in 0..6 {
         let t = pick_topic(rng, topics, mix);
-        let pool = if t.methods.is_empty() { &t.subjects } else { &t.methods };
+        let pool = if t.methods.is_empty() {
+            &t.subjects
+        } else {
+            &t.methods
+        };
         s = pool[rng.random_range(0..pool.len())];
         if !avoid.contains(&s) {
             break;
@@ -95,7 +113,11 @@ pub fn distinct_terms(
         let t = pick_topic(rng, topics, mix);
         let n = t.subjects.len() + t.methods.len();
         let i = rng.random_range(0..n);
-        let term = if i < t.subjects.len() { t.subjects[i] } else { t.methods[i - t.subjects.len()] };
+        let term = if i < t.subjects.len() {
+            t.subjects[i]
+        } else {
+            t.methods[i - t.subjects.len()]
+        };
         if !out.contains(&term) {
             out.push(term);
         }
@@ -146,29 +168,52 @@ pub fn pub_title(rng: &mut ChaCha8Rng, topics: &[Topic], mix: &[(usize, f64)], o
 }
 
 /// An English publication abstract (four sentences).
-pub fn pub_abstract(rng: &mut ChaCha8Rng, topics: &[Topic], mix: &[(usize, f64)], out: &mut String) {
+pub fn pub_abstract(
+    rng: &mut ChaCha8Rng,
+    topics: &[Topic],
+    mix: &[(usize, f64)],
+    out: &mut String,
+) {
     let s1 = subject(rng, topics, mix, &[]);
     let s2 = subject(rng, topics, mix, &[s1]);
     let s3 = subject(rng, topics, mix, &[s1, s2]);
     let m1 = method(rng, topics, mix, &[]);
     let m2 = method(rng, topics, mix, &[m1]);
     push_cap(out, s1);
-    let _ = write!(out, " plays a central role in {s2}, but its mechanisms remain poorly understood. ");
+    let _ = write!(
+        out,
+        " plays a central role in {s2}, but its mechanisms remain poorly understood. "
+    );
     let _ = if rng.random_bool(0.5) {
-        write!(out, "Here we applied {m1} to samples from patients and matched controls. ")
+        write!(
+            out,
+            "Here we applied {m1} to samples from patients and matched controls. "
+        )
     } else {
-        write!(out, "Here we combined {m1} with {m2} to study {s1} in {s2}. ")
+        write!(
+            out,
+            "Here we combined {m1} with {m2} to study {s1} in {s2}. "
+        )
     };
     let _ = if rng.random_bool(0.5) {
-        write!(out, "We identified distinct states of {s3} associated with disease progression. ")
+        write!(
+            out,
+            "We identified distinct states of {s3} associated with disease progression. "
+        )
     } else {
         push_cap(out, m2);
         write!(out, " analysis revealed that {s1} is regulated by {s3}. ")
     };
     let _ = if rng.random_bool(0.5) {
-        write!(out, "These findings suggest that targeting {s1} may improve outcomes in {s2}.")
+        write!(
+            out,
+            "These findings suggest that targeting {s1} may improve outcomes in {s2}."
+        )
     } else {
-        write!(out, "Our data provide a resource for future studies of {s1} and {s3}.")
+        write!(
+            out,
+            "Our data provide a resource for future studies of {s1} and {s3}."
+        )
     };
 }
 
@@ -193,17 +238,28 @@ pub fn pub_abstract_ja(rng: &mut ChaCha8Rng, ja: &[&str], out: &mut String) {
     let j1 = ja[rng.random_range(0..ja.len())];
     let j2 = ja[rng.random_range(0..ja.len())];
     let m = vocab::METHODS_JA[rng.random_range(0..vocab::METHODS_JA.len())];
-    let _ = write!(out, "本研究では{m}を用いて{j1}の分子機構を解析した。その結果、{j2}との関連が明らかになった。");
+    let _ = write!(
+        out,
+        "本研究では{m}を用いて{j1}の分子機構を解析した。その結果、{j2}との関連が明らかになった。"
+    );
 }
 
 /// A proposal title.
-pub fn proposal_title(rng: &mut ChaCha8Rng, topics: &[Topic], mix: &[(usize, f64)], out: &mut String) {
+pub fn proposal_title(
+    rng: &mut ChaCha8Rng,
+    topics: &[Topic],
+    mix: &[(usize, f64)],
+    out: &mut String,
+) {
     let s1 = subject(rng, topics, mix, &[]);
     let s2 = subject(rng, topics, mix, &[s1]);
     let m1 = method(rng, topics, mix, &[]);
     let m2 = method(rng, topics, mix, &[m1]);
     let _ = match rng.random_range(0..6) {
-        0 => write!(out, "Development of {m1}-based strategies targeting {s1} in {s2}"),
+        0 => write!(
+            out,
+            "Development of {m1}-based strategies targeting {s1} in {s2}"
+        ),
         1 => write!(out, "Elucidating {s1} in {s2} by integrating {m1} and {m2}"),
         2 => write!(out, "Toward clinical application of {m1} for {s1}"),
         3 => write!(out, "Understanding and controlling {s1} to prevent {s2}"),
@@ -213,7 +269,12 @@ pub fn proposal_title(rng: &mut ChaCha8Rng, topics: &[Topic], mix: &[(usize, f64
 }
 
 /// A proposal abstract (five sentences).
-pub fn proposal_abstract(rng: &mut ChaCha8Rng, topics: &[Topic], mix: &[(usize, f64)], out: &mut String) {
+pub fn proposal_abstract(
+    rng: &mut ChaCha8Rng,
+    topics: &[Topic],
+    mix: &[(usize, f64)],
+    out: &mut String,
+) {
     let s1 = subject(rng, topics, mix, &[]);
     let s2 = subject(rng, topics, mix, &[s1]);
     let s3 = subject(rng, topics, mix, &[s1, s2]);
@@ -252,8 +313,16 @@ mod tests {
     fn terms_come_from_the_mix() {
         use rand::SeedableRng;
         let topics = vec![
-            Topic { area: 0, subjects: vec!["a1", "a2"], methods: vec!["am"] },
-            Topic { area: 0, subjects: vec!["b1", "b2"], methods: vec!["bm"] },
+            Topic {
+                area: 0,
+                subjects: vec!["a1", "a2"],
+                methods: vec!["am"],
+            },
+            Topic {
+                area: 0,
+                subjects: vec!["b1", "b2"],
+                methods: vec!["bm"],
+            },
         ];
         let mut rng = ChaCha8Rng::seed_from_u64(1);
         let mut out = Vec::new();

@@ -54,7 +54,9 @@ impl Cdf {
     pub fn sample(&self, rng: &mut ChaCha8Rng) -> usize {
         let total = self.cum.last().copied().unwrap_or(0.0);
         let x = rng.random::<f64>() * total;
-        self.cum.partition_point(|&c| c <= x).min(self.cum.len().saturating_sub(1))
+        self.cum
+            .partition_point(|&c| c <= x)
+            .min(self.cum.len().saturating_sub(1))
     }
 }
 
@@ -286,7 +288,10 @@ pub fn normalise_weights(w: &mut Vec<(usize, f64)>) {
         }
     }
     let total: f64 = merged.iter().map(|x| x.1).sum();
-    let mut micro: Vec<i64> = merged.iter().map(|x| ((x.1 / total) * 1e6).round() as i64).collect();
+    let mut micro: Vec<i64> = merged
+        .iter()
+        .map(|x| ((x.1 / total) * 1e6).round() as i64)
+        .collect();
     let diff = 1_000_000 - micro.iter().sum::<i64>();
     let mut big = 0;
     for (i, &m) in micro.iter().enumerate() {
@@ -295,7 +300,12 @@ pub fn normalise_weights(w: &mut Vec<(usize, f64)>) {
         }
     }
     micro[big] += diff;
-    *w = merged.iter().zip(&micro).filter(|(_, &m)| m > 0).map(|(x, &m)| (x.0, m as f64 / 1e6)).collect();
+    *w = merged
+        .iter()
+        .zip(&micro)
+        .filter(|(_, &m)| m > 0)
+        .map(|(x, &m)| (x.0, m as f64 / 1e6))
+        .collect();
 }
 
 /// Builds the world. Options must have been validated by the caller.
@@ -306,8 +316,11 @@ pub fn build(opts: &GenerateOptions) -> World {
     let n_areas = areas.len();
     let n_inst = institutions.len();
 
-    let group_pairs: Vec<(usize, usize)> =
-        researchers.iter().enumerate().map(|(i, p)| (p.inst * n_areas + p.areas[0], i)).collect();
+    let group_pairs: Vec<(usize, usize)> = researchers
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.inst * n_areas + p.areas[0], i))
+        .collect();
     let groups = Buckets::build(n_inst * n_areas, &group_pairs);
     let mut pos_in_group = vec![0u32; researchers.len()];
     for k in 0..n_inst * n_areas {
@@ -315,9 +328,16 @@ pub fn build(opts: &GenerateOptions) -> World {
             pos_in_group[r as usize] = pos as u32;
         }
     }
-    let inst_pairs: Vec<(usize, usize)> = researchers.iter().enumerate().map(|(i, p)| (p.inst, i)).collect();
-    let topic_pairs: Vec<(usize, usize)> =
-        researchers.iter().enumerate().map(|(i, p)| (p.primary_topic, i)).collect();
+    let inst_pairs: Vec<(usize, usize)> = researchers
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.inst, i))
+        .collect();
+    let topic_pairs: Vec<(usize, usize)> = researchers
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.primary_topic, i))
+        .collect();
     let mut area_pairs = Vec::with_capacity(researchers.len() * 2);
     let mut area_sector_pairs = Vec::with_capacity(researchers.len() * 2);
     for (i, p) in researchers.iter().enumerate() {
@@ -349,7 +369,8 @@ pub fn build(opts: &GenerateOptions) -> World {
 }
 
 /// The themes an area blends: area `i < THEMES.len()` is theme `i`; later
-/// areas pair two distinct themes (enumerated pairs, so names stay unique).
+/// areas pair two distinct themes, so names stay unique and their topics
+/// overlap with both parent areas.
 fn themes_of(i: usize) -> Vec<&'static Theme> {
     let t = THEMES.len();
     if i < t {
@@ -405,11 +426,20 @@ fn build_areas(opts: &GenerateOptions) -> (Vec<AreaSpec>, Vec<Topic>) {
             let subjects = sample_distinct(&mut rng, &pool, n_subj.min(pool.len()));
             let ms = sample_distinct(&mut rng, &methods, n_terms - n_subj);
             topic_ix.push(topics.len());
-            topics.push(Topic { area: i, subjects, methods: ms });
+            topics.push(Topic {
+                area: i,
+                subjects,
+                methods: ms,
+            });
         }
         let mut keywords: Vec<&'static str> = Vec::new();
         for &t in &topic_ix {
-            for &s in topics[t].subjects.iter().take(2).chain(topics[t].methods.iter().take(1)) {
+            for &s in topics[t]
+                .subjects
+                .iter()
+                .take(2)
+                .chain(topics[t].methods.iter().take(1))
+            {
                 if !keywords.contains(&s) && keywords.len() < 8 {
                     keywords.push(s);
                 }
@@ -430,8 +460,18 @@ fn build_areas(opts: &GenerateOptions) -> (Vec<AreaSpec>, Vec<Topic>) {
             methods[0],
             methods[1],
         );
-        let japanese = themes.iter().flat_map(|t| t.japanese.iter().copied()).collect();
-        areas.push(AreaSpec { name, program, description, keywords, topics: topic_ix, japanese });
+        let japanese = themes
+            .iter()
+            .flat_map(|t| t.japanese.iter().copied())
+            .collect();
+        areas.push(AreaSpec {
+            name,
+            program,
+            description,
+            keywords,
+            topics: topic_ix,
+            japanese,
+        });
     }
     (areas, topics)
 }
@@ -453,22 +493,33 @@ fn build_institutions(opts: &GenerateOptions) -> Vec<Institution> {
     let sector_cdf = Cdf::new([0.55, 0.17, 0.08, 0.13, 0.07]); // order of Sector::ALL
     let jp_cdf = Cdf::new(vocab::JP_CITIES.iter().map(|c| c.2));
     let mut sectors: Vec<Sector> = (0..n)
-        .map(|i| if i < 3 { Sector::Academia } else { Sector::ALL[sector_cdf.sample(&mut rng)] })
+        .map(|i| {
+            if i < 3 {
+                Sector::Academia
+            } else {
+                Sector::ALL[sector_cdf.sample(&mut rng)]
+            }
+        })
         .collect();
     // Every sector appears: a missing sector replaces the smallest
     // institution whose sector occurs more than once (one exists while a
     // sector is missing, since n >= 5 = number of sectors).
     for s in Sector::ALL {
         if !sectors.contains(&s) {
-            if let Some(i) = (1..n).rev().find(|&i| sectors.iter().filter(|&&x| x == sectors[i]).count() > 1) {
+            if let Some(i) = (1..n)
+                .rev()
+                .find(|&i| sectors.iter().filter(|&&x| x == sectors[i]).count() > 1)
+            {
                 sectors[i] = s;
             }
         }
     }
     let mut used: HashSet<String> = HashSet::with_capacity(n);
     let mut out = Vec::with_capacity(n);
-    for sector in sectors {
+    for (i, sector) in sectors.into_iter().enumerate() {
+        // The three largest institutions are Japanese universities.
         let jp_share = match sector {
+            _ if i < 3 => 1.0,
             Sector::Academia => 0.9,
             Sector::Industry => 0.75,
             _ => 0.93,
@@ -484,7 +535,10 @@ fn build_institutions(opts: &GenerateOptions) -> Vec<Institution> {
         if used.contains(&name) {
             let mut found = false;
             for q in vocab::NAME_QUALIFIERS {
-                let alt = format!("{city} {q} {}", name.strip_prefix(city).unwrap_or(&name).trim_start());
+                let alt = format!(
+                    "{city} {q} {}",
+                    name.strip_prefix(city).unwrap_or(&name).trim_start()
+                );
                 if !used.contains(&alt) {
                     name = alt;
                     found = true;
@@ -502,7 +556,12 @@ fn build_institutions(opts: &GenerateOptions) -> Vec<Institution> {
             }
         }
         used.insert(name.clone());
-        out.push(Institution { name, sector, country, region });
+        out.push(Institution {
+            name,
+            sector,
+            country,
+            region,
+        });
     }
     out
 }
@@ -523,7 +582,10 @@ fn institution_name(rng: &mut ChaCha8Rng, sector: Sector, city: &str, jp: bool) 
             format!("{brand} {suffix}")
         }
         Sector::Government => match rng.random_range(0..3) {
-            0 => format!("National Institute of {}", pick(rng, vocab::INSTITUTE_FIELDS)),
+            0 => format!(
+                "National Institute of {}",
+                pick(rng, vocab::INSTITUTE_FIELDS)
+            ),
             1 => format!("{city} Institute of Public Health"),
             _ => format!("{city} Institute of Medical Science"),
         },
@@ -538,7 +600,10 @@ fn institution_name(rng: &mut ChaCha8Rng, sector: Sector, city: &str, jp: bool) 
         Sector::Nonprofit => match rng.random_range(0..3) {
             0 => format!("{city} Foundation for Biomedical Research"),
             1 => format!("{} Memorial Foundation", pick(rng, vocab::BRANDS)),
-            _ => format!("{city} Research Institute for {}", pick(rng, vocab::INSTITUTE_FIELDS)),
+            _ => format!(
+                "{city} Research Institute for {}",
+                pick(rng, vocab::INSTITUTE_FIELDS)
+            ),
         },
     }
 }
@@ -566,7 +631,14 @@ fn make_orcid(i: usize) -> String {
         d[k] = b - b'0';
     }
     let c = orcid_check(&d);
-    format!("{}-{}-{}-{}{}", &s[0..4], &s[4..8], &s[8..12], &s[12..15], c)
+    format!(
+        "{}-{}-{}-{}{}",
+        &s[0..4],
+        &s[4..8],
+        &s[8..12],
+        &s[12..15],
+        c
+    )
 }
 
 fn build_researchers(
@@ -584,18 +656,27 @@ fn build_researchers(
         Sector::Industry => 0.35,
         Sector::Nonprofit => 0.3,
     };
-    // Zipf-like institution sizes (s ≈ 1.05), damped for small sectors.
-    let inst_cdf = Cdf::new(insts.iter().enumerate().map(|(k, x)| sector_factor(x.sector) / ((k + 1) as f64).powf(1.05)));
+    // Zipf-like institution sizes (exponent 0.85: the largest holds ~12 % of
+    // researchers at 100 institutions, ~4 % at 5000), damped for small sectors.
+    let inst_cdf = Cdf::new(
+        insts
+            .iter()
+            .enumerate()
+            .map(|(k, x)| sector_factor(x.sector) / ((k + 1) as f64).powf(0.85)),
+    );
     // Areas differ in size: mild Zipf over a seeded shuffle.
-    let mut area_w: Vec<f64> = (0..n_areas).map(|a| 1.0 / ((a + 1) as f64).powf(0.4)).collect();
+    let mut area_w: Vec<f64> = (0..n_areas)
+        .map(|a| 1.0 / ((a + 1) as f64).powf(0.4))
+        .collect();
     for i in (1..n_areas).rev() {
         let j = rng.random_range(0..=i);
         area_w.swap(i, j);
     }
     let area_cdf = Cdf::new(area_w.iter().copied());
     // Institutions specialise: two focus areas each.
-    let focus: Vec<[usize; 2]> =
-        (0..insts.len()).map(|_| [area_cdf.sample(&mut rng), area_cdf.sample(&mut rng)]).collect();
+    let focus: Vec<[usize; 2]> = (0..insts.len())
+        .map(|_| [area_cdf.sample(&mut rng), area_cdf.sample(&mut rng)])
+        .collect();
 
     let mut out = Vec::with_capacity(opts.researchers);
     for i in 0..opts.researchers {
@@ -624,13 +705,24 @@ fn build_researchers(
         };
         let foreign = insts[inst].country != "JP";
         let name = if foreign || rng.random_bool(0.04) {
-            format!("{} {}", pick(&mut rng, vocab::OTHER_GIVEN), pick(&mut rng, vocab::OTHER_FAMILY))
+            format!(
+                "{} {}",
+                pick(&mut rng, vocab::OTHER_GIVEN),
+                pick(&mut rng, vocab::OTHER_FAMILY)
+            )
         } else {
-            format!("{} {}", pick(&mut rng, vocab::JP_GIVEN), pick(&mut rng, vocab::JP_FAMILY))
+            format!(
+                "{} {}",
+                pick(&mut rng, vocab::JP_GIVEN),
+                pick(&mut rng, vocab::JP_FAMILY)
+            )
         };
         // Interests: one to three areas, primary from the institution's focus.
-        let primary =
-            if rng.random_bool(0.6) { focus[inst][rng.random_range(0..2)] } else { area_cdf.sample(&mut rng) };
+        let primary = if rng.random_bool(0.6) {
+            focus[inst][rng.random_range(0..2)]
+        } else {
+            area_cdf.sample(&mut rng)
+        };
         let n_int = match rng.random::<f64>() {
             u if u < 0.5 => 1,
             u if u < 0.85 => 2,
@@ -648,7 +740,11 @@ fn build_researchers(
         }
         let mut mix: Vec<(usize, f64)> = Vec::with_capacity(6);
         for (k, &a) in my_areas.iter().enumerate() {
-            let share = if k == 0 { 1.0 } else { rng.random_range(0.15..0.6) };
+            let share = if k == 0 {
+                1.0
+            } else {
+                rng.random_range(0.15..0.6)
+            };
             let ts = &areas[a].topics;
             let first = ts[rng.random_range(0..ts.len())];
             if rng.random_bool(0.4) && ts.len() > 1 {
@@ -661,13 +757,20 @@ fn build_researchers(
             }
         }
         normalise_weights(&mut mix);
-        let primary_topic = mix.iter().fold(mix[0], |b, &x| if x.1 > b.1 { x } else { b }).0;
+        let primary_topic = mix
+            .iter()
+            .fold(mix[0], |b, &x| if x.1 > b.1 { x } else { b })
+            .0;
         let mut keywords = Vec::new();
         if rng.random_bool(0.95) {
             let k = rng.random_range(3..=8usize);
             text::distinct_terms(&mut rng, topics, &mix, k, &mut keywords);
         }
-        let orcid = if rng.random_bool(0.7) { Some(make_orcid(i)) } else { None };
+        let orcid = if rng.random_bool(0.7) {
+            Some(make_orcid(i))
+        } else {
+            None
+        };
         let broker = rng.random_bool(0.04);
         let productivity = position.productivity() * (0.3 + 2.0 * rng.random::<f64>().powi(2));
         out.push(Person {
@@ -728,8 +831,16 @@ fn build_advisers(opts: &GenerateOptions, w: &World) -> Vec<AdviserSpec> {
     let mut advisers: Vec<AdviserSpec> = (0..n)
         .filter(|&r| chosen[r])
         .map(|r| {
-            let max_load = if rng.random_bool(0.2) { Some(rng.random_range(3..=8u32)) } else { None };
-            AdviserSpec { researcher: r, areas: w.researchers[r].areas.iter().copied().take(3).collect(), max_load }
+            let max_load = if rng.random_bool(0.2) {
+                Some(rng.random_range(3..=8u32))
+            } else {
+                None
+            };
+            AdviserSpec {
+                researcher: r,
+                areas: w.researchers[r].areas.iter().copied().take(3).collect(),
+                max_load,
+            }
         })
         .collect();
     // Every area gets at least one adviser: give uncovered areas to the
@@ -767,7 +878,10 @@ fn build_proposals(opts: &GenerateOptions, w: &World) -> Vec<ProposalSpec> {
             cap[x] += load / a.areas.len() as f64;
         }
     }
-    let area_cdf = Cdf::new(cap.iter().map(|&c| (c + 1e-6) * rng.random_range(0.85..1.15)));
+    let area_cdf = Cdf::new(
+        cap.iter()
+            .map(|&c| (c + 1e-6) * rng.random_range(0.85..1.15)),
+    );
     let mut pi_count = vec![0u32; w.researchers.len()];
     let mut out = Vec::with_capacity(opts.proposals);
     let mut scratch = Vec::new();
@@ -807,7 +921,10 @@ fn build_proposals(opts: &GenerateOptions, w: &World) -> Vec<ProposalSpec> {
         let industry_slot = program == "LEAP" || (!prime && rng.random_bool(0.3));
         for k in 0..extra {
             let cand = if k == 0 && industry_slot {
-                pick_from(&mut rng, w.by_area_sector.get(area * 5 + sector_ix(Sector::Industry)))
+                pick_from(
+                    &mut rng,
+                    w.by_area_sector.get(area * 5 + sector_ix(Sector::Industry)),
+                )
             } else {
                 let u: f64 = rng.random();
                 if u < 0.5 {
@@ -815,7 +932,9 @@ fn build_proposals(opts: &GenerateOptions, w: &World) -> Vec<ProposalSpec> {
                     let mut c = pick_from(&mut rng, cands);
                     for _ in 0..10 {
                         match c {
-                            Some(r) if w.researchers[r].inst == pi_inst => c = pick_from(&mut rng, cands),
+                            Some(r) if w.researchers[r].inst == pi_inst => {
+                                c = pick_from(&mut rng, cands)
+                            }
                             _ => break,
                         }
                     }
@@ -829,7 +948,11 @@ fn build_proposals(opts: &GenerateOptions, w: &World) -> Vec<ProposalSpec> {
             };
             if let Some(c) = cand {
                 if members.iter().all(|m| m.0 != c) {
-                    let role = if !prime && rng.random_bool(0.6) { Role::CoPi } else { Role::Collaborator };
+                    let role = if !prime && rng.random_bool(0.6) {
+                        Role::CoPi
+                    } else {
+                        Role::Collaborator
+                    };
                     members.push((c, role));
                 }
             }
@@ -839,13 +962,19 @@ fn build_proposals(opts: &GenerateOptions, w: &World) -> Vec<ProposalSpec> {
         let ts = &w.areas[area].topics;
         let mut mix = Vec::with_capacity(4);
         for _ in 0..rng.random_range(1..=3usize) {
-            mix.push((ts[rng.random_range(0..ts.len())], rng.random_range(0.3..1.0)));
+            mix.push((
+                ts[rng.random_range(0..ts.len())],
+                rng.random_range(0.3..1.0),
+            ));
         }
         let pi_p = &w.researchers[pi];
         if pi_p.areas.len() > 1 && rng.random_bool(0.25) {
             let other = pi_p.areas[1 + rng.random_range(0..pi_p.areas.len() - 1)];
             let ots = &w.areas[other].topics;
-            mix.push((ots[rng.random_range(0..ots.len())], rng.random_range(0.1..0.3)));
+            mix.push((
+                ots[rng.random_range(0..ots.len())],
+                rng.random_range(0.1..0.3),
+            ));
         }
         normalise_weights(&mut mix);
         let mut title = String::with_capacity(120);
@@ -866,7 +995,16 @@ fn build_proposals(opts: &GenerateOptions, w: &World) -> Vec<ProposalSpec> {
         } else {
             None
         };
-        out.push(ProposalSpec { area, pi, members, topics: mix, title, abstract_, keywords, budget });
+        out.push(ProposalSpec {
+            area,
+            pi,
+            members,
+            topics: mix,
+            title,
+            abstract_,
+            keywords,
+            budget,
+        });
     }
     out
 }
@@ -900,7 +1038,11 @@ fn build_conflicts(opts: &GenerateOptions, w: &World) -> Vec<ConflictSpec> {
                 continue;
             }
             let reason = *pick(&mut rng, vocab::PROPOSAL_CONFLICT_REASONS);
-            out.push(ConflictSpec { researcher: r, target: ConflictTarget::Proposal(p), reason });
+            out.push(ConflictSpec {
+                researcher: r,
+                target: ConflictTarget::Proposal(p),
+                reason,
+            });
         } else {
             let other = if !w.proposals.is_empty() && rng.random_bool(0.5) {
                 w.proposals[rng.random_range(0..w.proposals.len())].pi
@@ -911,7 +1053,11 @@ fn build_conflicts(opts: &GenerateOptions, w: &World) -> Vec<ConflictSpec> {
                 continue;
             }
             let reason = *pick(&mut rng, vocab::PERSON_CONFLICT_REASONS);
-            out.push(ConflictSpec { researcher: r, target: ConflictTarget::Researcher(other), reason });
+            out.push(ConflictSpec {
+                researcher: r,
+                target: ConflictTarget::Researcher(other),
+                reason,
+            });
         }
     }
     out

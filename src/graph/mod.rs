@@ -122,7 +122,11 @@ pub fn build(ds: &Dataset) -> CollabGraph {
     let mut endpoints: Vec<(u32, u32)> = Vec::new();
     let mut weights: Vec<CollabEdge> = Vec::new();
     for e in &events {
-        if endpoints.last().map(|&(u, v)| ((u as u64) << 32) | v as u64) != Some(e.key) {
+        if endpoints
+            .last()
+            .map(|&(u, v)| ((u as u64) << 32) | v as u64)
+            != Some(e.key)
+        {
             endpoints.push(((e.key >> 32) as u32, e.key as u32));
             weights.push(CollabEdge::default());
         }
@@ -146,6 +150,7 @@ pub fn build(ds: &Dataset) -> CollabGraph {
     for (&(u, v), w) in endpoints.iter().zip(&weights) {
         graph.add_edge(NodeIndex::new(u as usize), NodeIndex::new(v as usize), *w);
     }
+    drop(weights);
 
     // Compressed adjacency by counting sort. Edges come in ascending (u, v)
     // order, so each node receives its smaller neighbours (from earlier u
@@ -293,7 +298,12 @@ pub(crate) mod tests {
         }
     }
 
-    pub(crate) fn proposal(id: &str, area: usize, year: i32, members: &[(usize, Role)]) -> Proposal {
+    pub(crate) fn proposal(
+        id: &str,
+        area: usize,
+        year: i32,
+        members: &[(usize, Role)],
+    ) -> Proposal {
         Proposal {
             id: id.into(),
             area,
@@ -345,7 +355,10 @@ pub(crate) mod tests {
         assert_eq!(e01.joint_proposals, 0);
         assert!(e01.has_pub_since(2022) && !e01.has_pub_since(2023));
         let e03 = g.edge_between(0, 3).unwrap();
-        assert_eq!((e03.joint_pubs, e03.joint_proposals, e03.last_pub_year), (0, 1, None));
+        assert_eq!(
+            (e03.joint_pubs, e03.joint_proposals, e03.last_pub_year),
+            (0, 1, None)
+        );
         assert!(!e03.has_pub_since(0));
         assert!(g.edge_between(2, 3).is_none());
         assert_eq!(g.neighbor_ixs(0), &[1, 2, 3]);
@@ -365,7 +378,7 @@ pub(crate) mod tests {
                 let mut a: Vec<usize> = (0..k).map(|_| rng.random_range(0..n)).collect();
                 a.sort_unstable();
                 a.dedup();
-                publication(&format!("W{i}"), 2000 + (i % 20) as i32, &a)
+                publication(&format!("W{i}"), 2000 + (i % 20), &a)
             })
             .collect();
         let ds = Dataset::new(Tables {

@@ -21,8 +21,18 @@ struct Rows<'a> {
 
 impl<'a> Rows<'a> {
     fn new(spec: &'a FileSpec, raw: &'a RawFile, problems: &'a mut Vec<Problem>) -> Rows<'a> {
-        let cols = spec.columns.iter().map(|c| (c.name, column(raw, c.name))).collect();
-        Rows { spec, raw, problems, cols, accepted: 0 }
+        let cols = spec
+            .columns
+            .iter()
+            .map(|c| (c.name, column(raw, c.name)))
+            .collect();
+        Rows {
+            spec,
+            raw,
+            problems,
+            cols,
+            accepted: 0,
+        }
     }
 
     fn len(&self) -> usize {
@@ -60,9 +70,18 @@ impl<'a> Rows<'a> {
     /// Checks every non-empty column of the spec; false if one is blank.
     fn required_present(&mut self, row: usize) -> bool {
         let mut ok = true;
-        for c in self.spec.columns.iter().filter(|c| c.required && c.non_empty) {
+        for c in self
+            .spec
+            .columns
+            .iter()
+            .filter(|c| c.required && c.non_empty)
+        {
             if self.get(row, c.name).is_empty() {
-                self.error(row, c.name, format!("is empty; every row needs a {}", c.name));
+                self.error(
+                    row,
+                    c.name,
+                    format!("is empty; every row needs a {}", c.name),
+                );
                 ok = false;
             }
         }
@@ -98,7 +117,9 @@ impl Ids {
         if self.rejected.contains(id) {
             Err(format!("\"{id}\" refers to a row of {target_file} that was rejected (see its errors above); fix that row"))
         } else {
-            Err(format!("\"{id}\" is not in {target_file}; add it there or correct the ID"))
+            Err(format!(
+                "\"{id}\" is not in {target_file}; add it there or correct the ID"
+            ))
         }
     }
 
@@ -112,7 +133,11 @@ impl Ids {
 }
 
 fn split_list(s: &str) -> Vec<String> {
-    s.split(';').map(str::trim).filter(|x| !x.is_empty()).map(str::to_string).collect()
+    s.split(';')
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 fn opt_string(s: &str) -> Option<String> {
@@ -122,8 +147,12 @@ fn opt_string(s: &str) -> Option<String> {
 fn parse_year(s: &str) -> Result<i32, String> {
     match s.parse::<i32>() {
         Ok(y) if (1900..=2100).contains(&y) => Ok(y),
-        Ok(y) => Err(format!("year {y} is outside 1900–2100; write a four-digit year")),
-        Err(_) => Err(format!("\"{s}\" is not a year; write a four-digit year such as 2024")),
+        Ok(y) => Err(format!(
+            "year {y} is outside 1900–2100; write a four-digit year"
+        )),
+        Err(_) => Err(format!(
+            "\"{s}\" is not a year; write a four-digit year such as 2024"
+        )),
     }
 }
 
@@ -253,7 +282,11 @@ pub fn check(
                 area.first_line.entry(id.to_string()).or_insert(r.line(i));
             }
             if r.get(i, "keywords").is_empty() {
-                r.warn(i, "keywords", "is empty; area keywords help scoring and gap analysis".into());
+                r.warn(
+                    i,
+                    "keywords",
+                    "is empty; area keywords help scoring and gap analysis".into(),
+                );
             }
             if ok {
                 area.ix.insert(id.to_string(), t.areas.len());
@@ -304,7 +337,11 @@ pub fn check(
             for a in split_list(r.get(i, "area_ids")) {
                 match area.resolve(&a, "areas.csv") {
                     Ok(x) if areas.contains(&x) => {
-                        r.warn(i, "area_ids", format!("area \"{a}\" is listed twice; counted once"));
+                        r.warn(
+                            i,
+                            "area_ids",
+                            format!("area \"{a}\" is listed twice; counted once"),
+                        );
                     }
                     Ok(x) => areas.push(x),
                     Err(m) => {
@@ -320,7 +357,11 @@ pub fn check(
                 match ml.parse::<u32>() {
                     Ok(v) => {
                         if v == 0 {
-                            r.warn(i, "max_load", "is 0: this adviser will not be assigned anything".into());
+                            r.warn(
+                                i,
+                                "max_load",
+                                "is 0: this adviser will not be assigned anything".into(),
+                            );
                         }
                         Some(v)
                     }
@@ -336,7 +377,11 @@ pub fn check(
             };
             match (ok && !areas.is_empty(), researcher, max_load) {
                 (true, Some(researcher), Some(max_load)) => {
-                    t.advisers.push(Adviser { researcher, areas, max_load });
+                    t.advisers.push(Adviser {
+                        researcher,
+                        areas,
+                        max_load,
+                    });
                     r.accepted += 1;
                 }
                 _ => {}
@@ -402,10 +447,18 @@ pub fn check(
                 }
             }
             if r.get(i, "keywords").is_empty() {
-                r.warn(i, "keywords", "is empty; scoring relies on title and abstract only".into());
+                r.warn(
+                    i,
+                    "keywords",
+                    "is empty; scoring relies on title and abstract only".into(),
+                );
             }
             if r.get(i, "abstract").is_empty() {
-                r.warn(i, "abstract", "is empty; scoring relies on title and keywords only".into());
+                r.warn(
+                    i,
+                    "abstract",
+                    "is empty; scoring relies on title and keywords only".into(),
+                );
             }
             match (ok, a, pi, year) {
                 (true, Some(area_ix), Some(pi), Some(year)) => {
@@ -437,7 +490,11 @@ pub fn check(
         let mut seen: HashMap<(usize, usize), u64> = HashMap::new();
         for i in 0..r.len() {
             let ok = r.required_present(i);
-            let (pid, rid, role_s) = (r.get(i, "proposal_id"), r.get(i, "researcher_id"), r.get(i, "role"));
+            let (pid, rid, role_s) = (
+                r.get(i, "proposal_id"),
+                r.get(i, "researcher_id"),
+                r.get(i, "role"),
+            );
             let p = match prop.resolve(pid, "proposals.csv") {
                 Ok(x) => Some(x),
                 Err(m) => {
@@ -458,7 +515,11 @@ pub fn check(
             };
             let role = Role::parse(role_s);
             if role.is_none() && !role_s.is_empty() {
-                r.error(i, "role", format!("\"{role_s}\" is not a role; use pi, co-pi or collaborator"));
+                r.error(
+                    i,
+                    "role",
+                    format!("\"{role_s}\" is not a role; use pi, co-pi or collaborator"),
+                );
             }
             let (Some(p), Some(who), Some(role), true) = (p, who, role, ok) else {
                 continue;
@@ -481,7 +542,10 @@ pub fn check(
                 continue;
             }
             seen.insert((p, who), r.line(i));
-            t.proposals[p].members.push(Member { researcher: who, role });
+            t.proposals[p].members.push(Member {
+                researcher: who,
+                role,
+            });
             r.accepted += 1;
         }
         counts.push(r.count());
@@ -499,7 +563,13 @@ pub fn check(
                     p.id, t.researchers[p.pi].id
                 ),
             });
-            p.members.insert(0, Member { researcher: p.pi, role: Role::Pi });
+            p.members.insert(
+                0,
+                Member {
+                    researcher: p.pi,
+                    role: Role::Pi,
+                },
+            );
         }
     }
 
@@ -624,7 +694,11 @@ pub fn check(
                     }
                 },
                 (true, true) => {
-                    r.error(i, "proposal_id", "and other_researcher_id are both empty; fill exactly one of them".into());
+                    r.error(
+                        i,
+                        "proposal_id",
+                        "and other_researcher_id are both empty; fill exactly one of them".into(),
+                    );
                     None
                 }
                 (false, false) => {
@@ -635,12 +709,20 @@ pub fn check(
             let reason = r.get(i, "reason");
             if let (Some(who), Some(target), true) = (who, target, ok) {
                 if reason.is_empty() {
-                    r.warn(i, "reason", "is empty; the PO will see \"declared\" as the reason".into());
+                    r.warn(
+                        i,
+                        "reason",
+                        "is empty; the PO will see \"declared\" as the reason".into(),
+                    );
                 }
                 t.declared_conflicts.push(DeclaredConflict {
                     researcher: who,
                     target,
-                    reason: if reason.is_empty() { "declared".into() } else { reason.to_string() },
+                    reason: if reason.is_empty() {
+                        "declared".into()
+                    } else {
+                        reason.to_string()
+                    },
                 });
                 r.accepted += 1;
             }
@@ -686,7 +768,10 @@ fn dataset_warnings(t: &Tables, problems: &mut Vec<Problem>) {
             w(
                 "publications.csv",
                 "publication_id",
-                format!("publication \"{}\" has no authors in authorships.csv; it is not used", p.id),
+                format!(
+                    "publication \"{}\" has no authors in authorships.csv; it is not used",
+                    p.id
+                ),
             );
         }
     }

@@ -57,7 +57,10 @@ pub fn load(dir: &Path, opts: &LoadOptions) -> Result<Loaded, LoadError> {
             }
             Ok(None) => {
                 raws.push(None);
-                file_level.push(Some(FileCount { file: spec.name.into(), ..FileCount::default() }));
+                file_level.push(Some(FileCount {
+                    file: spec.name.into(),
+                    ..FileCount::default()
+                }));
             }
             Err((p, rows)) => {
                 problems.push(p);

@@ -62,10 +62,14 @@ pub struct ValidationReport {
 
 impl ValidationReport {
     pub fn errors(&self) -> impl Iterator<Item = &Problem> {
-        self.problems.iter().filter(|p| p.severity == Severity::Error)
+        self.problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
     }
     pub fn warnings(&self) -> impl Iterator<Item = &Problem> {
-        self.problems.iter().filter(|p| p.severity == Severity::Warning)
+        self.problems
+            .iter()
+            .filter(|p| p.severity == Severity::Warning)
     }
     pub fn error_count(&self) -> usize {
         self.errors().count()
@@ -97,7 +101,11 @@ impl ValidationReport {
             if list.is_empty() {
                 continue;
             }
-            let name = if sev == Severity::Error { "errors" } else { "warnings" };
+            let name = if sev == Severity::Error {
+                "errors"
+            } else {
+                "warnings"
+            };
             s.push_str(&format!("\n{} {name}:\n", list.len()));
             for p in list.iter().take(max_listed) {
                 s.push_str(&format!("  {p}\n"));

@@ -21,21 +21,39 @@ pub struct FileSpec {
 }
 
 const fn req(name: &'static str) -> Column {
-    Column { name, required: true, non_empty: true }
+    Column {
+        name,
+        required: true,
+        non_empty: true,
+    }
 }
 /// Column that must be present but whose cells may be blank.
 const fn blank_ok(name: &'static str) -> Column {
-    Column { name, required: true, non_empty: false }
+    Column {
+        name,
+        required: true,
+        non_empty: false,
+    }
 }
 /// Column that may be absent altogether.
 const fn opt(name: &'static str) -> Column {
-    Column { name, required: false, non_empty: false }
+    Column {
+        name,
+        required: false,
+        non_empty: false,
+    }
 }
 
 pub const INSTITUTIONS: FileSpec = FileSpec {
     name: "institutions.csv",
     optional: false,
-    columns: &[req("institution_id"), req("name"), req("sector"), req("country"), opt("region")],
+    columns: &[
+        req("institution_id"),
+        req("name"),
+        req("sector"),
+        req("country"),
+        opt("region"),
+    ],
 };
 pub const RESEARCHERS: FileSpec = FileSpec {
     name: "researchers.csv",
@@ -52,7 +70,13 @@ pub const RESEARCHERS: FileSpec = FileSpec {
 pub const AREAS: FileSpec = FileSpec {
     name: "areas.csv",
     optional: false,
-    columns: &[req("area_id"), req("name"), req("program"), blank_ok("description"), blank_ok("keywords")],
+    columns: &[
+        req("area_id"),
+        req("name"),
+        req("program"),
+        blank_ok("description"),
+        blank_ok("keywords"),
+    ],
 };
 pub const ADVISERS: FileSpec = FileSpec {
     name: "advisers.csv",
@@ -81,7 +105,13 @@ pub const MEMBERS: FileSpec = FileSpec {
 pub const PUBLICATIONS: FileSpec = FileSpec {
     name: "publications.csv",
     optional: false,
-    columns: &[req("publication_id"), req("year"), req("title"), opt("abstract"), opt("keywords")],
+    columns: &[
+        req("publication_id"),
+        req("year"),
+        req("title"),
+        opt("abstract"),
+        opt("keywords"),
+    ],
 };
 pub const AUTHORSHIPS: FileSpec = FileSpec {
     name: "authorships.csv",
@@ -91,7 +121,12 @@ pub const AUTHORSHIPS: FileSpec = FileSpec {
 pub const CONFLICTS: FileSpec = FileSpec {
     name: "conflicts.csv",
     optional: true,
-    columns: &[req("researcher_id"), opt("proposal_id"), opt("other_researcher_id"), opt("reason")],
+    columns: &[
+        req("researcher_id"),
+        opt("proposal_id"),
+        opt("other_researcher_id"),
+        opt("reason"),
+    ],
 };
 
 /// Every input file, in the order they are loaded (referenced files first).

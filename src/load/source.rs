@@ -49,7 +49,11 @@ fn problem(file: &str, line: Option<u64>, field: Option<&str>, message: String) 
 /// Decodes the bytes to UTF-8 text. A byte-order mark is dropped. Invalid
 /// UTF-8 is reported with its line, and when the bytes decode cleanly as
 /// Shift_JIS the message says so and how to proceed.
-pub fn decode<'a>(file: &str, bytes: &'a [u8], enc: InputEncoding) -> Result<Cow<'a, [u8]>, Problem> {
+pub fn decode<'a>(
+    file: &str,
+    bytes: &'a [u8],
+    enc: InputEncoding,
+) -> Result<Cow<'a, [u8]>, Problem> {
     match enc {
         InputEncoding::ShiftJis => {
             let (text, had_errors) = encoding_rs::SHIFT_JIS.decode_without_bom_handling(bytes);
@@ -107,7 +111,12 @@ pub fn read(
             if spec.optional {
                 return Ok(None);
             }
-            let cols: Vec<&str> = spec.columns.iter().filter(|c| c.required).map(|c| c.name).collect();
+            let cols: Vec<&str> = spec
+                .columns
+                .iter()
+                .filter(|c| c.required)
+                .map(|c| c.name)
+                .collect();
             return Err((
                 problem(
                     spec.name,
@@ -123,7 +132,10 @@ pub fn read(
             ));
         }
         Err(e) => {
-            return Err((problem(spec.name, None, None, format!("cannot be read: {e}")), 0));
+            return Err((
+                problem(spec.name, None, None, format!("cannot be read: {e}")),
+                0,
+            ));
         }
     };
     let text = decode(spec.name, &bytes, enc).map_err(|p| (p, 0))?;
@@ -141,7 +153,17 @@ fn prepass_and_frame(
         .from_reader(text);
     let header: Vec<String> = match rdr.headers() {
         Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
-        Err(e) => return Err((problem(spec.name, Some(1), None, format!("cannot read the header: {e}")), 0)),
+        Err(e) => {
+            return Err((
+                problem(
+                    spec.name,
+                    Some(1),
+                    None,
+                    format!("cannot read the header: {e}"),
+                ),
+                0,
+            ))
+        }
     };
     if header.iter().all(|h| h.is_empty()) {
         let cols: Vec<&str> = spec.columns.iter().map(|c| c.name).collect();
@@ -150,7 +172,10 @@ fn prepass_and_frame(
                 spec.name,
                 Some(1),
                 None,
-                format!("is empty; the first line must be the header: {}", cols.join(",")),
+                format!(
+                    "is empty; the first line must be the header: {}",
+                    cols.join(",")
+                ),
             ),
             0,
         ));
@@ -159,7 +184,12 @@ fn prepass_and_frame(
     for h in &header {
         if !seen.insert(h.as_str()) {
             return Err((
-                problem(spec.name, Some(1), Some(h), "appears twice in the header; remove one".into()),
+                problem(
+                    spec.name,
+                    Some(1),
+                    Some(h),
+                    "appears twice in the header; remove one".into(),
+                ),
                 0,
             ));
         }
@@ -174,7 +204,17 @@ fn prepass_and_frame(
         let mut w = csv::WriterBuilder::new().from_writer(&mut clean);
         w.write_record(&header)
             .and_then(|_| w.flush().map_err(csv::Error::from))
-            .map_err(|e| (problem(spec.name, Some(1), None, format!("cannot re-encode the header: {e}")), 0))?;
+            .map_err(|e| {
+                (
+                    problem(
+                        spec.name,
+                        Some(1),
+                        None,
+                        format!("cannot re-encode the header: {e}"),
+                    ),
+                    0,
+                )
+            })?;
     }
     let mut record = csv::ByteRecord::new();
     let mut rejected = 0usize;
@@ -218,7 +258,15 @@ fn prepass_and_frame(
             }
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(start.line());
-                return Err((problem(spec.name, Some(line), None, format!("is not valid CSV: {e}")), 0));
+                return Err((
+                    problem(
+                        spec.name,
+                        Some(line),
+                        None,
+                        format!("is not valid CSV: {e}"),
+                    ),
+                    0,
+                ));
             }
         }
     }
@@ -263,7 +311,12 @@ fn prepass_and_frame(
             .finish()
             .map_err(|e| {
                 (
-                    problem(spec.name, None, None, format!("could not be parsed into a table: {e}")),
+                    problem(
+                        spec.name,
+                        None,
+                        None,
+                        format!("could not be parsed into a table: {e}"),
+                    ),
                     lines.len() + rejected,
                 )
             })?
@@ -283,7 +336,11 @@ fn prepass_and_frame(
             lines.len() + rejected,
         ));
     }
-    Ok(Some(RawFile { lines, frame, rejected }))
+    Ok(Some(RawFile {
+        lines,
+        frame,
+        rejected,
+    }))
 }
 
 /// The cells of one column as `&str` (absent column or null → "").

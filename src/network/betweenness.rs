@@ -117,20 +117,31 @@ pub(crate) fn accumulate(g: Csr, sources: &[u32]) -> Vec<f64> {
     total
 }
 
+/// Per-node search state, kept together so each adjacency step touches one
+/// cache line (the searches are bound by random memory access).
+#[derive(Clone, Copy)]
+struct NodeState {
+    dist: i32,
+    sigma: f64,
+    delta: f64,
+}
+
+const UNSEEN: NodeState = NodeState {
+    dist: -1,
+    sigma: 0.0,
+    delta: 0.0,
+};
+
 /// Per-thread buffers, reset only where a search touched them.
 struct Work {
-    dist: Vec<i32>,
-    sigma: Vec<f64>,
-    delta: Vec<f64>,
+    state: Vec<NodeState>,
     order: Vec<u32>,
 }
 
 impl Work {
     fn new(n: usize) -> Self {
         Work {
-            dist: vec![-1; n],
-            sigma: vec![0.0; n],
-            delta: vec![0.0; n],
+            state: vec![UNSEEN; n],
             order: Vec::new(),
         }
     }
@@ -138,45 +149,51 @@ impl Work {
     /// BFS from `s` counting shortest paths, then dependencies in reverse BFS
     /// order; predecessors are found again by distance (no per-node lists).
     fn single_source(&mut self, g: Csr, s: usize, acc: &mut [f64]) {
+        let st = &mut self.state;
         self.order.clear();
-        self.dist[s] = 0;
-        self.sigma[s] = 1.0;
+        st[s].dist = 0;
+        st[s].sigma = 1.0;
         self.order.push(s as u32);
         let mut head = 0;
         while head < self.order.len() {
             let v = self.order[head] as usize;
             head += 1;
-            let dv = self.dist[v];
+            let NodeState {
+                dist: dv,
+                sigma: sv,
+                ..
+            } = st[v];
             for &w in g.neighbors(v) {
-                let w = w as usize;
-                if self.dist[w] < 0 {
-                    self.dist[w] = dv + 1;
-                    self.order.push(w as u32);
+                let x = &mut st[w as usize];
+                if x.dist < 0 {
+                    x.dist = dv + 1;
+                    self.order.push(w);
                 }
-                if self.dist[w] == dv + 1 {
-                    self.sigma[w] += self.sigma[v];
+                if x.dist == dv + 1 {
+                    x.sigma += sv;
                 }
             }
         }
         for &w in self.order.iter().rev() {
             let w = w as usize;
-            let coeff = (1.0 + self.delta[w]) / self.sigma[w];
-            let dw = self.dist[w];
+            let NodeState {
+                dist: dw,
+                sigma: sw,
+                delta: dlw,
+            } = st[w];
+            let coeff = (1.0 + dlw) / sw;
             for &v in g.neighbors(w) {
-                let v = v as usize;
-                if self.dist[v] == dw - 1 {
-                    self.delta[v] += self.sigma[v] * coeff;
+                let x = &mut st[v as usize];
+                if x.dist == dw - 1 {
+                    x.delta += x.sigma * coeff;
                 }
             }
             if w != s {
-                acc[w] += self.delta[w];
+                acc[w] += dlw;
             }
         }
         for &w in &self.order {
-            let w = w as usize;
-            self.dist[w] = -1;
-            self.sigma[w] = 0.0;
-            self.delta[w] = 0.0;
+            st[w as usize] = UNSEEN;
         }
     }
 }

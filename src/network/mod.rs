@@ -253,10 +253,11 @@ pub fn analyse(ds: &Dataset, g: &CollabGraph, cfg: &NetworkConfig, seed: u64) ->
             insts.dedup();
             let mut mask = 0u8;
             for &i in insts.iter() {
-                mask |= 1 << Sector::ALL
-                    .iter()
-                    .position(|&s| s == ds.institutions[i].sector)
-                    .unwrap_or(0);
+                mask |= 1
+                    << Sector::ALL
+                        .iter()
+                        .position(|&s| s == ds.institutions[i].sector)
+                        .unwrap_or(0);
             }
             (insts.len() as u32, mask.count_ones())
         })
@@ -317,8 +318,7 @@ pub fn analyse(ds: &Dataset, g: &CollabGraph, cfg: &NetworkConfig, seed: u64) ->
                 cross_institution_edge_share: share(e.internal_cross_institution, e.internal),
                 cross_sector_edge_share: share(e.internal_cross_sector, e.internal),
                 communities_spanned: comms.len(),
-                ei_index: (ties > 0)
-                    .then(|| (e.external as f64 - e.internal as f64) / ties as f64),
+                ei_index: (ties > 0).then(|| (e.external as f64 - e.internal as f64) / ties as f64),
             }
         })
         .collect();
@@ -385,7 +385,8 @@ fn community_stats(
             external[cv] += 1;
         }
     }
-    let mut members: Vec<Vec<ResearcherIx>> = sizes.iter().map(|&s| Vec::with_capacity(s)).collect();
+    let mut members: Vec<Vec<ResearcherIx>> =
+        sizes.iter().map(|&s| Vec::with_capacity(s)).collect();
     for (r, &cm) in node_community.iter().enumerate() {
         members[cm].push(r);
     }
@@ -399,12 +400,14 @@ fn community_stats(
                 .iter()
                 .flat_map(|&r| areas_of[r].iter().copied())
                 .collect();
-            let dominant_area = dominant(&mut areas, |a| ds.areas[a].id.as_str())
-                .map(|(a, k)| (a, frac(k)));
-            let mut insts: Vec<InstitutionIx> =
-                people.iter().map(|&r| ds.researchers[r].institution).collect();
-            let (inst, ik) = dominant(&mut insts, |i| ds.institutions[i].id.as_str())
-                .unwrap_or((0, 0));
+            let dominant_area =
+                dominant(&mut areas, |a| ds.areas[a].id.as_str()).map(|(a, k)| (a, frac(k)));
+            let mut insts: Vec<InstitutionIx> = people
+                .iter()
+                .map(|&r| ds.researchers[r].institution)
+                .collect();
+            let (inst, ik) =
+                dominant(&mut insts, |i| ds.institutions[i].id.as_str()).unwrap_or((0, 0));
             let institutions = insts.chunk_by(|a, b| a == b).count();
             let mut sectors: Vec<Sector> = people.iter().map(|&r| ds.sector_of(r)).collect();
             let (sector, sk) = dominant(&mut sectors, |s| s).unwrap_or((Sector::Academia, 0));

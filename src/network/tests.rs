@@ -6,15 +6,84 @@ use rand::{Rng, SeedableRng};
 
 /// Zachary's karate club (networkx `karate_club_graph`, 0-based), 78 edges.
 const KARATE: [(usize, usize); 78] = [
-    (0, 1), (0, 2), (0, 3), (0, 4), (0, 5), (0, 6), (0, 7), (0, 8), (0, 10), (0, 11),
-    (0, 12), (0, 13), (0, 17), (0, 19), (0, 21), (0, 31), (1, 2), (1, 3), (1, 7), (1, 13),
-    (1, 17), (1, 19), (1, 21), (1, 30), (2, 3), (2, 7), (2, 8), (2, 9), (2, 13), (2, 27),
-    (2, 28), (2, 32), (3, 7), (3, 12), (3, 13), (4, 6), (4, 10), (5, 6), (5, 10), (5, 16),
-    (6, 16), (8, 30), (8, 32), (8, 33), (9, 33), (13, 33), (14, 32), (14, 33), (15, 32),
-    (15, 33), (18, 32), (18, 33), (19, 33), (20, 32), (20, 33), (22, 32), (22, 33),
-    (23, 25), (23, 27), (23, 29), (23, 32), (23, 33), (24, 25), (24, 27), (24, 31),
-    (25, 31), (26, 29), (26, 33), (27, 33), (28, 31), (28, 33), (29, 32), (29, 33),
-    (30, 32), (30, 33), (31, 32), (31, 33), (32, 33),
+    (0, 1),
+    (0, 2),
+    (0, 3),
+    (0, 4),
+    (0, 5),
+    (0, 6),
+    (0, 7),
+    (0, 8),
+    (0, 10),
+    (0, 11),
+    (0, 12),
+    (0, 13),
+    (0, 17),
+    (0, 19),
+    (0, 21),
+    (0, 31),
+    (1, 2),
+    (1, 3),
+    (1, 7),
+    (1, 13),
+    (1, 17),
+    (1, 19),
+    (1, 21),
+    (1, 30),
+    (2, 3),
+    (2, 7),
+    (2, 8),
+    (2, 9),
+    (2, 13),
+    (2, 27),
+    (2, 28),
+    (2, 32),
+    (3, 7),
+    (3, 12),
+    (3, 13),
+    (4, 6),
+    (4, 10),
+    (5, 6),
+    (5, 10),
+    (5, 16),
+    (6, 16),
+    (8, 30),
+    (8, 32),
+    (8, 33),
+    (9, 33),
+    (13, 33),
+    (14, 32),
+    (14, 33),
+    (15, 32),
+    (15, 33),
+    (18, 32),
+    (18, 33),
+    (19, 33),
+    (20, 32),
+    (20, 33),
+    (22, 32),
+    (22, 33),
+    (23, 25),
+    (23, 27),
+    (23, 29),
+    (23, 32),
+    (23, 33),
+    (24, 25),
+    (24, 27),
+    (24, 31),
+    (25, 31),
+    (26, 29),
+    (26, 33),
+    (27, 33),
+    (28, 31),
+    (28, 33),
+    (29, 32),
+    (29, 33),
+    (30, 32),
+    (30, 33),
+    (31, 32),
+    (31, 33),
+    (32, 33),
 ];
 
 /// A data set whose collaboration graph is exactly `edges` (one two-author
@@ -47,12 +116,24 @@ fn karate_reference_values() {
     let (ds, g) = karate();
     let r = analyse(&ds, &g, &NetworkConfig::default(), 42);
     assert_eq!((r.nodes, r.edges, r.triangles), (34, 78, 45));
-    assert!(close(r.average_clustering, 0.5706, 5e-5), "{}", r.average_clustering);
+    assert!(
+        close(r.average_clustering, 0.5706, 5e-5),
+        "{}",
+        r.average_clustering
+    );
     assert!(close(r.transitivity, 0.2557, 5e-5), "{}", r.transitivity);
     assert_eq!(r.betweenness_method, BetweennessMethod::Exact);
     assert_eq!(r.betweenness_samples, 34);
-    assert!(close(r.node_betweenness[0], 0.4376, 5e-5), "{}", r.node_betweenness[0]);
-    assert!(close(r.node_betweenness[33], 0.3041, 5e-5), "{}", r.node_betweenness[33]);
+    assert!(
+        close(r.node_betweenness[0], 0.4376, 5e-5),
+        "{}",
+        r.node_betweenness[0]
+    );
+    assert!(
+        close(r.node_betweenness[33], 0.3041, 5e-5),
+        "{}",
+        r.node_betweenness[33]
+    );
     assert_eq!(r.top_brokers[0].researcher_id, "R00");
     assert_eq!(r.top_brokers[1].researcher_id, "R33");
     assert!(close(r.density, 78.0 * 2.0 / (34.0 * 33.0), 1e-12));
@@ -71,7 +152,11 @@ fn karate_louvain_quality_and_determinism() {
     let a = analyse(&ds, &g, &cfg, 7);
     let b = analyse(&ds, &g, &cfg, 7);
     assert!(a.modularity >= 0.40, "modularity {}", a.modularity);
-    assert!(a.modularity <= 0.4198 + 1e-4, "above the best known: {}", a.modularity);
+    assert!(
+        a.modularity <= 0.4198 + 1e-4,
+        "above the best known: {}",
+        a.modularity
+    );
     assert_eq!(a.node_community, b.node_community);
     assert_eq!(a, b);
     // The reported modularity is that of the reported partition.
@@ -103,8 +188,12 @@ fn louvain_splits_two_cliques_joined_by_a_bridge() {
     let g = build(&ds);
     let r = analyse(&ds, &g, &NetworkConfig::default(), 1);
     assert_eq!(r.communities.len(), 2);
-    assert!(r.node_community[..5].iter().all(|&c| c == r.node_community[0]));
-    assert!(r.node_community[5..].iter().all(|&c| c == r.node_community[5]));
+    assert!(r.node_community[..5]
+        .iter()
+        .all(|&c| c == r.node_community[0]));
+    assert!(r.node_community[5..]
+        .iter()
+        .all(|&c| c == r.node_community[5]));
     // Q = 2 (10/21 - (21/42)^2), by hand.
     assert!(close(r.modularity, 2.0 * (10.0 / 21.0 - 0.25), 1e-12));
     assert_eq!(r.communities[0].internal_edges, 10);
@@ -131,9 +220,13 @@ fn betweenness_matches_rustworkx() {
         let ours = betweenness::betweenness(Csr { offsets, adj }, usize::MAX, 0, 0);
         let theirs =
             rustworkx_core::centrality::betweenness_centrality(g.graph(), false, true, 1000);
-        for v in 0..n {
-            let t = theirs[v].unwrap();
-            assert!(close(ours.values[v], t, 1e-9), "n {n} node {v}: {} vs {t}", ours.values[v]);
+        for (v, t) in theirs.iter().enumerate() {
+            let t = t.unwrap();
+            assert!(
+                close(ours.values[v], t, 1e-9),
+                "n {n} node {v}: {} vs {t}",
+                ours.values[v]
+            );
         }
     }
 }
@@ -151,7 +244,10 @@ fn sampled_betweenness_with_every_node_equals_exact() {
         assert!(close(all.values[v], exact.values[v], 1e-12));
     }
     let part = betweenness::betweenness(csr, 0, 10, 99);
-    assert_eq!((part.method, part.sources), (BetweennessMethod::Sampled, 10));
+    assert_eq!(
+        (part.method, part.sources),
+        (BetweennessMethod::Sampled, 10)
+    );
     // Same seed, same estimate.
     assert_eq!(part, betweenness::betweenness(csr, 0, 10, 99));
     // The scaled estimate is unbiased: its mean over seeds approaches exact.
@@ -212,7 +308,10 @@ fn components_of_a_hand_made_graph() {
         [false, false, false, false, false, false, true, true, true, true]
     );
     // Paths have no triangles; middle nodes have clustering 0.
-    assert_eq!((r.triangles, r.transitivity, r.average_clustering), (0, 0.0, 0.0));
+    assert_eq!(
+        (r.triangles, r.transitivity, r.average_clustering),
+        (0, 0.0, 0.0)
+    );
     // Betweenness of the middle of a 3-path: 1 pair / ((n-1)(n-2)/2)... as networkx:
     // raw 2 (both directions) × 1/((10-1)(10-2)).
     assert!(close(r.node_betweenness[1], 2.0 / 72.0, 1e-12));
@@ -268,12 +367,18 @@ fn mixing_shares_and_matrices_by_hand() {
     assert_eq!(r.sector_matrix, s);
     assert_eq!(r.area_matrix, vec![vec![2, 3], vec![3, 1]]);
     let a1 = &r.areas[0];
-    assert_eq!((a1.researchers, a1.internal_edges, a1.external_edges), (3, 2, 2));
+    assert_eq!(
+        (a1.researchers, a1.internal_edges, a1.external_edges),
+        (3, 2, 2)
+    );
     assert_eq!(a1.cross_institution_edge_share, Some(0.5));
     assert_eq!(a1.cross_sector_edge_share, Some(0.0));
     assert_eq!(a1.ei_index, Some(0.0));
     let a2 = &r.areas[1];
-    assert_eq!((a2.researchers, a2.internal_edges, a2.external_edges), (2, 1, 2));
+    assert_eq!(
+        (a2.researchers, a2.internal_edges, a2.external_edges),
+        (2, 1, 2)
+    );
     assert_eq!(a2.cross_sector_edge_share, Some(1.0));
     assert!(close(a2.ei_index.unwrap(), 1.0 / 3.0, 1e-12));
     assert_eq!(a2.in_largest_component_share, Some(1.0));
@@ -349,10 +454,7 @@ fn writers_produce_every_file_with_headers() {
         "researcher_id,degree,betweenness,clustering,community,institution_id,sector,component,"
     ));
     assert_eq!(nodes.lines().count(), 5);
-    assert_eq!(
-        read(3).lines().nth(1),
-        Some("academia,2,2,0,0,0")
-    );
+    assert_eq!(read(3).lines().nth(1), Some("academia,2,2,0,0,0"));
     assert_eq!(read(4), "area_id,A1,A2\nA1,2,3\nA2,3,1\n");
     assert_eq!(
         read(5).lines().nth(2),

@@ -161,6 +161,22 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Whatever the cell, the output either is the input (a safe cell or
+        /// a plain number, which `f64` parses) or is `'` + the input.
+        #[test]
+        fn output_is_safe_or_a_number(cell in "[=+@\\-\t\ra-z0-9.eE ]{0,8}") {
+            let out = neutralise(&cell);
+            let starts_risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+            if out == cell {
+                proptest::prop_assert!(!starts_risky || cell.parse::<f64>().is_ok(), "{:?} kept", cell);
+            } else {
+                proptest::prop_assert!(starts_risky);
+                proptest::prop_assert_eq!(out.as_ref(), format!("'{cell}"));
+            }
+        }
+    }
+
     #[test]
     fn read_back_gives_neutralised_values() {
         let mut w = SafeCsvWriter::new(Vec::new());

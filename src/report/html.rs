@@ -68,7 +68,7 @@ header .meta{margin:0;font-size:13px;opacity:.9}
 header .meta span{margin-right:18px;white-space:nowrap}
 nav{position:sticky;top:0;z-index:1;background:var(--bg);border-bottom:1px solid var(--line);padding:8px 32px;font-size:14px}
 a{color:var(--accent)}
-table.kv{width:auto;min-width:50%}
+table.kv{width:auto}
 table.kv th{padding-right:28px}
 nav a{color:var(--accent);text-decoration:none;margin-right:18px;white-space:nowrap}
 nav a:hover{text-decoration:underline}
@@ -222,15 +222,14 @@ fn summary(h: &mut String, data: &ReportData, cfg: &ReportConfig) {
         );
     }
     h.push_str("</div>\n");
-    let _ = write!(
-        h,
+    h.push_str(
         "<p class=\"sub\">Scores are in [0, 1] per adviser–proposal pair; a proposal's total is the sum over its advisers. \
-         Coverage is the share of proposals with at least one eligible expert adviser.</p>\n"
+         Coverage is the share of proposals with at least one eligible expert adviser.</p>\n",
     );
     if let Some(c) = &data.changes {
-        let _ = write!(
+        let _ = writeln!(
             h,
-            "<p class=\"note\">Compared with run <b>{}</b>: {}. <a href=\"#changes\">Details</a></p>\n",
+            "<p class=\"note\">Compared with run <b>{}</b>: {}. <a href=\"#changes\">Details</a></p>",
             escape(&c.previous_run),
             if c.is_empty() {
                 "no changes".to_string()
@@ -304,12 +303,12 @@ fn assignment(h: &mut String, data: &ReportData) {
         h.push_str("</p>\n");
     }
     for (i, area) in data.areas.iter().enumerate() {
-        let _ = write!(
+        let _ = writeln!(
             h,
-            "<h3 id=\"area-{i}\">{} <span class=\"id\">{}</span> <span class=\"sub\">{} proposals</span></h3>\n",
+            "<h3 id=\"area-{i}\">{} <span class=\"id\">{}</span> <span class=\"sub\">{}</span></h3>",
             escape(&area.area_name),
             escape(&area.area_id),
-            area.proposals.len()
+            plural(area.proposals.len(), "proposal", "proposals")
         );
         h.push_str(
             "<table>\n<thead><tr><th>Proposal</th><th class=\"n\">Total</th><th>Adviser</th><th>Institution</th>\
@@ -539,6 +538,9 @@ fn quality(h: &mut String, data: &ReportData, cfg: &ReportConfig) {
 }
 
 fn id_list(h: &mut String, ids: &[String]) {
+    if ids.is_empty() {
+        h.push_str("<span class=\"sub\">none</span>");
+    }
     for (i, id) in ids.iter().enumerate() {
         let _ = write!(
             h,
@@ -567,7 +569,7 @@ fn changes(h: &mut String, data: &ReportData) {
         h.push_str("<p class=\"note\">No changes: the same proposals, the same advisers on each, the same coverage.</p>\n</section>\n");
         return;
     }
-    h.push_str("<table>\n<tbody>\n");
+    h.push_str("<table class=\"kv\">\n<tbody>\n");
     let _ = write!(
         h,
         "<tr><th>New proposals ({})</th><td>",
@@ -851,6 +853,19 @@ pub(crate) mod tests {
         assert!(matches!(escape("plain text"), Cow::Borrowed(_)));
     }
 
+    proptest::proptest! {
+        /// Escaped text never contains a character that could open a tag,
+        /// close an attribute or start an entity other than ours; and
+        /// un-escaping gives the input back.
+        #[test]
+        fn escape_is_safe_and_lossless(s in "[<>&\"'a-z ;#]{0,30}") {
+            let e = escape(&s);
+            proptest::prop_assert!(!e.contains(['<', '>', '"', '\'']));
+            let back = e.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&");
+            proptest::prop_assert_eq!(back, s);
+        }
+    }
+
     #[test]
     fn script_in_title_appears_only_escaped() {
         let html = render(&sample(), &ReportConfig::default());
@@ -972,87 +987,5 @@ pub(crate) mod tests {
         d.areas[0].proposals[2].advisers.clear();
         let html = render(&d, &ReportConfig::default());
         assert!(html.contains("no adviser assigned"));
-    }
-}
-
-#[cfg(test)]
-mod look {
-    // TEMPORARY: writes the sample report for a visual check; removed before hand-off.
-    use super::*;
-    use plotters::prelude::*;
-
-    fn bars(title: &str, labels: &[&str], values: &[f64]) -> String {
-        let mut svg = String::new();
-        {
-            let root = SVGBackend::with_string(&mut svg, (560, 300)).into_drawing_area();
-            root.fill(&WHITE).unwrap();
-            let mut chart = ChartBuilder::on(&root)
-                .caption(title, ("sans-serif", 18))
-                .margin(10)
-                .x_label_area_size(30)
-                .y_label_area_size(40)
-                .build_cartesian_2d((0..labels.len()).into_segmented(), 0.0..1.0f64)
-                .unwrap();
-            chart
-                .configure_mesh()
-                .x_label_formatter(&|x| match x {
-                    SegmentValue::CenterOf(i) => {
-                        labels.get(*i).map(|s| s.to_string()).unwrap_or_default()
-                    }
-                    _ => String::new(),
-                })
-                .draw()
-                .unwrap();
-            chart
-                .draw_series(values.iter().enumerate().map(|(i, v)| {
-                    Rectangle::new(
-                        [
-                            (SegmentValue::Exact(i), 0.0),
-                            (SegmentValue::Exact(i + 1), *v),
-                        ],
-                        BLUE.mix(0.6).filled(),
-                    )
-                }))
-                .unwrap();
-            root.present().unwrap();
-        }
-        svg
-    }
-
-    #[test]
-    #[ignore]
-    fn write_sample() {
-        plotters::style::register_font(
-            "sans-serif",
-            FontStyle::Normal,
-            include_bytes!("/work/main/assets/DejaVuSans.ttf"),
-        )
-        .ok();
-        let mut d = tests::sample();
-        d.charts[0].svg = bars("Coverage by area", &["A-IMM", "A-REG"], &[0.667, 1.0]);
-        d.charts[1].svg = bars(
-            "Adviser load use",
-            &["R-017", "R-042", "R-101", "R-200", "R-210", "R-300"],
-            &[0.67, 0.67, 0.33, 1.0, 0.5, 0.0],
-        );
-        std::fs::create_dir_all("/tmp/report").unwrap();
-        let cfg = ReportConfig::default();
-        std::fs::write("/tmp/report/report.html", render(&d, &cfg)).unwrap();
-        std::fs::write(
-            "/tmp/report/report.md",
-            crate::report::markdown::render(&d, &cfg),
-        )
-        .unwrap();
-        std::fs::write(
-            "/tmp/report/summary.json",
-            crate::report::summary::render(&d).unwrap(),
-        )
-        .unwrap();
-        std::fs::write(
-            "/tmp/report/assignment.xlsx",
-            crate::report::xlsx::render(&d).unwrap(),
-        )
-        .unwrap();
-        std::fs::write("/tmp/report/chart0.svg", &d.charts[0].svg).unwrap();
     }
 }

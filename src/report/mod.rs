@@ -49,7 +49,7 @@ use std::path::PathBuf;
 /// be written. Messages name the path and say what to check.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
-    #[error("{action} {path}: {source}\ncheck that the output folder exists, is writable and is not on a full disk")]
+    #[error("{action} {path}: {source}\ncheck that the path exists with read/write permission for this user and that the disk is not full")]
     Io {
         action: &'static str,
         path: PathBuf,

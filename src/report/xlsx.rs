@@ -396,6 +396,21 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Any raw names give names Excel accepts, unique ignoring case.
+        #[test]
+        fn sanitised_names_are_valid_and_unique(raws in proptest::collection::vec("[ -~あ😀]{0,40}", 1..12)) {
+            let mut taken = BTreeSet::new();
+            let got: Vec<String> = raws.iter().map(|r| sheet_name(r, &mut taken)).collect();
+            for n in &got {
+                proptest::prop_assert!(rust_xlsxwriter::utility::check_sheet_name(n).is_ok(), "{:?}", n);
+                proptest::prop_assert!(!n.eq_ignore_ascii_case("history"));
+            }
+            let lower: BTreeSet<String> = got.iter().map(|n| n.to_lowercase()).collect();
+            proptest::prop_assert_eq!(lower.len(), got.len());
+        }
+    }
+
     #[test]
     fn sheet_name_counts_utf16_units() {
         // 20 CJK characters + emoji (2 UTF-16 units each).
@@ -412,6 +427,240 @@ mod tests {
         assert_eq!(&a[..2], b"PK");
         // Creation time comes from RunInfo::started, so bytes repeat.
         assert_eq!(a, render(&sample()).unwrap());
+    }
+
+    /// Test-only reader: the files of a zip archive, inflated. Enough of
+    /// APPNOTE.TXT (central directory) and RFC 1951 (inflate) to read back
+    /// what rust_xlsxwriter writes, since the crate has no xlsx reader.
+    mod unzip {
+        use std::collections::BTreeMap;
+
+        fn u16le(b: &[u8], i: usize) -> usize {
+            usize::from(u16::from_le_bytes([b[i], b[i + 1]]))
+        }
+        fn u32le(b: &[u8], i: usize) -> usize {
+            u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]) as usize
+        }
+
+        pub fn files(zip: &[u8]) -> BTreeMap<String, String> {
+            let eocd = (0..zip.len() - 3)
+                .rev()
+                .find(|&i| zip[i..i + 4] == *b"PK\x05\x06")
+                .unwrap();
+            let (entries, mut p) = (u16le(zip, eocd + 10), u32le(zip, eocd + 16));
+            let mut out = BTreeMap::new();
+            for _ in 0..entries {
+                assert_eq!(&zip[p..p + 4], b"PK\x01\x02");
+                let (method, csize) = (u16le(zip, p + 10), u32le(zip, p + 20));
+                let (nlen, xlen, clen) =
+                    (u16le(zip, p + 28), u16le(zip, p + 30), u16le(zip, p + 32));
+                let local = u32le(zip, p + 42);
+                let name = String::from_utf8(zip[p + 46..p + 46 + nlen].to_vec()).unwrap();
+                let data_at = local + 30 + u16le(zip, local + 26) + u16le(zip, local + 28);
+                let raw = &zip[data_at..data_at + csize];
+                let bytes = if method == 8 {
+                    inflate(raw)
+                } else {
+                    raw.to_vec()
+                };
+                out.insert(name, String::from_utf8_lossy(&bytes).into_owned());
+                p += 46 + nlen + xlen + clen;
+            }
+            out
+        }
+
+        struct Bits<'a> {
+            d: &'a [u8],
+            pos: usize,
+            buf: u64,
+            cnt: u32,
+        }
+        impl Bits<'_> {
+            fn get(&mut self, need: u32) -> usize {
+                while self.cnt < need {
+                    self.buf |= u64::from(self.d[self.pos]) << self.cnt;
+                    self.pos += 1;
+                    self.cnt += 8;
+                }
+                let v = self.buf & ((1u64 << need) - 1);
+                self.buf >>= need;
+                self.cnt -= need;
+                v as usize
+            }
+        }
+        struct Huff {
+            count: [usize; 16],
+            sym: Vec<usize>,
+        }
+        fn huff(lengths: &[usize]) -> Huff {
+            let mut count = [0usize; 16];
+            for &l in lengths {
+                count[l] += 1;
+            }
+            count[0] = 0;
+            let mut offs = [0usize; 16];
+            for l in 1..15 {
+                offs[l + 1] = offs[l] + count[l];
+            }
+            let mut sym = vec![0; lengths.len()];
+            for (s, &l) in lengths.iter().enumerate() {
+                if l != 0 {
+                    sym[offs[l]] = s;
+                    offs[l] += 1;
+                }
+            }
+            Huff { count, sym }
+        }
+        fn decode(b: &mut Bits, h: &Huff) -> usize {
+            let (mut code, mut first, mut index) = (0usize, 0usize, 0usize);
+            for len in 1..16 {
+                code |= b.get(1);
+                let count = h.count[len];
+                if code < first + count {
+                    return h.sym[index + code - first];
+                }
+                index += count;
+                first = (first + count) << 1;
+                code <<= 1;
+            }
+            panic!("bad Huffman code");
+        }
+        const LBASE: [usize; 29] = [
+            3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99,
+            115, 131, 163, 195, 227, 258,
+        ];
+        const LEXT: [u32; 29] = [
+            0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
+        ];
+        const DBASE: [usize; 30] = [
+            1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025,
+            1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577,
+        ];
+        const DEXT: [u32; 30] = [
+            0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12,
+            12, 13, 13,
+        ];
+
+        pub fn inflate(d: &[u8]) -> Vec<u8> {
+            let mut b = Bits {
+                d,
+                pos: 0,
+                buf: 0,
+                cnt: 0,
+            };
+            let mut out: Vec<u8> = vec![];
+            loop {
+                let last = b.get(1);
+                match b.get(2) {
+                    0 => {
+                        b.buf = 0;
+                        b.cnt = 0;
+                        let len = u16le(d, b.pos);
+                        out.extend_from_slice(&d[b.pos + 4..b.pos + 4 + len]);
+                        b.pos += 4 + len;
+                    }
+                    t => {
+                        let (lit, dist) = if t == 1 {
+                            let mut l = vec![8; 288];
+                            l[144..256].fill(9);
+                            l[256..280].fill(7);
+                            (huff(&l), huff(&[5; 30]))
+                        } else {
+                            let (nlen, ndist, ncode) = (b.get(5) + 257, b.get(5) + 1, b.get(4) + 4);
+                            const ORDER: [usize; 19] = [
+                                16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15,
+                            ];
+                            let mut cl = [0usize; 19];
+                            for &o in ORDER.iter().take(ncode) {
+                                cl[o] = b.get(3);
+                            }
+                            let ch = huff(&cl);
+                            let mut lens = vec![];
+                            while lens.len() < nlen + ndist {
+                                match decode(&mut b, &ch) {
+                                    s @ 0..=15 => lens.push(s),
+                                    16 => {
+                                        let prev = *lens.last().unwrap();
+                                        let n = 3 + b.get(2);
+                                        lens.extend(std::iter::repeat_n(prev, n));
+                                    }
+                                    17 => {
+                                        let n = 3 + b.get(3);
+                                        lens.extend(std::iter::repeat_n(0, n));
+                                    }
+                                    _ => {
+                                        let n = 11 + b.get(7);
+                                        lens.extend(std::iter::repeat_n(0, n));
+                                    }
+                                }
+                            }
+                            (huff(&lens[..nlen]), huff(&lens[nlen..]))
+                        };
+                        loop {
+                            let s = decode(&mut b, &lit);
+                            if s < 256 {
+                                out.push(s as u8);
+                            } else if s == 256 {
+                                break;
+                            } else {
+                                let len = LBASE[s - 257] + b.get(LEXT[s - 257]);
+                                let ds = decode(&mut b, &dist);
+                                let back = DBASE[ds] + b.get(DEXT[ds]);
+                                let start = out.len() - back;
+                                for k in 0..len {
+                                    out.push(out[start + k]);
+                                }
+                            }
+                        }
+                    }
+                }
+                if last == 1 {
+                    return out;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn read_back_sheets_cells_and_no_formulas() {
+        let files = unzip::files(&render(&sample()).unwrap());
+        let wb = &files["xl/workbook.xml"];
+        let names: Vec<&str> = wb
+            .split("<sheet name=\"")
+            .skip(1)
+            .map(|s| s.split('"').next().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "Summary",
+                "A-IMM Immunology &amp; inflammation",
+                "A-REG Regenerative medicine",
+                "Adviser loads"
+            ]
+        );
+        let strings = &files["xl/sharedStrings.xml"];
+        // Formula-like text is kept as text in the shared-string table…
+        assert!(strings.contains("<t>=cmd|' /C calc'!A0</t>"), "{strings}");
+        assert!(strings.contains("<t>Organoid vascularisation =1+1</t>"));
+        assert!(strings.contains("<t>t-cell; exhaustion; pd-1</t>"));
+        // …and no sheet holds a formula.
+        let sheets: Vec<&String> = files
+            .iter()
+            .filter(|(k, _)| k.starts_with("xl/worksheets/sheet"))
+            .map(|(_, v)| v)
+            .collect();
+        assert_eq!(sheets.len(), 4);
+        for s in &sheets {
+            assert!(!s.contains("<f>"), "formula found");
+        }
+        // Area sheet: frozen header, autofilter over the data, score format.
+        let area = &files["xl/worksheets/sheet2.xml"];
+        assert!(area.contains("ySplit=\"1\""), "{area}");
+        assert!(area.contains("<autoFilter ref=\"A1:K6\"/>"), "{area}");
+        assert!(area.contains("<v>0.82</v>"));
+        let loads = &files["xl/worksheets/sheet4.xml"];
+        assert!(loads.contains("<autoFilter ref=\"A1:D7\"/>"), "{loads}");
     }
 
     #[test]

@@ -234,8 +234,16 @@ mod tests {
         let mut v = Vocab::default();
         let kw = vec!["Gene Therapy".to_string()];
         let docs = vec![
-            DocText { title: "Screening screens", abstract_text: "screening", keywords: &[] },
-            DocText { title: "screens", abstract_text: "", keywords: &kw },
+            DocText {
+                title: "Screening screens",
+                abstract_text: "screening",
+                keywords: &[],
+            },
+            DocText {
+                title: "screens",
+                abstract_text: "",
+                keywords: &kw,
+            },
         ];
         let mut out = Vec::new();
         analyze_docs(docs.into_iter(), &mut v, &an, |i, x| out.push((i, x)));
@@ -251,6 +259,9 @@ mod tests {
 
     #[test]
     fn merge_sums_equal_terms() {
-        assert_eq!(merge_sparse(vec![(3, 1.0), (1, 2.0), (3, 0.5)]), vec![(1, 2.0), (3, 1.5)]);
+        assert_eq!(
+            merge_sparse(vec![(3, 1.0), (1, 2.0), (3, 0.5)]),
+            vec![(1, 2.0), (3, 1.5)]
+        );
     }
 }

@@ -56,7 +56,12 @@ pub enum TruthError {
         source: csv::Error,
     },
     #[error("{path}:{line}: column '{field}': {message}")]
-    Field { path: String, line: u64, field: String, message: String },
+    Field {
+        path: String,
+        line: u64,
+        field: String,
+        message: String,
+    },
 }
 
 /// Reads `researcher_topics.csv` (researcher_id,topic_id,weight) and
@@ -77,7 +82,10 @@ pub fn read_truth(dir: &Path, ds: &Dataset) -> Result<Truth, TruthError> {
         ds.proposals.len(),
         &mut topics,
     )?;
-    Ok(Truth { researcher_topics, proposal_topics })
+    Ok(Truth {
+        researcher_topics,
+        proposal_topics,
+    })
 }
 
 fn read_topics(
@@ -88,26 +96,42 @@ fn read_topics(
     topics: &mut HashMap<String, u32>,
 ) -> Result<Vec<Vec<(u32, f64)>>, TruthError> {
     let name = path.display().to_string();
-    let f = std::fs::File::open(path).map_err(|source| TruthError::Io { path: name.clone(), source })?;
-    let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(f);
+    let f = std::fs::File::open(path).map_err(|source| TruthError::Io {
+        path: name.clone(),
+        source,
+    })?;
+    let mut rdr = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(f);
     let headers = rdr
         .headers()
-        .map_err(|source| TruthError::Csv { path: name.clone(), line: 1, source })?
-        .clone();
-    let col = |h: &str| {
-        headers.iter().position(|x| x == h).ok_or_else(|| TruthError::Field {
+        .map_err(|source| TruthError::Csv {
             path: name.clone(),
             line: 1,
-            field: h.to_string(),
-            message: format!("missing column; expected {id_col},topic_id,weight"),
-        })
+            source,
+        })?
+        .clone();
+    let col = |h: &str| {
+        headers
+            .iter()
+            .position(|x| x == h)
+            .ok_or_else(|| TruthError::Field {
+                path: name.clone(),
+                line: 1,
+                field: h.to_string(),
+                message: format!("missing column; expected {id_col},topic_id,weight"),
+            })
     };
     let (ci, ct, cw) = (col(id_col)?, col("topic_id")?, col("weight")?);
     let mut out: Vec<Vec<(u32, f64)>> = vec![Vec::new(); n];
     for rec in rdr.records() {
         let rec = rec.map_err(|source| {
             let line = source.position().map_or(0, |p| p.line());
-            TruthError::Csv { path: name.clone(), line, source }
+            TruthError::Csv {
+                path: name.clone(),
+                line,
+                source,
+            }
         })?;
         let line = rec.position().map_or(0, |p| p.line());
         let bad = |field: &str, message: String| TruthError::Field {
@@ -117,7 +141,9 @@ fn read_topics(
             message,
         };
         let id = rec.get(ci).unwrap_or("");
-        let i = *ids.get(id).ok_or_else(|| bad(id_col, format!("unknown ID {id:?}")))?;
+        let i = *ids
+            .get(id)
+            .ok_or_else(|| bad(id_col, format!("unknown ID {id:?}")))?;
         let t = rec.get(ct).unwrap_or("").to_string();
         let next = topics.len() as u32;
         let t = *topics.entry(t).or_insert(next);
@@ -207,8 +233,9 @@ pub fn evaluate(ds: &Dataset, m: &ScoreMatrix, truth: &Truth) -> EvalReport {
     for (p, row) in m.per_proposal.iter().enumerate() {
         let p: ProposalIx = p;
         let area = ds.proposals[p].area;
-        let eligible: Vec<usize> =
-            (0..ds.advisers.len()).filter(|&a| ds.advisers[a].areas.contains(&area)).collect();
+        let eligible: Vec<usize> = (0..ds.advisers.len())
+            .filter(|&a| ds.advisers[a].areas.contains(&area))
+            .collect();
         if eligible.is_empty() {
             continue;
         }
@@ -228,12 +255,19 @@ pub fn evaluate(ds: &Dataset, m: &ScoreMatrix, truth: &Truth) -> EvalReport {
                 .total_cmp(&true_score[x])
                 .then_with(|| ds.adviser_id(eligible[x]).cmp(ds.adviser_id(eligible[y])))
         });
-        let scored: Vec<usize> =
-            row.iter().map(|s| s.adviser).filter(|a| eligible.binary_search(a).is_ok()).collect();
+        let scored: Vec<usize> = row
+            .iter()
+            .map(|s| s.adviser)
+            .filter(|a| eligible.binary_search(a).is_ok())
+            .collect();
         for (k, acc) in [(5usize, &mut r5), (10usize, &mut r10)] {
             let k = k.min(eligible.len());
             let truth_k: Vec<usize> = true_order[..k].iter().map(|&i| eligible[i]).collect();
-            let hit = scored.iter().take(k).filter(|a| truth_k.contains(a)).count();
+            let hit = scored
+                .iter()
+                .take(k)
+                .filter(|a| truth_k.contains(a))
+                .count();
             *acc += hit as f64 / k as f64;
         }
         let mut ours = vec![-1.0; eligible.len()];

@@ -46,9 +46,15 @@ impl FromStr for ExternalSource {
                 message: format!("weight {weight} must be a number > 0"),
             });
         }
-        Ok(ExternalSource { path: PathBuf::from(path), weight })
+        Ok(ExternalSource {
+            path: PathBuf::from(path),
+            weight,
+        })
     }
 }
+
+/// The rows of one external file: `(proposal, adviser, score)`.
+pub type ExternalPairs = Vec<(ProposalIx, AdviserIx, f64)>;
 
 /// Blended external scores: per proposal, `(adviser, score in [0, 1])`
 /// sorted by adviser.
@@ -59,7 +65,7 @@ pub struct ExternalScores {
 
 impl ExternalScores {
     /// Builds blended scores from `(weight, pairs)` per source (no I/O).
-    pub fn blend(n_proposals: usize, sources: &[(f64, Vec<(ProposalIx, AdviserIx, f64)>)]) -> Self {
+    pub fn blend(n_proposals: usize, sources: &[(f64, ExternalPairs)]) -> Self {
         let total: f64 = sources.iter().map(|s| s.0).sum();
         let mut rows: Vec<Vec<(AdviserIx, f64)>> = vec![Vec::new(); n_proposals];
         for (w, pairs) in sources {
@@ -114,7 +120,12 @@ pub enum ExternalError {
         source: csv::Error,
     },
     #[error("{path}:{line}: column '{field}': {message}")]
-    Field { path: String, line: u64, field: &'static str, message: String },
+    Field {
+        path: String,
+        line: u64,
+        field: &'static str,
+        message: String,
+    },
 }
 
 /// Reads and blends external score files (see the module doc).
@@ -125,8 +136,10 @@ pub fn read_external(
     let mut parsed = Vec::with_capacity(sources.len());
     for s in sources {
         let name = s.path.display().to_string();
-        let f = std::fs::File::open(&s.path)
-            .map_err(|source| ExternalError::Io { path: name.clone(), source })?;
+        let f = std::fs::File::open(&s.path).map_err(|source| ExternalError::Io {
+            path: name.clone(),
+            source,
+        })?;
         parsed.push((s.weight, parse_external(&name, f, ds)?));
     }
     Ok(ExternalScores::blend(ds.proposals.len(), &parsed))
@@ -139,11 +152,17 @@ pub fn parse_external(
     name: &str,
     r: impl Read,
     ds: &Dataset,
-) -> Result<Vec<(ProposalIx, AdviserIx, f64)>, ExternalError> {
-    let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(r);
+) -> Result<ExternalPairs, ExternalError> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(r);
     let headers = rdr
         .headers()
-        .map_err(|source| ExternalError::Csv { path: name.into(), line: 1, source })?
+        .map_err(|source| ExternalError::Csv {
+            path: name.into(),
+            line: 1,
+            source,
+        })?
         .clone();
     let col = |h: &str| headers.iter().position(|x| x == h);
     let (Some(cp), Some(cr), Some(cs)) = (col("proposal_id"), col("researcher_id"), col("score"))
@@ -161,7 +180,11 @@ pub fn parse_external(
     for rec in rdr.records() {
         let rec = rec.map_err(|source| {
             let line = source.position().map_or(0, |p| p.line());
-            ExternalError::Csv { path: name.into(), line, source }
+            ExternalError::Csv {
+                path: name.into(),
+                line,
+                source,
+            }
         })?;
         let line = rec.position().map_or(0, |p| p.line());
         let field = |field: &'static str, message: String| ExternalError::Field {
@@ -177,12 +200,17 @@ pub fn parse_external(
             .proposal_by_id
             .get(pid)
             .ok_or_else(|| field("proposal_id", format!("{pid:?} is not in proposals.csv")))?;
-        let r = *ds
-            .researcher_by_id
-            .get(rid)
-            .ok_or_else(|| field("researcher_id", format!("{rid:?} is not in researchers.csv")))?;
+        let r = *ds.researcher_by_id.get(rid).ok_or_else(|| {
+            field(
+                "researcher_id",
+                format!("{rid:?} is not in researchers.csv"),
+            )
+        })?;
         let a = ds.adviser_of[r].ok_or_else(|| {
-            field("researcher_id", format!("{rid:?} is not an adviser (advisers.csv)"))
+            field(
+                "researcher_id",
+                format!("{rid:?} is not an adviser (advisers.csv)"),
+            )
         })?;
         let s: f64 = sc
             .parse()

@@ -40,7 +40,7 @@ mod scorer;
 mod write;
 
 pub use eval::{evaluate, read_truth, EvalReport, Truth, TruthError};
-pub use external::{read_external, ExternalError, ExternalScores, ExternalSource};
+pub use external::{read_external, ExternalError, ExternalPairs, ExternalScores, ExternalSource};
 pub use scorer::Scorer;
 pub use write::write_scores_csv;
 
@@ -78,5 +78,7 @@ pub struct ScoreMatrix {
     pub per_proposal: Vec<Vec<PairScore>>,
 }
 
+#[cfg(test)]
+mod testload;
 #[cfg(test)]
 mod tests;

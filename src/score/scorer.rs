@@ -53,6 +53,9 @@ struct Accum {
     ext: Vec<f32>,
     cand_mark: Vec<bool>,
     cands: Vec<u32>,
+    /// Scored candidates of the current proposal (buffer reused so its
+    /// capacity, up to the number of advisers, is not kept per proposal).
+    pos: Vec<PairScore>,
 }
 
 impl Accum {
@@ -66,6 +69,7 @@ impl Accum {
             ext: vec![0.0; n_adv],
             cand_mark: vec![false; n_adv],
             cands: Vec::new(),
+            pos: Vec::new(),
         }
     }
 
@@ -158,7 +162,11 @@ impl Scorer {
         let n_adv = ds.advisers.len();
         let n_pubs = ds.publications.len();
         let ref_year = ds.latest_year();
-        let half_life = if cfg.half_life_years > 0.0 { cfg.half_life_years } else { 1.0 };
+        let half_life = if cfg.half_life_years > 0.0 {
+            cfg.half_life_years
+        } else {
+            1.0
+        };
         // Recency weight 0.5^((ref_year − year)/half_life); papers newer than
         // the reference year count as current (weight 1).
         let recency =
@@ -332,7 +340,10 @@ impl Scorer {
                 ),
                 TextModel::Bm25 => {
                     // Dividing by the bound Σ qtf·idf·(k1+1) keeps Σ q·w ≤ 1.
-                    let bound: f32 = v.iter().map(|&(t, x)| x * idf[t as usize] * (k1 + 1.0)).sum();
+                    let bound: f32 = v
+                        .iter()
+                        .map(|&(t, x)| x * idf[t as usize] * (k1 + 1.0))
+                        .sum();
                     if bound > 0.0 {
                         v.into_iter().map(|(t, x)| (t, x / bound)).collect()
                     } else {
@@ -373,7 +384,11 @@ impl Scorer {
         for p in &ds.proposals {
             let ph = phrases(&p.keywords);
             prop_phrase_n.push(ph.len() as u32);
-            prop_phrases.push(ph.iter().filter_map(|x| phrase_ids.get(x).copied()).collect());
+            prop_phrases.push(
+                ph.iter()
+                    .filter_map(|x| phrase_ids.get(x).copied())
+                    .collect(),
+            );
         }
 
         let mut area_advisers = vec![Vec::new(); ds.areas.len()];
@@ -426,9 +441,15 @@ impl Scorer {
     }
 
     /// Scores every proposal against every adviser not excluded, in
-    /// parallel over proposals. `exclude(p, a)` is asked before top-N
-    /// selection, so excluded pairs never take a slot. Deterministic: the
-    /// result does not depend on the number of threads.
+    /// parallel over proposals. `ds` must be the data set given to
+    /// [`Scorer::new`]. `exclude(p, a)` is asked before top-N selection, so
+    /// excluded pairs never take a slot. Deterministic: the result does not
+    /// depend on the number of threads.
+    ///
+    /// Cost per proposal: the postings of its terms, plus one pass over the
+    /// advisers that share a term, keyword or area with it; memory: one
+    /// dense accumulator (units + advisers) per block of proposals plus the
+    /// kept pairs.
     pub fn score(
         &self,
         ds: &Dataset,
@@ -436,13 +457,23 @@ impl Scorer {
         exclude: &(dyn Fn(ProposalIx, AdviserIx) -> bool + Sync),
     ) -> ScoreMatrix {
         let n_props = ds.proposals.len().min(self.queries.len());
-        let per_proposal = (0..n_props)
+        // Contiguous blocks, a few per thread for load balance; one dense
+        // accumulator per block, so accumulator memory is bounded by the
+        // number of blocks, not by how rayon splits work.
+        let n_blocks = (rayon::current_num_threads() * 4).clamp(1, n_props.max(1));
+        let block = n_props.div_ceil(n_blocks).max(1);
+        let blocks: Vec<Vec<Vec<PairScore>>> = (0..n_props)
+            .step_by(block)
+            .collect::<Vec<_>>()
             .into_par_iter()
-            .map_init(
-                || Accum::new(self.unit_vecs.rows(), self.n_advisers),
-                |acc, p| self.score_one(p, keep, exclude, acc),
-            )
+            .map(|start| {
+                let mut acc = Accum::new(self.unit_vecs.rows(), self.n_advisers);
+                (start..(start + block).min(n_props))
+                    .map(|p| self.score_one(p, keep, exclude, &mut acc))
+                    .collect()
+            })
             .collect();
+        let per_proposal = blocks.into_iter().flatten().collect();
         ScoreMatrix { per_proposal }
     }
 
@@ -503,14 +534,15 @@ impl Scorer {
         }
         if let Some(ext) = &self.external {
             for &(a, s) in ext.row(p) {
-                acc.ext[a as usize] = s as f32;
+                acc.ext[a] = s as f32;
                 acc.mark(a as u32);
             }
         }
 
         // Candidates with a positive score; the rest score 0 and are only
         // needed to fill a list (in ID order, which is the tie-break).
-        let mut pos: Vec<PairScore> = Vec::new();
+        let mut pos: Vec<PairScore> = std::mem::take(&mut acc.pos);
+        pos.clear();
         for i in 0..acc.cands.len() {
             let a = acc.cands[i] as usize;
             if exclude(p, a) {
@@ -558,11 +590,15 @@ impl Scorer {
                 pos.push(self.pair(p, a as usize, acc));
             }
         }
-        for s in &mut pos {
+        // An exact-size result; the buffer goes back to the accumulator.
+        let mut out: Vec<PairScore> = Vec::with_capacity(pos.len());
+        out.append(&mut pos);
+        for s in &mut out {
             s.top_terms = self.reasons(p, s.adviser, acc);
         }
+        acc.pos = pos;
         acc.reset();
-        pos
+        out
     }
 
     /// The components of one pair, read from the filled accumulator.
@@ -583,14 +619,31 @@ impl Scorer {
             None => lexical,
         };
         let n_ph = self.prop_phrase_n[p];
-        let keywords = if n_ph == 0 { 0.0 } else { f64::from(acc.kw[a]) / f64::from(n_ph) };
-        let area =
-            if self.adviser_areas[a].binary_search(&self.proposal_area[p]).is_ok() { 1.0 } else { 0.0 };
+        let keywords = if n_ph == 0 {
+            0.0
+        } else {
+            f64::from(acc.kw[a]) / f64::from(n_ph)
+        };
+        let area = if self.adviser_areas[a]
+            .binary_search(&self.proposal_area[p])
+            .is_ok()
+        {
+            1.0
+        } else {
+            0.0
+        };
         let score = (self.cfg.weight_text * text
             + self.cfg.weight_keywords * keywords
             + self.cfg.weight_area * area)
             .clamp(0.0, 1.0);
-        PairScore { adviser: a, score, text, keywords, area, top_terms: Vec::new() }
+        PairScore {
+            adviser: a,
+            score,
+            text,
+            keywords,
+            area,
+            top_terms: Vec::new(),
+        }
     }
 
     /// Per shared term, its contribution to the lexical text score of (p, a).
@@ -634,18 +687,25 @@ impl Scorer {
         let mut by_surface: std::collections::BTreeMap<&str, f64> = Default::default();
         for (t, x) in v {
             if x > 0.0 {
-                *by_surface.entry(self.surfaces[t as usize].as_str()).or_default() += f64::from(x);
+                *by_surface
+                    .entry(self.surfaces[t as usize].as_str())
+                    .or_default() += f64::from(x);
             }
         }
-        let mut out: Vec<(String, f64)> =
-            by_surface.into_iter().map(|(s, x)| (s.to_string(), x)).collect();
+        let mut out: Vec<(String, f64)> = by_surface
+            .into_iter()
+            .map(|(s, x)| (s.to_string(), x))
+            .collect();
         out.sort_by(|x, y| y.1.total_cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
         out.truncate(limit);
         out
     }
 
     fn readable(&self, v: SparseVec, limit: usize) -> Vec<String> {
-        self.readable_weights(v, limit).into_iter().map(|x| x.0).collect()
+        self.readable_weights(v, limit)
+            .into_iter()
+            .map(|x| x.0)
+            .collect()
     }
 
     /// The proposal's terms as readable words with their query weights
@@ -662,7 +722,12 @@ impl Scorer {
         let mut all = Vec::new();
         for &u in self.adviser_units.row(a) {
             let r = self.unit_recency[u as usize];
-            all.extend(self.unit_vecs.row(u as usize).iter().map(|&(t, x)| (t, x * r)));
+            all.extend(
+                self.unit_vecs
+                    .row(u as usize)
+                    .iter()
+                    .map(|&(t, x)| (t, x * r)),
+            );
         }
         self.readable_weights(merge_sparse(all), usize::MAX)
     }

@@ -10,7 +10,15 @@ use crate::model::Dataset;
 /// joined by `;`.
 pub fn write_scores_csv(ds: &Dataset, m: &ScoreMatrix, w: impl Write) -> Result<(), csv::Error> {
     let mut out = csv::Writer::from_writer(w);
-    out.write_record(["proposal_id", "researcher_id", "score", "text", "keywords", "area", "top_terms"])?;
+    out.write_record([
+        "proposal_id",
+        "researcher_id",
+        "score",
+        "text",
+        "keywords",
+        "area",
+        "top_terms",
+    ])?;
     for (p, row) in m.per_proposal.iter().enumerate() {
         for s in row {
             out.write_record([

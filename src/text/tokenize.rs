@@ -34,9 +34,12 @@ fn class(c: char) -> Class {
         // Katakana, the prolonged sound mark ー, and phonetic extensions.
         0x30A0..=0x30FF | 0x31F0..=0x31FF => Class::Katakana,
         // CJK unified ideographs (+ ext. A, B–F), compatibility ideographs, 々 〆.
-        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF | 0x3005 | 0x3006 => {
-            Class::Han
-        }
+        0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xF900..=0xFAFF
+        | 0x20000..=0x2FFFF
+        | 0x3005
+        | 0x3006 => Class::Han,
         0x1100..=0x11FF | 0x3130..=0x318F | 0xAC00..=0xD7AF => Class::Hangul,
         _ if c.is_alphanumeric() => Class::Word,
         _ => Class::Other,
@@ -94,7 +97,10 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
                     return;
                 }
                 cjk_buf.clear();
-                cjk_buf.extend(run.char_indices().map(|(i, c)| (start + i, start + i + c.len_utf8())));
+                cjk_buf.extend(
+                    run.char_indices()
+                        .map(|(i, c)| (start + i, start + i + c.len_utf8())),
+                );
                 if cjk_buf.len() == 1 {
                     f(run);
                 } else {
@@ -205,7 +211,11 @@ mod tests {
     use super::*;
 
     fn terms(text: &str) -> Vec<String> {
-        Analyzer::new().analyze(text).into_iter().map(|t| t.term).collect()
+        Analyzer::new()
+            .analyze(text)
+            .into_iter()
+            .map(|t| t.term)
+            .collect()
     }
 
     #[test]
@@ -246,10 +256,28 @@ mod tests {
 
     #[test]
     fn full_width_characters_fold_to_ascii() {
-        assert_eq!(terms("ＣＲＩＳＰＲ　Ｓｃｒｅｅｎｉｎｇ"), vec!["crispr", "screen"]);
+        assert_eq!(
+            terms("ＣＲＩＳＰＲ　Ｓｃｒｅｅｎｉｎｇ"),
+            vec!["crispr", "screen"]
+        );
         // Half-width katakana folds to full width (NFKC).
         assert_eq!(words("ｹﾞﾉﾑ"), vec!["ゲノ", "ノム"]);
         assert_eq!(words("ｐ５３"), vec!["p53"]);
+    }
+
+    proptest::proptest! {
+        /// Whatever the input, words are non-empty, hold no white space or
+        /// ASCII punctuation, are not stop words, and are reproducible.
+        #[test]
+        fn words_are_clean(s in "\\PC{0,80}") {
+            let w = words(&s);
+            for x in &w {
+                proptest::prop_assert!(!x.is_empty());
+                proptest::prop_assert!(!x.chars().any(|c| c.is_whitespace() || c.is_ascii_punctuation()));
+                proptest::prop_assert!(!is_english_stop_word(x));
+            }
+            proptest::prop_assert_eq!(w, words(&s));
+        }
     }
 
     #[test]
@@ -261,10 +289,16 @@ mod tests {
             "がん免疫".to_string(),
         ];
         assert_eq!(phrases(&k), vec!["gene therapy", "がん免疫"]);
-        assert_eq!(phrase_term("gene therapy").as_deref(), Some("kw:gene therapy"));
+        assert_eq!(
+            phrase_term("gene therapy").as_deref(),
+            Some("kw:gene therapy")
+        );
         assert_eq!(phrase_term("がん免疫").as_deref(), Some("kw:がん免疫"));
         assert_eq!(phrase_term("crispr"), None);
         // Phrase terms are not stemmed.
-        assert_eq!(Analyzer::new().term("kw:gene therapies"), "kw:gene therapies");
+        assert_eq!(
+            Analyzer::new().term("kw:gene therapies"),
+            "kw:gene therapies"
+        );
     }
 }

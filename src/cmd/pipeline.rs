@@ -1,0 +1,322 @@
+//! The stages of `rdmatch run` in order, and the adapters between them.
+//!
+//! Stage modules know nothing of each other; this file turns one stage's
+//! output into the next one's input (e.g. scores + conflicts + locks into
+//! the solver's index-based [`Problem`]).
+
+use std::collections::HashSet;
+
+use crate::assign::{self, Exclusion, Infeasible, Problem, ProblemBuilder, Solution};
+use crate::config::Config;
+use crate::conflicts::{self, ConflictSet};
+use crate::coverage::{self, CoverageInput, CoverageReport};
+use crate::graph::{self, CollabGraph};
+use crate::model::{AdviserIx, Dataset, ProposalIx, Sector};
+use crate::network::{self, NetworkReport};
+use crate::score::{Keep, ScoreMatrix, Scorer};
+
+use super::locks::{Lock, LockKind};
+use super::progress::Progress;
+
+/// Everything the stages computed.
+pub struct Results {
+    pub graph: CollabGraph,
+    pub conflicts: ConflictSet,
+    pub scorer: Scorer,
+    /// Eligible pairs only: per proposal the best `candidates_per_proposal`
+    /// advisers plus every adviser at or above the expertise threshold.
+    pub matrix: ScoreMatrix,
+    pub problem: Problem,
+    pub solution: Result<Solution, Infeasible>,
+    pub network: NetworkReport,
+    pub coverage: CoverageReport,
+}
+
+/// Advisers each proposal needs: per proposal ID, else per area, else the default.
+pub fn demand(ds: &Dataset, cfg: &Config) -> Vec<u32> {
+    let a = &cfg.assign;
+    ds.proposals
+        .iter()
+        .map(|p| {
+            a.reviewers_per_proposal_id
+                .get(&p.id)
+                .or_else(|| a.reviewers_per_area.get(&ds.areas[p.area].id))
+                .copied()
+                .unwrap_or(a.reviewers_per_proposal)
+        })
+        .collect()
+}
+
+/// Whether an adviser may review a proposal at all (conflicts, areas,
+/// must-not locks). The one definition of eligibility for every stage.
+pub struct Eligibility<'a> {
+    ds: &'a Dataset,
+    conflicts: &'a ConflictSet,
+    restrict_to_areas: bool,
+    must_not: HashSet<(ProposalIx, AdviserIx)>,
+}
+
+impl<'a> Eligibility<'a> {
+    pub fn new(ds: &'a Dataset, cfg: &Config, conflicts: &'a ConflictSet, locks: &[Lock]) -> Self {
+        Eligibility {
+            ds,
+            conflicts,
+            restrict_to_areas: cfg.assign.restrict_to_areas,
+            must_not: locks
+                .iter()
+                .filter(|l| l.kind == LockKind::MustNot)
+                .map(|l| (l.proposal, l.adviser))
+                .collect(),
+        }
+    }
+
+    pub fn area_ok(&self, p: ProposalIx, a: AdviserIx) -> bool {
+        !self.restrict_to_areas
+            || self.ds.advisers[a]
+                .areas
+                .contains(&self.ds.proposals[p].area)
+    }
+
+    pub fn eligible(&self, p: ProposalIx, a: AdviserIx) -> bool {
+        self.area_ok(p, a) && !self.conflicts.is_excluded(p, a) && !self.must_not.contains(&(p, a))
+    }
+}
+
+/// Checks that no must-lock contradicts a conflict of interest: a pinned
+/// pair that a rule excludes is a contradiction the PO must resolve.
+pub fn check_locks(ds: &Dataset, conflicts: &ConflictSet, locks: &[Lock]) -> anyhow::Result<()> {
+    for l in locks.iter().filter(|l| l.kind == LockKind::Must) {
+        if conflicts.is_excluded(l.proposal, l.adviser) {
+            let reasons: Vec<String> = conflicts
+                .reasons(l.proposal, l.adviser)
+                .iter()
+                .map(|r| r.to_string())
+                .collect();
+            anyhow::bail!(
+                "locks.csv pins adviser {} to proposal {} as must, but a conflict of interest excludes the pair ({}); remove the lock or the conflict",
+                ds.adviser_id(l.adviser),
+                ds.proposals[l.proposal].id,
+                reasons.join("; ")
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Scores of eligible pairs for assignment and coverage.
+pub fn eligible_scores(
+    ds: &Dataset,
+    cfg: &Config,
+    scorer: &Scorer,
+    elig: &Eligibility,
+) -> ScoreMatrix {
+    let keep = match cfg.assign.candidates_per_proposal {
+        0 => Keep::All,
+        n => Keep::TopOrAbove(n, cfg.coverage.expertise_threshold),
+    };
+    scorer.score(ds, keep, &|p, a| !elig.eligible(p, a))
+}
+
+/// Encodes the assignment problem: IDs → indices, eligibility, loads, panel
+/// rules, locks. Must-locked pairs outside the kept candidates are scored
+/// separately so they enter with their real score.
+pub fn build_problem(
+    ds: &Dataset,
+    cfg: &Config,
+    scorer: &Scorer,
+    matrix: &ScoreMatrix,
+    elig: &Eligibility,
+    locks: &[Lock],
+) -> Problem {
+    let a_cfg = &cfg.assign;
+    let proposal_ids = ds.proposals.iter().map(|p| p.id.clone()).collect();
+    let adviser_ids = (0..ds.advisers.len())
+        .map(|a| ds.adviser_id(a).to_string())
+        .collect();
+    let mut b = ProblemBuilder::new(
+        proposal_ids,
+        adviser_ids,
+        a_cfg.reviewers_per_proposal,
+        a_cfg.min_load,
+        a_cfg.default_max_load,
+        a_cfg.candidates_per_proposal,
+    );
+    for (p, k) in demand(ds, cfg).into_iter().enumerate() {
+        b.set_demand(p, k);
+        b.set_min_non_academic(p, a_cfg.min_non_academic);
+    }
+    for (a, adv) in ds.advisers.iter().enumerate() {
+        b.set_loads(a, a_cfg.min_load.min(adv.max_load), adv.max_load);
+        let inst = ds.adviser_institution(a);
+        b.set_adviser_institution(
+            a,
+            inst as u32,
+            ds.institutions[inst].sector != Sector::Academia,
+        );
+    }
+    b.set_one_per_institution(a_cfg.one_per_institution);
+    for p in 0..ds.proposals.len() {
+        let mut outside_area = 0u32;
+        for a in 0..ds.advisers.len() {
+            if !elig.area_ok(p, a) {
+                outside_area += 1;
+            }
+        }
+        b.exclude_count(p, Exclusion::Area, outside_area);
+        for &a in conflicts_in_area(elig, p) {
+            b.exclude(p, a, Exclusion::Conflict);
+        }
+    }
+    for l in locks {
+        match l.kind {
+            LockKind::Must => b.lock(l.proposal, l.adviser),
+            LockKind::MustNot => {
+                if elig.area_ok(l.proposal, l.adviser)
+                    && !elig.conflicts.is_excluded(l.proposal, l.adviser)
+                {
+                    b.exclude(l.proposal, l.adviser, Exclusion::Lock)
+                }
+            }
+        }
+    }
+    for (p, row) in matrix.per_proposal.iter().enumerate() {
+        for s in row {
+            b.add_score(p, s.adviser, s.score);
+        }
+    }
+    // Must-locks the scorer did not keep: score exactly those pairs.
+    let kept: HashSet<(usize, usize)> = matrix
+        .per_proposal
+        .iter()
+        .enumerate()
+        .flat_map(|(p, row)| row.iter().map(move |s| (p, s.adviser)))
+        .collect();
+    let missing: HashSet<(usize, usize)> = locks
+        .iter()
+        .filter(|l| l.kind == LockKind::Must && !kept.contains(&(l.proposal, l.adviser)))
+        .map(|l| (l.proposal, l.adviser))
+        .collect();
+    if !missing.is_empty() {
+        let extra = scorer.score(ds, Keep::All, &|p, a| !missing.contains(&(p, a)));
+        for (p, row) in extra.per_proposal.iter().enumerate() {
+            for s in row {
+                b.add_score(p, s.adviser, s.score);
+            }
+        }
+    }
+    b.build()
+}
+
+/// Conflicted advisers of a proposal who would otherwise be eligible by area
+/// (those outside the area are counted as "area").
+fn conflicts_in_area<'e>(
+    elig: &'e Eligibility,
+    p: ProposalIx,
+) -> impl Iterator<Item = &'e AdviserIx> + 'e {
+    elig.conflicts
+        .excluded_of(p)
+        .iter()
+        .filter(move |&&a| elig.area_ok(p, a))
+}
+
+/// Runs every stage after loading.
+pub fn run_stages(
+    ds: &Dataset,
+    cfg: &Config,
+    locks: &[Lock],
+    scorer_ext: Option<crate::score::ExternalScores>,
+    progress: &mut Progress,
+) -> anyhow::Result<Results> {
+    let graph = progress.stage("collaboration graph", || graph::build(ds));
+    let conflicts = progress.stage("conflicts", || {
+        conflicts::detect(ds, &graph, &cfg.conflicts)
+    });
+    check_locks(ds, &conflicts, locks)?;
+    let scorer = progress.stage("profiles", || {
+        let s = Scorer::new(ds, &cfg.score);
+        match scorer_ext {
+            Some(e) => s.with_external(e),
+            None => s,
+        }
+    });
+    let elig = Eligibility::new(ds, cfg, &conflicts, locks);
+    let matrix = progress.stage("scores", || eligible_scores(ds, cfg, &scorer, &elig));
+    let problem = progress.stage("encode assignment", || {
+        build_problem(ds, cfg, &scorer, &matrix, &elig, locks)
+    });
+    let solution = progress.stage("assignment", || {
+        assign::solve(&problem, cfg.assign.objective)
+    });
+    let network = progress.stage("network analytics", || {
+        network::analyse(ds, &graph, &cfg.network, cfg.seed)
+    });
+    let coverage = progress.stage("coverage", || {
+        let input = coverage_input(
+            ds,
+            cfg,
+            &scorer,
+            &matrix,
+            solution.as_ref().ok(),
+            &problem,
+            Some(&network),
+            Some(&graph),
+        );
+        coverage::compute(&input, &cfg.coverage)
+    })?;
+    drop(elig);
+    Ok(Results {
+        graph,
+        conflicts,
+        scorer,
+        matrix,
+        problem,
+        solution,
+        network,
+        coverage,
+    })
+}
+
+/// Fills coverage's plain input from the other stages' outputs.
+#[allow(clippy::too_many_arguments)]
+pub fn coverage_input<'a>(
+    ds: &'a Dataset,
+    cfg: &Config,
+    scorer: &Scorer,
+    matrix: &ScoreMatrix,
+    solution: Option<&Solution>,
+    problem: &Problem,
+    network: Option<&NetworkReport>,
+    graph: Option<&CollabGraph>,
+) -> CoverageInput<'a> {
+    let eligible = matrix
+        .per_proposal
+        .iter()
+        .map(|row| row.iter().map(|s| (s.adviser, s.score)).collect())
+        .collect();
+    let assigned = solution.map(|s| {
+        s.assigned
+            .iter()
+            .enumerate()
+            .map(|(p, list)| {
+                list.iter()
+                    .map(|&a| (a, problem.score_of(p, a).unwrap_or(0.0)))
+                    .collect()
+            })
+            .collect()
+    });
+    CoverageInput {
+        ds,
+        k: demand(ds, cfg),
+        eligible,
+        assigned,
+        proposal_terms: (0..ds.proposals.len())
+            .map(|p| scorer.proposal_terms(p))
+            .collect(),
+        adviser_terms: (0..ds.advisers.len())
+            .map(|a| scorer.adviser_terms(a))
+            .collect(),
+        node_community: network.map(|n| n.node_community.clone()),
+        node_in_largest: network.map(|n| n.node_in_largest.clone()),
+        edges: graph.map(|g| g.edge_pairs()),
+    }
+}

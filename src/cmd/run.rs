@@ -1,0 +1,160 @@
+//! `rdmatch run`: every stage, into one atomic run folder.
+//!
+//! The folder is built under a temporary name and renamed into place only
+//! when everything is written (see `report::run_folder`), so cron never
+//! leaves half a report and never overwrites an earlier run. When no
+//! assignment exists the run folder is still written — with the diagnosis in
+//! the report — and the command exits with code 3.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use chrono::Utc;
+
+use crate::cli::{ObjectiveArg, RunArgs};
+use crate::config::{Config, Objective};
+use crate::load::{schema, ValidationReport};
+use crate::model::Dataset;
+use crate::report::{self, Manifest, RunFolder};
+
+use super::outputs::{self, write_stage_outputs};
+use super::pipeline::run_stages;
+use super::progress::Progress;
+use super::{config_for, load_checked, Failure};
+
+pub fn objective(arg: Option<ObjectiveArg>, cfg: &mut Config) {
+    match arg {
+        Some(ObjectiveArg::Total) => cfg.assign.objective = Objective::Total,
+        Some(ObjectiveArg::Fair) => cfg.assign.objective = Objective::Fair,
+        None => {}
+    }
+}
+
+pub fn run(args: &RunArgs, quiet: bool) -> anyhow::Result<()> {
+    let mut cfg = config_for(&args.data)?;
+    objective(args.objective, &mut cfg);
+    let started = Utc::now();
+    let mut progress = Progress::new(quiet);
+    let (ds, validation) = progress.stage("load and validate", || {
+        load_checked(&args.data, &cfg, quiet)
+    })?;
+    let locks = super::assign::locks_for(&args.data.data, None, &ds)?;
+    let results = run_stages(&ds, &cfg, &locks, None, &mut progress)?;
+
+    fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    let previous = args
+        .previous
+        .clone()
+        .or_else(|| report::previous_run(&args.out));
+    let run_id = match &args.run_id {
+        Some(id) => id.clone(),
+        None => report::available_run_id(&args.out, started),
+    };
+    let folder = RunFolder::create(&args.out, &run_id)?;
+    let dir = folder.path().to_path_buf();
+
+    let data = progress.stage("write outputs", || -> anyhow::Result<report::ReportData> {
+        write_stage_outputs(&dir, &ds, &cfg, &results, &validation)?;
+        outputs::report_data(
+            &dir,
+            &ds,
+            &cfg,
+            &results,
+            &validation,
+            &run_id,
+            &args.data.data,
+            started,
+            previous.as_deref(),
+        )
+    })?;
+    progress.stage("report", || outputs::write_reports(&dir, &cfg, &data))?;
+    // Test hook: fail after the outputs are written but before the commit,
+    // to prove a failed run leaves no partial folder (tests/run.rs).
+    if std::env::var_os("RDMATCH_TEST_FAIL_AFTER_OUTPUTS").is_some() {
+        anyhow::bail!("failing on purpose (RDMATCH_TEST_FAIL_AFTER_OUTPUTS is set)");
+    }
+    outputs::guard_csv_files(&dir)?;
+    let exit_status = if results.solution.is_ok() { 0 } else { 3 };
+    let manifest = Manifest {
+        rdmatch_version: env!("CARGO_PKG_VERSION").to_string(),
+        run_id: run_id.clone(),
+        started: started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        data_dir: args.data.data.display().to_string(),
+        config_toml: cfg.to_toml(),
+        inputs: input_files(&args.data.data, &validation)?,
+        outputs: report::hash_outputs(&dir)?,
+        stages: progress
+            .timings()
+            .iter()
+            .map(|(name, seconds)| report::StageTiming {
+                name: name.clone(),
+                seconds: *seconds,
+            })
+            .collect(),
+        warnings: validation.warning_count() + data.warnings.len(),
+        exit_status,
+    };
+    super::write_file(&dir.join("manifest.json"), manifest.to_json()?.as_bytes())?;
+    let final_path = folder.commit()?;
+    if !quiet {
+        print_summary(&ds, &data, &final_path);
+    }
+    if let Err(inf) = &results.solution {
+        return Err(Failure::Infeasible(format!(
+            "{inf}\n(the report is in {})",
+            final_path.display()
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+fn print_summary(ds: &Dataset, data: &report::ReportData, dir: &Path) {
+    let h = &data.headline;
+    println!(
+        "{} proposals, {} advisers, {} researchers; {} pairs assigned, total score {:.3}, weakest proposal {:.3}; coverage {:.1}%; {} conflicted pairs excluded",
+        ds.proposals.len(),
+        ds.advisers.len(),
+        ds.researchers.len(),
+        h.assigned_pairs,
+        h.total_score,
+        h.weakest_proposal_total,
+        100.0 * h.coverage_ratio,
+        h.conflicts_excluded
+    );
+    println!("report: {}", dir.join("report.html").display());
+}
+
+/// SHA-256 and accepted rows of every input file, for the manifest.
+fn input_files(data: &Path, v: &ValidationReport) -> anyhow::Result<Vec<report::InputFile>> {
+    let mut out = Vec::new();
+    for spec in schema::ALL {
+        let path: PathBuf = data.join(spec.name);
+        if !path.is_file() {
+            continue;
+        }
+        let rows = v
+            .files
+            .iter()
+            .find(|f| f.file == spec.name)
+            .map_or(0, |f| f.read);
+        out.push(report::InputFile {
+            file: spec.name.to_string(),
+            sha256: report::sha256_file(&path)?,
+            rows,
+        });
+    }
+    for extra in ["rdmatch.toml", "locks.csv"] {
+        let path = data.join(extra);
+        if path.is_file() {
+            out.push(report::InputFile {
+                file: extra.into(),
+                sha256: report::sha256_file(&path)?,
+                rows: 0,
+            });
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,101 @@
+//! `rdmatch score` and `rdmatch eval-scores`.
+
+use std::io::BufWriter;
+
+use anyhow::Context;
+
+use crate::cli::{EvalScoresArgs, ModelArg, ScoreArgs, StrategyArg};
+use crate::config::{Config, ProfileStrategy, TextModel};
+use crate::score::{
+    evaluate, read_external, read_truth, write_scores_csv, ExternalSource, Keep, Scorer,
+};
+
+use super::progress::Progress;
+use super::{config_for, load_checked};
+
+pub fn run(args: &ScoreArgs, quiet: bool) -> anyhow::Result<()> {
+    let mut cfg = config_for(&args.data)?;
+    if let Some(m) = args.model {
+        cfg.score.model = match m {
+            ModelArg::TfIdf => TextModel::TfIdf,
+            ModelArg::Bm25 => TextModel::Bm25,
+        };
+    }
+    if let Some(s) = args.strategy {
+        cfg.score.strategy = match s {
+            StrategyArg::Profile => ProfileStrategy::Profile,
+            StrategyArg::TopPapers => ProfileStrategy::TopPapers,
+        };
+    }
+    let mut progress = Progress::new(quiet);
+    let (ds, _) = progress.stage("load and validate", || {
+        load_checked(&args.data, &cfg, quiet)
+    })?;
+    let mut scorer = progress.stage("profiles", || Scorer::new(&ds, &cfg.score));
+    if !args.external.is_empty() {
+        let sources = args
+            .external
+            .iter()
+            .map(|s| s.parse::<ExternalSource>())
+            .collect::<Result<Vec<_>, _>>()?;
+        scorer = scorer.with_external(read_external(&sources, &ds)?);
+    }
+    let keep = if args.all_pairs {
+        Keep::All
+    } else {
+        Keep::Top(args.top.unwrap_or(cfg.score.top_n))
+    };
+    let m = progress.stage("scores", || scorer.score(&ds, keep, &|_, _| false));
+    let f = std::fs::File::create(&args.out)
+        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    progress
+        .stage("write", || write_scores_csv(&ds, &m, BufWriter::new(f)))
+        .context("writing scores")?;
+    super::outputs::guard_csv_file(&args.out)?;
+    if !quiet {
+        let rows: usize = m.per_proposal.iter().map(Vec::len).sum();
+        println!("{rows} pairs → {}", args.out.display());
+    }
+    Ok(())
+}
+
+/// Recall@5, recall@10 and rank correlation against the generator's truth,
+/// for every model × strategy, so the default can be chosen on evidence.
+pub fn eval(args: &EvalScoresArgs, _quiet: bool) -> anyhow::Result<()> {
+    let cfg: Config = config_for(&args.data)?;
+    let (ds, _) = load_checked(&args.data, &cfg, true)?;
+    let truth_dir = args
+        .truth
+        .clone()
+        .unwrap_or_else(|| args.data.data.join("truth"));
+    let truth = read_truth(&truth_dir, &ds)?;
+    println!(
+        "{:<8} {:<11} {:>10} {:>10} {:>10} {:>10}",
+        "model", "strategy", "recall@5", "recall@10", "spearman", "proposals"
+    );
+    for model in [TextModel::TfIdf, TextModel::Bm25] {
+        for strategy in [ProfileStrategy::Profile, ProfileStrategy::TopPapers] {
+            let mut sc = cfg.score.clone();
+            sc.model = model;
+            sc.strategy = strategy;
+            let scorer = Scorer::new(&ds, &sc);
+            let restrict = cfg.assign.restrict_to_areas;
+            let m = scorer.score(&ds, Keep::Top(10), &|p, a| {
+                restrict && !ds.advisers[a].areas.contains(&ds.proposals[p].area)
+            });
+            let r = evaluate(&ds, &m, &truth);
+            let is_default = model == cfg.score.model && strategy == cfg.score.strategy;
+            println!(
+                "{:<8} {:<11} {:>10.3} {:>10.3} {:>10.3} {:>10}{}",
+                format!("{model:?}"),
+                format!("{strategy:?}"),
+                r.recall_at_5,
+                r.recall_at_10,
+                r.spearman,
+                r.n_proposals,
+                if is_default { "  (default)" } else { "" }
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,95 @@
+//! `rdmatch conflicts`, `rdmatch network`, `rdmatch coverage`: one stage's
+//! outputs on their own.
+
+use std::fs;
+use std::io::BufWriter;
+
+use anyhow::Context;
+
+use crate::cli::{ConflictsArgs, CoverageArgs, NetworkArgs};
+use crate::coverage;
+use crate::{conflicts, graph, network};
+
+use super::outputs::{guard_csv_file, guard_csv_files};
+use super::pipeline::run_stages;
+use super::progress::Progress;
+use super::{config_for, load_checked};
+
+pub fn conflicts(args: &ConflictsArgs, quiet: bool) -> anyhow::Result<()> {
+    let cfg = config_for(&args.data)?;
+    let mut progress = Progress::new(quiet);
+    let (ds, _) = progress.stage("load and validate", || {
+        load_checked(&args.data, &cfg, quiet)
+    })?;
+    let g = progress.stage("collaboration graph", || graph::build(&ds));
+    let set = progress.stage("conflicts", || conflicts::detect(&ds, &g, &cfg.conflicts));
+    let f = fs::File::create(&args.out)
+        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    set.write_csv(&ds, BufWriter::new(f))?;
+    guard_csv_file(&args.out)?;
+    if !quiet {
+        let excluded = set.rows().filter(|r| r.excluded).count();
+        println!(
+            "{excluded} excluded pairs, {} flagged → {}",
+            set.rows().count() - excluded,
+            args.out.display()
+        );
+    }
+    Ok(())
+}
+
+pub fn network(args: &NetworkArgs, quiet: bool) -> anyhow::Result<()> {
+    let cfg = config_for(&args.data)?;
+    let mut progress = Progress::new(quiet);
+    let (ds, _) = progress.stage("load and validate", || {
+        load_checked(&args.data, &cfg, quiet)
+    })?;
+    let g = progress.stage("collaboration graph", || graph::build(&ds));
+    let report = progress.stage("network analytics", || {
+        network::analyse(&ds, &g, &cfg.network, cfg.seed)
+    });
+    fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    network::write_outputs(&report, &ds, &args.out)?;
+    guard_csv_files(&args.out)?;
+    if !quiet {
+        println!(
+            "{} nodes, {} edges, {} components, modularity {:.3} → {}",
+            report.nodes,
+            report.edges,
+            report.components,
+            report.modularity,
+            args.out.display()
+        );
+    }
+    Ok(())
+}
+
+pub fn coverage(args: &CoverageArgs, quiet: bool) -> anyhow::Result<()> {
+    let cfg = config_for(&args.data)?;
+    let mut progress = Progress::new(quiet);
+    let (ds, _) = progress.stage("load and validate", || {
+        load_checked(&args.data, &cfg, quiet)
+    })?;
+    let locks = super::assign::locks_for(&args.data.data, None, &ds)?;
+    let res = run_stages(&ds, &cfg, &locks, None, &mut progress)?;
+    fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    coverage::write_outputs(&res.coverage, &args.out)?;
+    if let Some(prev) = &args.previous {
+        let cmp = coverage::compare(prev, &res.coverage)?;
+        coverage::write_comparison(&cmp, &args.out)?;
+    }
+    guard_csv_files(&args.out)?;
+    if !quiet {
+        let s = &res.coverage.summary;
+        println!(
+            "{} of {} proposals covered ({:.1}%) → {}",
+            s.covered,
+            s.proposals,
+            100.0 * s.coverage_ratio,
+            args.out.display()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,346 @@
+//! End-to-end tests of `rdmatch run` and the stage subcommands on the tiny
+//! fixture and the bundled sample.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+fn run_into(data: &Path, out: &Path, run_id: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "run",
+        "--quiet",
+        "--data",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--run-id",
+        run_id,
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+fn csv_files(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".csv"))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn sample_run_writes_a_complete_folder_and_reruns_identically() {
+    let out = tempfile::tempdir().unwrap();
+    let data = root().join("data/sample");
+    let first = run_into(&data, out.path(), "first", &[]);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first));
+    let d1 = out.path().join("first");
+    for f in [
+        "report.html",
+        "report.md",
+        "summary.json",
+        "assignment.xlsx",
+        "manifest.json",
+        "assignment.csv",
+        "alternates.csv",
+        "loads.csv",
+        "conflicts.csv",
+        "scores.csv",
+        "coverage_area.csv",
+        "coverage_proposals.csv",
+        "coverage_gaps.csv",
+        "network_summary.json",
+        "network_nodes.csv",
+        "network_communities.csv",
+        "validation.txt",
+    ] {
+        assert!(d1.join(f).is_file(), "missing {f}");
+    }
+    let charts: Vec<_> = std::fs::read_dir(d1.join("charts")).unwrap().collect();
+    assert!(
+        charts.len() >= 16,
+        "expected 8 charts × (svg, png), found {}",
+        charts.len()
+    );
+    // latest points to the run.
+    let latest = std::fs::read_link(out.path().join("latest")).unwrap();
+    assert!(latest.ends_with("first"), "{latest:?}");
+
+    // Same inputs → byte-identical CSVs, and an empty "what changed".
+    let second = run_into(&data, out.path(), "second", &[]);
+    assert_eq!(second.status.code(), Some(0), "{}", text(&second));
+    let d2 = out.path().join("second");
+    let files = csv_files(&d1);
+    assert_eq!(files, csv_files(&d2));
+    for f in &files {
+        assert_eq!(
+            std::fs::read(d1.join(f)).unwrap(),
+            std::fs::read(d2.join(f)).unwrap(),
+            "{f} differs between identical runs"
+        );
+    }
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d2.join("summary.json")).unwrap()).unwrap();
+    let s = summary.to_string();
+    assert!(
+        s.contains("first"),
+        "second run should compare with the first: {s}"
+    );
+    let md = std::fs::read_to_string(d2.join("report.md")).unwrap();
+    assert!(
+        md.to_lowercase().contains("no changes"),
+        "what-changed section should say no changes:\n{md}"
+    );
+}
+
+#[test]
+fn manifest_hashes_match_the_inputs() {
+    use sha2::{Digest, Sha256};
+    let out = tempfile::tempdir().unwrap();
+    let o = run_into(&tiny(), out.path(), "m", &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("m/manifest.json")).unwrap())
+            .unwrap();
+    let inputs = m["inputs"].as_array().unwrap();
+    assert_eq!(inputs.len(), 9, "{m}");
+    for i in inputs {
+        let file = i["file"].as_str().unwrap();
+        let want = format!(
+            "{:x}",
+            Sha256::digest(std::fs::read(tiny().join(file)).unwrap())
+        );
+        assert_eq!(i["sha256"].as_str().unwrap(), want, "{file}");
+    }
+    for o in m["outputs"].as_array().unwrap() {
+        let file = o["file"].as_str().unwrap();
+        let want = format!(
+            "{:x}",
+            Sha256::digest(std::fs::read(out.path().join("m").join(file)).unwrap())
+        );
+        assert_eq!(o["sha256"].as_str().unwrap(), want, "{file}");
+    }
+    assert!(m["config_toml"]
+        .as_str()
+        .unwrap()
+        .contains("reviewers_per_proposal"));
+}
+
+#[test]
+fn report_escapes_html_and_csv_neutralises_formulas() {
+    let data = tiny_copy();
+    let p = data.path().join("proposals.csv");
+    let s = std::fs::read_to_string(&p).unwrap().replace(
+        "CAR-T cells against solid tumours",
+        "<script>alert(1)</script>",
+    );
+    std::fs::write(&p, s).unwrap();
+    let a = data.path().join("areas.csv");
+    let s = std::fs::read_to_string(&a)
+        .unwrap()
+        .replace("Cancer immunotherapy,CREST", "=SUM(A1:A9),CREST");
+    std::fs::write(&a, s).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = run_into(data.path(), out.path(), "x", &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let html = std::fs::read_to_string(out.path().join("x/report.html")).unwrap();
+    assert!(
+        !html.contains("<script>alert(1)</script>"),
+        "unescaped title in report.html"
+    );
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "escaped title missing"
+    );
+    assert!(
+        !html.contains("<script"),
+        "report.html must carry no script at all"
+    );
+    let cov = std::fs::read_to_string(out.path().join("x/coverage_area.csv")).unwrap();
+    assert!(
+        cov.contains("'=SUM(A1:A9)"),
+        "formula not neutralised:\n{cov}"
+    );
+    assert!(!cov.contains(",=SUM"), "raw formula cell:\n{cov}");
+}
+
+#[test]
+fn failed_run_leaves_no_partial_folder_and_latest_unchanged() {
+    let out = tempfile::tempdir().unwrap();
+    let ok = run_into(&tiny(), out.path(), "good", &[]);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok));
+    let bad = bin()
+        .args([
+            "run",
+            "--quiet",
+            "--data",
+            tiny().to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+            "--run-id",
+            "bad",
+        ])
+        .env("RDMATCH_TEST_FAIL_AFTER_OUTPUTS", "1")
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1), "{}", text(&bad));
+    let names: Vec<String> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert!(
+        !names.iter().any(|n| n.contains("bad")),
+        "partial folder left: {names:?}"
+    );
+    assert!(std::fs::read_link(out.path().join("latest"))
+        .unwrap()
+        .ends_with("good"));
+}
+
+#[test]
+fn infeasible_assignment_exits_3_with_a_diagnosis() {
+    let data = tiny_copy();
+    std::fs::write(
+        data.path().join("rdmatch.toml"),
+        "[assign]\nreviewers_per_proposal = 4\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = run(&[
+        "assign",
+        "--data",
+        data.path().to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    let all = text(&o);
+    assert_eq!(o.status.code(), Some(3), "{all}");
+    assert!(
+        all.contains("need"),
+        "diagnosis should give the numbers: {all}"
+    );
+    assert!(
+        all.contains("P01") || all.contains("P02") || all.contains("P03"),
+        "diagnosis should name proposals: {all}"
+    );
+}
+
+#[test]
+fn standalone_assign_from_a_scores_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scores = tmp.path().join("scores.csv");
+    let o = run(&[
+        "score",
+        "--quiet",
+        "--data",
+        tiny().to_str().unwrap(),
+        "--all-pairs",
+        "--out",
+        scores.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let conflicts = tmp.path().join("conflicts.csv");
+    let o = run(&[
+        "conflicts",
+        "--quiet",
+        "--data",
+        tiny().to_str().unwrap(),
+        "--out",
+        conflicts.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let out = tmp.path().join("out/assignment.csv");
+    let o = run(&[
+        "assign",
+        "--scores",
+        scores.to_str().unwrap(),
+        "--conflicts",
+        conflicts.to_str().unwrap(),
+        "--reviewers-per-proposal",
+        "1",
+        "--max-load",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let a = std::fs::read_to_string(&out).unwrap();
+    let rows: Vec<&str> = a.lines().skip(1).collect();
+    assert_eq!(rows.len(), 3, "{a}");
+    // The declared conflict R04–P03 must not be assigned.
+    assert!(!rows.iter().any(|r| r.starts_with("P03,R04")), "{a}");
+    assert!(tmp.path().join("out/loads.csv").is_file());
+    assert!(tmp.path().join("out/alternates.csv").is_file());
+}
+
+#[test]
+fn generated_set_loads_with_exact_counts_and_is_deterministic() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    for d in [a.path(), b.path()] {
+        let o = run(&[
+            "generate",
+            "--quiet",
+            "--out",
+            d.to_str().unwrap(),
+            "--researchers",
+            "600",
+            "--proposals",
+            "90",
+            "--advisers",
+            "80",
+            "--areas",
+            "5",
+            "--seed",
+            "7",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    }
+    let mut names: Vec<_> = std::fs::read_dir(a.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    names.sort();
+    for n in &names {
+        let (pa, pb) = (a.path().join(n), b.path().join(n));
+        if pa.is_file() {
+            assert_eq!(
+                std::fs::read(&pa).unwrap(),
+                std::fs::read(&pb).unwrap(),
+                "{n:?} differs for the same seed"
+            );
+        }
+    }
+    let o = run(&["validate", "--data", a.path().to_str().unwrap()]);
+    let all = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{all}");
+    for (file, rows) in [
+        ("researchers.csv", 600),
+        ("proposals.csv", 90),
+        ("advisers.csv", 80),
+        ("areas.csv", 5),
+    ] {
+        let line = all.lines().find(|l| l.starts_with(file)).unwrap();
+        let nums: Vec<usize> = line
+            .split_whitespace()
+            .skip(1)
+            .map(|x| x.parse().unwrap())
+            .collect();
+        assert_eq!(nums, vec![rows, rows, 0], "{line}");
+    }
+    // Every data row of every file is accepted.
+    for line in all.lines().filter(|l| l.contains(".csv ")) {
+        let nums: Vec<usize> = line
+            .split_whitespace()
+            .skip(1)
+            .filter_map(|x| x.parse().ok())
+            .collect();
+        if nums.len() == 3 {
+            assert_eq!(nums[0], nums[1], "{line}");
+        }
+    }
+}
