@@ -27,7 +27,7 @@ fn create(path: &Path) -> anyhow::Result<BufWriter<fs::File>> {
 }
 
 /// The score details of an eligible pair, if the scorer kept it.
-pub fn pair<'r>(res: &'r Results, p: usize, a: usize) -> Option<&'r PairScore> {
+pub fn pair(res: &Results, p: usize, a: usize) -> Option<&PairScore> {
     res.matrix
         .per_proposal
         .get(p)?

@@ -375,16 +375,15 @@ pub fn check(
                     }
                 }
             };
-            match (ok && !areas.is_empty(), researcher, max_load) {
-                (true, Some(researcher), Some(max_load)) => {
-                    t.advisers.push(Adviser {
-                        researcher,
-                        areas,
-                        max_load,
-                    });
-                    r.accepted += 1;
-                }
-                _ => {}
+            if let (true, Some(researcher), Some(max_load)) =
+                (ok && !areas.is_empty(), researcher, max_load)
+            {
+                t.advisers.push(Adviser {
+                    researcher,
+                    areas,
+                    max_load,
+                });
+                r.accepted += 1;
             }
         }
         counts.push(r.count());
