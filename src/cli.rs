@@ -236,6 +236,10 @@ pub struct CoverageArgs {
     /// An earlier coverage output folder (or run folder) to compare with.
     #[arg(long)]
     pub previous: Option<PathBuf>,
+    /// Scores computed elsewhere (proposal_id,researcher_id,score in [0,1]),
+    /// blended into the text component: FILE or FILE:WEIGHT; repeatable.
+    #[arg(long = "scores", value_name = "FILE[:WEIGHT]")]
+    pub external: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -250,6 +254,10 @@ pub struct RunArgs {
     pub previous: Option<PathBuf>,
     #[arg(long, value_enum)]
     pub objective: Option<ObjectiveArg>,
+    /// Scores computed elsewhere (proposal_id,researcher_id,score in [0,1]),
+    /// blended into the text component: FILE or FILE:WEIGHT; repeatable.
+    #[arg(long = "scores", value_name = "FILE[:WEIGHT]")]
+    pub external: Vec<String>,
     /// Fixed run ID instead of the current time (for reproducible tests).
     #[arg(long, hide = true)]
     pub run_id: Option<String>,

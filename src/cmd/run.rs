@@ -40,7 +40,8 @@ pub fn run(args: &RunArgs, quiet: bool) -> anyhow::Result<()> {
         load_checked(&args.data, &cfg, quiet)
     })?;
     let locks = super::assign::locks_for(&args.data.data, None, &ds)?;
-    let results = run_stages(&ds, &cfg, &locks, None, &mut progress)?;
+    let external = super::score::external_scores(&args.external, &ds)?;
+    let results = run_stages(&ds, &cfg, &locks, external, &mut progress)?;
 
     fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;

@@ -6,8 +6,10 @@ use anyhow::Context;
 
 use crate::cli::{EvalScoresArgs, ModelArg, ScoreArgs, StrategyArg};
 use crate::config::{Config, ProfileStrategy, TextModel};
+use crate::model::Dataset;
 use crate::score::{
-    evaluate, read_external, read_truth, write_scores_csv, ExternalSource, Keep, Scorer,
+    evaluate, read_external, read_truth, write_scores_csv, ExternalScores, ExternalSource, Keep,
+    Scorer,
 };
 
 use super::progress::Progress;
@@ -32,13 +34,8 @@ pub fn run(args: &ScoreArgs, quiet: bool) -> anyhow::Result<()> {
         load_checked(&args.data, &cfg, quiet)
     })?;
     let mut scorer = progress.stage("profiles", || Scorer::new(&ds, &cfg.score));
-    if !args.external.is_empty() {
-        let sources = args
-            .external
-            .iter()
-            .map(|s| s.parse::<ExternalSource>())
-            .collect::<Result<Vec<_>, _>>()?;
-        scorer = scorer.with_external(read_external(&sources, &ds)?);
+    if let Some(ext) = external_scores(&args.external, &ds)? {
+        scorer = scorer.with_external(ext);
     }
     let keep = if args.all_pairs {
         Keep::All
@@ -57,6 +54,18 @@ pub fn run(args: &ScoreArgs, quiet: bool) -> anyhow::Result<()> {
         println!("{rows} pairs → {}", args.out.display());
     }
     Ok(())
+}
+
+/// Reads `--scores FILE[:WEIGHT]` arguments (none → `None`).
+pub fn external_scores(specs: &[String], ds: &Dataset) -> anyhow::Result<Option<ExternalScores>> {
+    if specs.is_empty() {
+        return Ok(None);
+    }
+    let sources = specs
+        .iter()
+        .map(|s| s.parse::<ExternalSource>())
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Some(read_external(&sources, ds)?))
 }
 
 /// Recall@5, recall@10 and rank correlation against the generator's truth,

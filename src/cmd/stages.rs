@@ -72,7 +72,8 @@ pub fn coverage(args: &CoverageArgs, quiet: bool) -> anyhow::Result<()> {
         load_checked(&args.data, &cfg, quiet)
     })?;
     let locks = super::assign::locks_for(&args.data.data, None, &ds)?;
-    let res = run_stages(&ds, &cfg, &locks, None, &mut progress)?;
+    let external = super::score::external_scores(&args.external, &ds)?;
+    let res = run_stages(&ds, &cfg, &locks, external, &mut progress)?;
     fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
     coverage::write_outputs(&res.coverage, &args.out)?;

@@ -66,6 +66,26 @@ pub fn read_run_outputs(dir: &Path) -> RunOutputs {
         }
         map
     });
+    // Every proposal of the run, including those that got no adviser (they
+    // have no row in assignment.csv), so they are never reported withdrawn.
+    let assignment = match (
+        assignment,
+        read_table(
+            dir,
+            "coverage_proposals.csv",
+            ["proposal_id", "area_id"],
+            &run,
+            &mut notes,
+        ),
+    ) {
+        (Some(mut map), Some(rows)) => {
+            for [p, _] in rows {
+                map.entry(p).or_default();
+            }
+            Some(map)
+        }
+        (a, _) => a,
+    };
     let coverage = read_table(dir, COVERAGE_AREA_CSV, ["area_id", "coverage_ratio"], &run, &mut notes).map(|rows| {
         let mut map = BTreeMap::new();
         for (i, [area, ratio]) in rows.into_iter().enumerate() {

@@ -54,6 +54,7 @@ pub enum Keep {
     /// Every adviser not excluded, scored or not.
     All,
     /// The best `n`, plus every other adviser scoring at least the threshold.
+    /// Only the best `n` carry `top_terms`: the others serve coverage counts.
     TopOrAbove(usize, f64),
 }
 

@@ -593,7 +593,10 @@ impl Scorer {
         // An exact-size result; the buffer goes back to the accumulator.
         let mut out: Vec<PairScore> = Vec::with_capacity(pos.len());
         out.append(&mut pos);
-        for s in &mut out {
+        // Reasons only for the top n: pairs kept because they clear the
+        // threshold serve coverage counts, and computing their reasons cost
+        // most of the time and memory at 10,000 × 10,000.
+        for s in out.iter_mut().take(n) {
             s.top_terms = self.reasons(p, s.adviser, acc);
         }
         acc.pos = pos;
