@@ -68,16 +68,17 @@ pub fn read_run_outputs(dir: &Path) -> RunOutputs {
     });
     // Every proposal of the run, including those that got no adviser (they
     // have no row in assignment.csv), so they are never reported withdrawn.
-    let assignment = match (
-        assignment,
-        read_table(
-            dir,
-            "coverage_proposals.csv",
-            ["proposal_id", "area_id"],
-            &run,
-            &mut notes,
-        ),
-    ) {
+    // coverage_proposals.csv is a supplement: a run folder without it is
+    // compared on assignment.csv alone, with no note.
+    let mut ignored = Vec::new();
+    let all_proposals = read_table(
+        dir,
+        "coverage_proposals.csv",
+        ["proposal_id", "area_id"],
+        &run,
+        &mut ignored,
+    );
+    let assignment = match (assignment, all_proposals) {
         (Some(mut map), Some(rows)) => {
             for [p, _] in rows {
                 map.entry(p).or_default();
@@ -256,6 +257,29 @@ mod tests {
     const PREV_ASSIGN: &str =
         "proposal_id,researcher_id,score\nP1,R1,0.5\nP1,R2,0.4\nP2,R3,0.3\nP3,R4,0.2\n";
     const PREV_COV: &str = "area_id,proposals,coverage_ratio\nA1,2,0.500000\nA2,1,1.000000\n";
+
+    /// Regression: a proposal with no adviser has no assignment.csv row; it
+    /// must not show as withdrawn when coverage_proposals.csv lists it.
+    #[test]
+    fn unassigned_proposal_is_not_withdrawn() {
+        let dir = tempfile::tempdir().unwrap();
+        let prev = run(dir.path(), "a", Some(PREV_ASSIGN), Some(PREV_COV));
+        let cur = run(
+            dir.path(),
+            "b",
+            Some(PREV_ASSIGN.replace("P3,R4,0.2\n", "").as_str()),
+            Some(PREV_COV),
+        );
+        fs::write(
+            cur.join("coverage_proposals.csv"),
+            "proposal_id,area_id\nP1,A1\nP2,A1\nP3,A2\n",
+        )
+        .unwrap();
+        let c = compare(&read_run_outputs(&prev), &read_run_outputs(&cur));
+        assert!(c.withdrawn_proposals.is_empty(), "{c:?}");
+        assert_eq!(c.changed_assignments.len(), 1, "P3 lost its adviser: {c:?}");
+        assert_eq!(c.changed_assignments[0].proposal_id, "P3");
+    }
 
     #[test]
     fn changes_between_two_hand_made_runs() {
