@@ -28,6 +28,8 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Run every stage (validate, graph, conflicts, scores, assignment,
     /// network, coverage, charts, reports) into a new run folder OUT/<run-id>/.
+    /// Also available as `rdmatch report`.
+    #[command(alias = "report")]
     Run(RunArgs),
     /// Write a realistic synthetic data set, with its hidden truth in OUT/truth/.
     Generate(GenerateArgs),

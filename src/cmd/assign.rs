@@ -65,13 +65,7 @@ fn with_data(args: &AssignArgs, cfg: &crate::config::Config, quiet: bool) -> any
             write_assignment_files(&args.out, &res, sol, cfg.assign.alternates)?;
             guard_csv_files(&args.out)?;
             if !quiet {
-                println!(
-                    "{} pairs, total score {:.3}, weakest proposal {:.3} → {}",
-                    sol.assigned.iter().map(Vec::len).sum::<usize>(),
-                    sol.total,
-                    sol.weakest,
-                    args.out.display()
-                );
+                print_outcome(sol, &args.out);
             }
             Ok(())
         }
@@ -130,13 +124,17 @@ fn standalone(
         super::outputs::guard_csv_file(&f)?;
     }
     if !quiet {
-        println!(
-            "{} pairs, total score {:.3}, weakest proposal {:.3} → {}",
-            sol.assigned.iter().map(Vec::len).sum::<usize>(),
-            sol.total,
-            sol.weakest,
-            out.display()
-        );
+        print_outcome(&sol, out);
     }
     Ok(())
+}
+
+fn print_outcome(sol: &assign::Solution, out: &Path) {
+    println!(
+        "{} pairs, total score {:.3}, weakest proposal {:.3} → {}",
+        sol.assigned.iter().map(Vec::len).sum::<usize>(),
+        sol.total,
+        sol.weakest,
+        out.display()
+    );
 }

@@ -89,7 +89,7 @@ pub fn eval(args: &EvalScoresArgs, _quiet: bool) -> anyhow::Result<()> {
             sc.strategy = strategy;
             let scorer = Scorer::new(&ds, &sc);
             let restrict = cfg.assign.restrict_to_areas;
-            let m = scorer.score(&ds, Keep::Top(10), &|p, a| {
+            let m = scorer.score(&ds, Keep::All, &|p, a| {
                 restrict && !ds.advisers[a].areas.contains(&ds.proposals[p].area)
             });
             let r = evaluate(&ds, &m, &truth);

@@ -1,9 +1,11 @@
-//! Group-by aggregations over plain vectors.
+//! Group-by aggregations.
 //!
 //! Every roll-up the coverage stage needs (per area, sector, institution,
-//! program, position) goes through the few functions below, so they can later
-//! be swapped for polars frames one for one. Each function names its polars
-//! equivalent. All outputs are ordered (`BTreeMap` or sorted vectors), never
+//! program, position) goes through the few functions below. Proposals and
+//! budget by program and area run on a polars frame
+//! ([`count_and_budget_by`]); the small integer-keyed counts stay on plain
+//! vectors, where a frame would cost more than the count, and each names its
+//! polars equivalent. All outputs are ordered (`BTreeMap` or sorted vectors), never
 //! hash order, so reports are deterministic.
 //!
 //! Concentration indicators follow the standard formulas (see
@@ -18,20 +20,49 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+/// Rows and budget sum per key, on a polars frame:
+/// `group_by([col("key")]).agg([len(), col("budget").sum()])`, sorted by key.
+/// A row without a budget counts but adds nothing to its key's sum.
+pub fn count_and_budget_by(
+    rows: &[(String, Option<f64>)],
+) -> polars::prelude::PolarsResult<Vec<(String, usize, f64)>> {
+    use polars::prelude::*;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let keys: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    let budgets: Vec<Option<f64>> = rows.iter().map(|r| r.1).collect();
+    let df = df!("key" => keys, "budget" => budgets)?;
+    let out = df
+        .lazy()
+        .group_by([col("key")])
+        .agg([
+            len().cast(DataType::UInt64).alias("n"),
+            col("budget").sum().alias("budget"),
+        ])
+        .sort(["key"], SortMultipleOptions::default())
+        .collect()?;
+    let k = out.column("key")?.str()?;
+    let n = out.column("n")?.u64()?;
+    let b = out.column("budget")?.f64()?;
+    Ok(k.iter()
+        .zip(n.iter())
+        .zip(b.iter())
+        .map(|((k, n), b)| {
+            (
+                k.unwrap_or_default().to_string(),
+                n.unwrap_or(0) as usize,
+                b.unwrap_or(0.0),
+            )
+        })
+        .collect())
+}
+
 /// `df.group_by([key]).agg(len())`: how many rows have each key.
 pub fn count_by<K: Ord>(keys: impl IntoIterator<Item = K>) -> BTreeMap<K, usize> {
     let mut out = BTreeMap::new();
     for k in keys {
         *out.entry(k).or_insert(0) += 1;
-    }
-    out
-}
-
-/// `df.group_by([key]).agg(col(value).sum())`: the sum of a value per key.
-pub fn sum_by<K: Ord>(rows: impl IntoIterator<Item = (K, f64)>) -> BTreeMap<K, f64> {
-    let mut out = BTreeMap::new();
-    for (k, v) in rows {
-        *out.entry(k).or_insert(0.0) += v;
     }
     out
 }
@@ -124,6 +155,32 @@ pub fn mean(values: impl IntoIterator<Item = Option<f64>>) -> Option<f64> {
 }
 
 #[cfg(test)]
+mod frame_tests {
+    use super::*;
+
+    #[test]
+    fn count_and_budget_by_key_on_a_frame() {
+        let rows = vec![
+            ("CREST".to_string(), Some(10.0)),
+            ("PRIME".to_string(), None),
+            ("CREST".to_string(), Some(5.5)),
+            ("PRIME".to_string(), Some(2.0)),
+            ("LEAP".to_string(), None),
+        ];
+        let got = count_and_budget_by(&rows).unwrap();
+        assert_eq!(
+            got,
+            vec![
+                ("CREST".to_string(), 2, 15.5),
+                ("LEAP".to_string(), 1, 0.0),
+                ("PRIME".to_string(), 2, 2.0),
+            ]
+        );
+        assert!(count_and_budget_by(&[]).unwrap().is_empty());
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -159,8 +216,6 @@ mod tests {
     fn group_helpers() {
         let c = count_by(["b", "a", "b"]);
         assert_eq!(c.into_iter().collect::<Vec<_>>(), vec![("a", 1), ("b", 2)]);
-        let s = sum_by([(1, 2.0), (0, 1.0), (1, 0.5)]);
-        assert_eq!(s.into_iter().collect::<Vec<_>>(), vec![(0, 1.0), (1, 2.5)]);
         assert_eq!(
             group_rows([1, 0, 1, 2], 4),
             vec![vec![1], vec![0, 2], vec![3], vec![]]

@@ -9,7 +9,8 @@ use serde::Serialize;
 use crate::model::{Dataset, ProposalIx, ResearcherIx, Sector};
 use crate::text::normalize_keyword;
 
-use super::aggregate::{self, concentration, count_by, distinct, ratio, sum_by, Concentration};
+use super::aggregate::{self, concentration, count_by, distinct, ratio, Concentration};
+use super::CoverageError;
 
 /// The mix of one scope: the whole call (`area_id` = `None`) or one area.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -64,7 +65,10 @@ pub struct TeamMix {
 }
 
 /// Overall mix first, then one per area in dataset order.
-pub fn portfolio_mix(ds: &Dataset, by_area: &[Vec<ProposalIx>]) -> Vec<ScopeMix> {
+pub fn portfolio_mix(
+    ds: &Dataset,
+    by_area: &[Vec<ProposalIx>],
+) -> Result<Vec<ScopeMix>, CoverageError> {
     let flags: Vec<(bool, bool, bool)> =
         ds.proposals.par_iter().map(|p| team_flags(ds, p)).collect();
     let all: Vec<ProposalIx> = (0..ds.proposals.len()).collect();
@@ -78,11 +82,11 @@ pub fn portfolio_mix(ds: &Dataset, by_area: &[Vec<ProposalIx>]) -> Vec<ScopeMix>
     overall.distributions.push(budget_distribution(
         "program",
         budget_rows(&|p| ds.areas[ds.proposals[p].area].program.clone()),
-    ));
+    )?);
     overall.distributions.push(budget_distribution(
         "area",
         budget_rows(&|p| ds.areas[ds.proposals[p].area].id.clone()),
-    ));
+    )?);
     let areas: Vec<ScopeMix> = (0..ds.areas.len())
         .into_par_iter()
         .map(|a| {
@@ -101,7 +105,7 @@ pub fn portfolio_mix(ds: &Dataset, by_area: &[Vec<ProposalIx>]) -> Vec<ScopeMix>
             )
         })
         .collect();
-    std::iter::once(overall).chain(areas).collect()
+    Ok(std::iter::once(overall).chain(areas).collect())
 }
 
 fn scope(
@@ -200,21 +204,22 @@ fn distribution(
     )
 }
 
-/// Proposals by a key, with budgets (`group_by(key).agg([len(), col("budget").sum()])`).
-fn budget_distribution(dimension: &str, rows: Vec<(String, Option<f64>)>) -> Distribution {
-    let counts = count_by(rows.iter().map(|r| r.0.clone()));
-    let sums = sum_by(rows.iter().filter_map(|(k, b)| b.map(|b| (k.clone(), b))));
+/// Proposals and budget by a key, aggregated on a polars frame
+/// ([`aggregate::count_and_budget_by`]).
+fn budget_distribution(
+    dimension: &str,
+    rows: Vec<(String, Option<f64>)>,
+) -> Result<Distribution, CoverageError> {
     // No proposal states a budget: leave budget cells empty rather than 0.
-    let has_budget = !sums.is_empty();
-    let total_budget = has_budget.then(|| sums.values().sum::<f64>());
-    let cats = counts
+    let has_budget = rows.iter().any(|r| r.1.is_some());
+    let grouped = aggregate::count_and_budget_by(&rows)
+        .map_err(|e| CoverageError::Frame(format!("proposals by {dimension}: {e}")))?;
+    let total_budget = has_budget.then(|| grouped.iter().map(|g| g.2).sum::<f64>());
+    let cats = grouped
         .into_iter()
-        .map(|(k, c)| {
-            let b = has_budget.then(|| sums.get(&k).copied().unwrap_or(0.0));
-            (k, c, b)
-        })
+        .map(|(k, c, b)| (k, c, has_budget.then_some(b)))
         .collect();
-    finish("proposals", dimension, cats, total_budget)
+    Ok(finish("proposals", dimension, cats, total_budget))
 }
 
 fn finish(
@@ -265,7 +270,7 @@ mod tests {
     fn overall_mix_by_hand() {
         let ds = dataset();
         let by_area = aggregate::group_rows(ds.proposals.iter().map(|p| p.area), ds.areas.len());
-        let mix = portfolio_mix(&ds, &by_area);
+        let mix = portfolio_mix(&ds, &by_area).unwrap();
         assert_eq!(mix.len(), 4);
         let all = &mix[0];
         assert_eq!(all.area_id, None);
@@ -325,7 +330,7 @@ mod tests {
     fn area_mix_by_hand() {
         let ds = dataset();
         let by_area = aggregate::group_rows(ds.proposals.iter().map(|p| p.area), ds.areas.len());
-        let mix = portfolio_mix(&ds, &by_area);
+        let mix = portfolio_mix(&ds, &by_area).unwrap();
         let ar1 = &mix[1];
         assert_eq!(ar1.area_id.as_deref(), Some("AR1"));
         assert_eq!(
@@ -354,7 +359,7 @@ mod tests {
             p.budget = None;
         }
         let by_area = aggregate::group_rows(ds.proposals.iter().map(|p| p.area), ds.areas.len());
-        let mix = portfolio_mix(&ds, &by_area);
+        let mix = portfolio_mix(&ds, &by_area).unwrap();
         let prog = find(&mix[0], "proposals", "program");
         assert!(prog
             .categories

@@ -166,6 +166,9 @@ pub enum CoverageError {
         row: usize,
         message: String,
     },
+    /// A polars aggregation failed (a bug, not bad input: please report it).
+    #[error("coverage aggregation failed: {0}")]
+    Frame(String),
     #[error("cannot write {path}: {source}")]
     Write {
         path: String,
@@ -211,7 +214,7 @@ pub fn compute(
     let areas = area::area_coverage(input, &by_area, &proposals, &at_risk, thr);
     let gaps = gaps::gap_terms(input, &by_area, cfg);
     let idle_advisers = gaps::idle_advisers(input, thr);
-    let mix = mix::portfolio_mix(ds, &by_area);
+    let mix = mix::portfolio_mix(ds, &by_area)?;
     let network = network::area_network(input, &by_area);
     let summary = summary(
         input,

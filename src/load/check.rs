@@ -67,6 +67,23 @@ impl<'a> Rows<'a> {
         self.push(Severity::Warning, row, field, message);
     }
 
+    /// Resolves the ID in `col` against `ids`; an unknown ID is an error on
+    /// this row. A blank cell gives `None` quietly: `required_present`
+    /// reports blank required cells.
+    fn lookup(&mut self, row: usize, col: &str, ids: &Ids, target_file: &str) -> Option<usize> {
+        let v = self.get(row, col);
+        if v.is_empty() {
+            return None;
+        }
+        match ids.resolve(v, target_file) {
+            Ok(x) => Some(x),
+            Err(m) => {
+                self.error(row, col, m);
+                None
+            }
+        }
+    }
+
     /// Checks every non-empty column of the spec; false if one is blank.
     fn required_present(&mut self, row: usize) -> bool {
         let mut ok = true;
@@ -232,18 +249,7 @@ pub fn check(
                 r.error(i, "researcher_id", m);
                 ok = false;
             }
-            let inst_id = r.get(i, "institution_id");
-            let institution = if inst_id.is_empty() {
-                None
-            } else {
-                match inst.resolve(inst_id, "institutions.csv") {
-                    Ok(x) => Some(x),
-                    Err(m) => {
-                        r.error(i, "institution_id", m);
-                        None
-                    }
-                }
-            };
+            let institution = r.lookup(i, "institution_id", &inst, "institutions.csv");
             if !id.is_empty() {
                 res.first_line.entry(id.to_string()).or_insert(r.line(i));
             }
@@ -312,17 +318,7 @@ pub fn check(
         for i in 0..r.len() {
             let id = r.get(i, "researcher_id");
             let mut ok = r.required_present(i);
-            let researcher = if id.is_empty() {
-                None
-            } else {
-                match res.resolve(id, "researchers.csv") {
-                    Ok(x) => Some(x),
-                    Err(m) => {
-                        r.error(i, "researcher_id", m);
-                        None
-                    }
-                }
-            };
+            let researcher = r.lookup(i, "researcher_id", &res, "researchers.csv");
             if let Some(l) = seen.get(id) {
                 r.error(
                     i,
@@ -402,26 +398,8 @@ pub fn check(
             if !id.is_empty() {
                 prop.first_line.entry(id.to_string()).or_insert(r.line(i));
             }
-            let area_id = r.get(i, "area_id");
-            let a = match area.resolve(area_id, "areas.csv") {
-                Ok(x) => Some(x),
-                Err(m) => {
-                    if !area_id.is_empty() {
-                        r.error(i, "area_id", m);
-                    }
-                    None
-                }
-            };
-            let pi_id = r.get(i, "pi_id");
-            let pi = match res.resolve(pi_id, "researchers.csv") {
-                Ok(x) => Some(x),
-                Err(m) => {
-                    if !pi_id.is_empty() {
-                        r.error(i, "pi_id", m);
-                    }
-                    None
-                }
-            };
+            let a = r.lookup(i, "area_id", &area, "areas.csv");
+            let pi = r.lookup(i, "pi_id", &res, "researchers.csv");
             let ys = r.get(i, "year");
             let year = if ys.is_empty() {
                 None
@@ -494,24 +472,8 @@ pub fn check(
                 r.get(i, "researcher_id"),
                 r.get(i, "role"),
             );
-            let p = match prop.resolve(pid, "proposals.csv") {
-                Ok(x) => Some(x),
-                Err(m) => {
-                    if !pid.is_empty() {
-                        r.error(i, "proposal_id", m);
-                    }
-                    None
-                }
-            };
-            let who = match res.resolve(rid, "researchers.csv") {
-                Ok(x) => Some(x),
-                Err(m) => {
-                    if !rid.is_empty() {
-                        r.error(i, "researcher_id", m);
-                    }
-                    None
-                }
-            };
+            let p = r.lookup(i, "proposal_id", &prop, "proposals.csv");
+            let who = r.lookup(i, "researcher_id", &res, "researchers.csv");
             let role = Role::parse(role_s);
             if role.is_none() && !role_s.is_empty() {
                 r.error(
@@ -625,24 +587,8 @@ pub fn check(
         for i in 0..r.len() {
             let ok = r.required_present(i);
             let (pid, rid) = (r.get(i, "publication_id"), r.get(i, "researcher_id"));
-            let p = match publ.resolve(pid, "publications.csv") {
-                Ok(x) => Some(x),
-                Err(m) => {
-                    if !pid.is_empty() {
-                        r.error(i, "publication_id", m);
-                    }
-                    None
-                }
-            };
-            let who = match res.resolve(rid, "researchers.csv") {
-                Ok(x) => Some(x),
-                Err(m) => {
-                    if !rid.is_empty() {
-                        r.error(i, "researcher_id", m);
-                    }
-                    None
-                }
-            };
+            let p = r.lookup(i, "publication_id", &publ, "publications.csv");
+            let who = r.lookup(i, "researcher_id", &res, "researchers.csv");
             let (Some(p), Some(who), true) = (p, who, ok) else {
                 continue;
             };
@@ -666,16 +612,7 @@ pub fn check(
         let mut r = Rows::new(&schema::CONFLICTS, raw, problems);
         for i in 0..r.len() {
             let ok = r.required_present(i);
-            let rid = r.get(i, "researcher_id");
-            let who = match res.resolve(rid, "researchers.csv") {
-                Ok(x) => Some(x),
-                Err(m) => {
-                    if !rid.is_empty() {
-                        r.error(i, "researcher_id", m);
-                    }
-                    None
-                }
-            };
+            let who = r.lookup(i, "researcher_id", &res, "researchers.csv");
             let (pid, oid) = (r.get(i, "proposal_id"), r.get(i, "other_researcher_id"));
             let target = match (pid.is_empty(), oid.is_empty()) {
                 (false, true) => match prop.resolve(pid, "proposals.csv") {
