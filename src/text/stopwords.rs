@@ -215,8 +215,75 @@ const JAPANESE_RUNS: &[&str] = &[
     "を",
 ];
 
-/// True when `w` (already lower case) is an English stop word.
+/// Research-genre words: the boilerplate of proposals and abstracts ("we
+/// aim to develop a novel platform…"). They occur in nearly every proposal
+/// and in few papers, so by IDF alone they would look like rare topical
+/// terms, lead the reasons for a score and top the coverage gap list,
+/// though they name no expertise. Sorted for binary search.
+const RESEARCH: &[&str] = &[
+    "aim",
+    "aims",
+    "application",
+    "applications",
+    "approach",
+    "approaches",
+    "based",
+    "candidate",
+    "candidates",
+    "controlling",
+    "develop",
+    "developed",
+    "developing",
+    "development",
+    "dissect",
+    "elucidate",
+    "elucidated",
+    "elucidating",
+    "establish",
+    "established",
+    "expected",
+    "explore",
+    "future",
+    "goal",
+    "goals",
+    "include",
+    "includes",
+    "including",
+    "integrating",
+    "investigate",
+    "major",
+    "need",
+    "needs",
+    "new",
+    "novel",
+    "objective",
+    "objectives",
+    "outcome",
+    "outcomes",
+    "platform",
+    "potential",
+    "prevent",
+    "project",
+    "proposal",
+    "propose",
+    "proposed",
+    "research",
+    "strategies",
+    "strategy",
+    "toward",
+    "towards",
+    "understanding",
+    "unmet",
+    "using",
+    "via",
+];
+
+/// True when `w` (already lower case) is an English stop word or a
+/// research-genre word ([`RESEARCH`]).
 pub fn is_english_stop_word(w: &str) -> bool {
+    if RESEARCH.binary_search(&w).is_ok() {
+        return true;
+    }
     // Hot path of tokenising: words of up to 8 bytes are packed into a u64
     // and looked up among the packed stop words (integer compares only).
     static PACKED: OnceLock<Vec<u64>> = OnceLock::new();
@@ -246,6 +313,25 @@ fn pack(w: &str) -> u64 {
 /// True when a whole hiragana run `w` is a Japanese function word.
 pub fn is_japanese_stop_run(w: &str) -> bool {
     JAPANESE_RUNS.binary_search(&w).is_ok()
+}
+
+#[cfg(test)]
+mod research_tests {
+    use super::*;
+
+    #[test]
+    fn research_list_is_sorted_and_applied() {
+        assert!(
+            RESEARCH.windows(2).all(|w| w[0] < w[1]),
+            "RESEARCH must stay sorted"
+        );
+        for w in ["aim", "novel", "platform", "understanding", "strategies"] {
+            assert!(is_english_stop_word(w), "{w}");
+        }
+        for w in ["tumour", "organoid", "clinical", "biomarker"] {
+            assert!(!is_english_stop_word(w), "{w}");
+        }
+    }
 }
 
 #[cfg(test)]
