@@ -155,14 +155,19 @@ pub fn build_problem(
         );
     }
     b.set_one_per_institution(a_cfg.one_per_institution);
-    for p in 0..ds.proposals.len() {
-        let mut outside_area = 0u32;
-        for a in 0..ds.advisers.len() {
-            if !elig.area_ok(p, a) {
-                outside_area += 1;
-            }
+    // Advisers outside a proposal's area are counted, not listed: there can
+    // be proposals × advisers of them.
+    let mut serving = vec![0u32; ds.areas.len()];
+    for adv in &ds.advisers {
+        for &x in &adv.areas {
+            serving[x] += 1;
         }
-        b.exclude_count(p, Exclusion::Area, outside_area);
+    }
+    for p in 0..ds.proposals.len() {
+        if a_cfg.restrict_to_areas {
+            let outside = ds.advisers.len() as u32 - serving[ds.proposals[p].area];
+            b.exclude_count(p, Exclusion::Area, outside);
+        }
         for &a in conflicts_in_area(elig, p) {
             b.exclude(p, a, Exclusion::Conflict);
         }
@@ -263,7 +268,6 @@ pub fn run_stages(
         );
         coverage::compute(&input, &cfg.coverage)
     })?;
-    drop(elig);
     Ok(Results {
         graph,
         conflicts,
