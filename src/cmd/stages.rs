@@ -6,8 +6,11 @@ use std::io::BufWriter;
 
 use anyhow::Context;
 
-use crate::cli::{ConflictsArgs, CoverageArgs, NetworkArgs};
+use crate::cli::{ConflictsArgs, CoverageArgs, DataArgs, NetworkArgs};
+use crate::config::Config;
 use crate::coverage;
+use crate::graph::CollabGraph;
+use crate::model::Dataset;
 use crate::{conflicts, graph, network};
 
 use super::outputs::{guard_csv_file, guard_csv_files};
@@ -15,13 +18,20 @@ use super::pipeline::run_stages;
 use super::progress::Progress;
 use super::{config_for, load_checked};
 
-pub fn conflicts(args: &ConflictsArgs, quiet: bool) -> anyhow::Result<()> {
-    let cfg = config_for(&args.data)?;
+/// The first stages that `conflicts` and `network` share.
+fn load_and_graph(
+    data: &DataArgs,
+    quiet: bool,
+) -> anyhow::Result<(Config, Dataset, CollabGraph, Progress)> {
+    let cfg = config_for(data)?;
     let mut progress = Progress::new(quiet);
-    let (ds, _) = progress.stage("load and validate", || {
-        load_checked(&args.data, &cfg, quiet)
-    })?;
+    let (ds, _) = progress.stage("load and validate", || load_checked(data, &cfg, quiet))?;
     let g = progress.stage("collaboration graph", || graph::build(&ds));
+    Ok((cfg, ds, g, progress))
+}
+
+pub fn conflicts(args: &ConflictsArgs, quiet: bool) -> anyhow::Result<()> {
+    let (cfg, ds, g, mut progress) = load_and_graph(&args.data, quiet)?;
     let set = progress.stage("conflicts", || conflicts::detect(&ds, &g, &cfg.conflicts));
     let f = fs::File::create(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
@@ -39,12 +49,7 @@ pub fn conflicts(args: &ConflictsArgs, quiet: bool) -> anyhow::Result<()> {
 }
 
 pub fn network(args: &NetworkArgs, quiet: bool) -> anyhow::Result<()> {
-    let cfg = config_for(&args.data)?;
-    let mut progress = Progress::new(quiet);
-    let (ds, _) = progress.stage("load and validate", || {
-        load_checked(&args.data, &cfg, quiet)
-    })?;
-    let g = progress.stage("collaboration graph", || graph::build(&ds));
+    let (cfg, ds, g, mut progress) = load_and_graph(&args.data, quiet)?;
     let report = progress.stage("network analytics", || {
         network::analyse(&ds, &g, &cfg.network, cfg.seed)
     });

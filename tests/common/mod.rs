@@ -47,3 +47,15 @@ pub fn text(o: &Output) -> String {
         String::from_utf8_lossy(&o.stderr)
     )
 }
+
+/// The (read, accepted, rejected) counts `validate` printed for `file`.
+pub fn row_counts(validate_output: &str, file: &str) -> Vec<usize> {
+    let line = validate_output
+        .lines()
+        .find(|l| l.starts_with(file))
+        .unwrap_or_else(|| panic!("no row for {file} in:\n{validate_output}"));
+    line.split_whitespace()
+        .skip(1)
+        .filter_map(|x| x.parse().ok())
+        .collect()
+}
