@@ -338,3 +338,38 @@ fn generated_set_loads_with_exact_counts_and_is_deterministic() {
         }
     }
 }
+
+/// An infeasible call still gets its report (with the diagnosis), for cron;
+/// the exit code says it failed.
+#[test]
+fn infeasible_run_writes_the_report_and_exits_3() {
+    let data = tiny_copy();
+    std::fs::write(
+        data.path().join("rdmatch.toml"),
+        "[assign]\nreviewers_per_proposal = 3\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = run_into(data.path(), out.path(), "inf", &[]);
+    let all = text(&o);
+    assert_eq!(o.status.code(), Some(3), "{all}");
+    assert!(
+        all.contains("proposals P01, P02, P03 need 9 advisers"),
+        "{all}"
+    );
+    let dir = out.path().join("inf");
+    let diag = std::fs::read_to_string(dir.join("diagnosis.txt")).unwrap();
+    assert!(diag.contains("demand: 9 adviser places"), "{diag}");
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(
+        html.contains("no assignment satisfies every rule"),
+        "report lacks the diagnosis"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(
+        summary["feasible"],
+        serde_json::Value::Bool(false),
+        "{summary}"
+    );
+}
