@@ -373,3 +373,99 @@ fn infeasible_run_writes_the_report_and_exits_3() {
         "{summary}"
     );
 }
+
+/// The stage subcommands on the bundled sample write their documented files.
+#[test]
+fn stage_subcommands_on_the_sample() {
+    let data = root().join("data/sample");
+    let d = data.to_str().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let t = |name: &str| tmp.path().join(name).to_str().unwrap().to_string();
+
+    let o = run(&["score", "--quiet", "--data", d, "--out", &t("top.csv")]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let top = std::fs::read_to_string(t("top.csv")).unwrap();
+    assert!(top.starts_with("proposal_id,researcher_id,score,text,keywords,area,top_terms\n"));
+    assert_eq!(top.lines().count() - 1, 500 * 20, "500 proposals × top 20");
+    let o = run(&[
+        "score",
+        "--quiet",
+        "--data",
+        d,
+        "--all-pairs",
+        "--out",
+        &t("all.csv"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let all = std::fs::read_to_string(t("all.csv")).unwrap();
+    assert_eq!(
+        all.lines().count() - 1,
+        500 * 300,
+        "every adviser–proposal pair"
+    );
+
+    let o = run(&[
+        "conflicts",
+        "--quiet",
+        "--data",
+        d,
+        "--out",
+        &t("conflicts.csv"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let c = std::fs::read_to_string(t("conflicts.csv")).unwrap();
+    assert!(c.starts_with("proposal_id,researcher_id,excluded,reasons\n"));
+    assert!(
+        c.contains("declared"),
+        "the sample's declared conflicts must appear"
+    );
+
+    let o = run(&["network", "--quiet", "--data", d, "--out", &t("net")]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let s: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(tmp.path().join("net/network_summary.json")).unwrap(),
+    )
+    .unwrap();
+    for key in [
+        "nodes",
+        "edges",
+        "components",
+        "largest_component_nodes",
+        "average_clustering",
+        "transitivity",
+        "modularity",
+        "cross_institution_edge_share",
+    ] {
+        assert!(s.get(key).is_some(), "network_summary.json lacks {key}");
+    }
+    assert_eq!(s["nodes"], 2000);
+    for f in [
+        "network_nodes.csv",
+        "network_communities.csv",
+        "mixing_sector.csv",
+        "mixing_area.csv",
+    ] {
+        assert!(tmp.path().join("net").join(f).is_file(), "{f}");
+    }
+
+    let o = run(&["coverage", "--quiet", "--data", d, "--out", &t("cov")]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = run(&[
+        "coverage",
+        "--quiet",
+        "--data",
+        d,
+        "--out",
+        &t("cov2"),
+        "--previous",
+        &t("cov"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let changes = std::fs::read_to_string(tmp.path().join("cov2/coverage_changes.csv")).unwrap();
+    let rows: Vec<&str> = changes.lines().skip(1).collect();
+    assert_eq!(rows.len(), 12, "{changes}");
+    assert!(
+        rows.iter().all(|r| r.contains(",unchanged,")),
+        "same inputs must be unchanged:\n{changes}"
+    );
+}
