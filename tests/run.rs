@@ -477,56 +477,36 @@ fn stage_subcommands_on_the_sample() {
 fn locks_are_hard_rules() {
     let data = tiny_copy();
     let out = tempfile::tempdir().unwrap();
-    std::fs::write(
-        data.path().join("locks.csv"),
-        "proposal_id,researcher_id,lock\nP01,R04,must-not\n",
-    )
-    .unwrap();
-    let o = run(&[
-        "assign",
-        "--data",
-        data.path().to_str().unwrap(),
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
-    let all = text(&o);
-    assert_eq!(o.status.code(), Some(3), "{all}");
+    let assign_with = |lock_row: &str| {
+        std::fs::write(
+            data.path().join("locks.csv"),
+            format!("proposal_id,researcher_id,lock\n{lock_row}\n"),
+        )
+        .unwrap();
+        let o = run(&[
+            "assign",
+            "--data",
+            data.path().to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+        ]);
+        (o.status.code(), text(&o))
+    };
+
+    let (code, all) = assign_with("P01,R04,must-not");
+    assert_eq!(code, Some(3), "{all}");
     assert!(
         all.contains("proposal P01 needs 1 advisers but has 0 eligible"),
         "{all}"
     );
     assert!(all.contains("1 lock"), "{all}");
 
-    std::fs::write(
-        data.path().join("locks.csv"),
-        "proposal_id,researcher_id,lock\nP03,R05,must\n",
-    )
-    .unwrap();
-    let o = run(&[
-        "assign",
-        "--data",
-        data.path().to_str().unwrap(),
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
-    let all = text(&o);
-    assert_eq!(o.status.code(), Some(1), "{all}");
+    let (code, all) = assign_with("P03,R05,must");
+    assert_eq!(code, Some(1), "{all}");
     assert!(all.contains("pins adviser R05 to proposal P03 as must, but a conflict of interest excludes the pair"), "{all}");
 
-    std::fs::write(
-        data.path().join("locks.csv"),
-        "proposal_id,researcher_id,lock\nP03,R05,maybe\n",
-    )
-    .unwrap();
-    let o = run(&[
-        "assign",
-        "--data",
-        data.path().to_str().unwrap(),
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
-    let all = text(&o);
-    assert_eq!(o.status.code(), Some(1), "{all}");
+    let (code, all) = assign_with("P03,R05,maybe");
+    assert_eq!(code, Some(1), "{all}");
     assert!(
         all.contains("locks.csv:2: column 'lock': \"maybe\" is not a lock; use must or must-not"),
         "{all}"

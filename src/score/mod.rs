@@ -80,6 +80,4 @@ pub struct ScoreMatrix {
 }
 
 #[cfg(test)]
-mod testload;
-#[cfg(test)]
 mod tests;

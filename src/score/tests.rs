@@ -814,11 +814,16 @@ fn bench_synthetic_large() {
 }
 
 /// A generated data set (written by `generate` to a temporary folder, read
-/// back with the test loader) and its truth.
+/// back with the real loader) and its truth.
 fn generated(opts: &crate::generate::GenerateOptions) -> (Dataset, Truth, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     crate::generate::generate(dir.path(), opts).unwrap();
-    let ds = super::testload::load_generated(dir.path());
+    let load_opts = crate::load::LoadOptions {
+        default_max_load: crate::config::AssignConfig::default().default_max_load,
+        ..Default::default()
+    };
+    let loaded = crate::load::load(dir.path(), &load_opts).unwrap();
+    let ds = loaded.dataset.expect("a generated set validates");
     let truth = read_truth(&dir.path().join("truth"), &ds).unwrap();
     (ds, truth, dir)
 }
