@@ -68,13 +68,23 @@ pub struct DataArgs {
     /// else the built-in defaults (see docs/config.md).
     #[arg(long)]
     pub config: Option<PathBuf>,
-    /// Character encoding of the CSV files.
-    #[arg(long, value_enum, default_value_t = EncodingArg::Utf8)]
+    /// Character encoding of the text files. `auto` reads a BOM as UTF-8 or
+    /// UTF-16, then valid UTF-8 as UTF-8, then text that decodes cleanly as
+    /// CP932 (Shift_JIS as Windows writes it) as CP932; `validate` prints
+    /// what each file was read as.
+    #[arg(long, value_enum, default_value_t = EncodingArg::Auto)]
     pub encoding: EncodingArg,
+    /// Go on without the rows that have errors and the rows that depend on
+    /// them; every row left out is listed (validation.txt, report.html,
+    /// report.md, summary.json). Exit code 4 when rows were left out.
+    #[arg(long)]
+    pub keep_going: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum EncodingArg {
+    /// Detect: BOM (UTF-8, UTF-16), else UTF-8, else CP932.
+    Auto,
     /// UTF-8 (a byte-order mark is accepted).
     #[value(name = "utf8", alias = "utf-8")]
     Utf8,
@@ -86,15 +96,25 @@ pub enum EncodingArg {
         alias = "cp932"
     )]
     ShiftJis,
+    /// UTF-16 (Excel's "Unicode text"): little-endian unless a BOM says otherwise.
+    #[value(name = "utf16", alias = "utf-16")]
+    Utf16,
 }
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
     #[command(flatten)]
     pub data: DataArgs,
-    /// List at most this many errors and this many warnings.
+    /// List at most this many lines of errors and of warnings.
     #[arg(long, default_value_t = 50)]
     pub max_problems: usize,
+    /// Also check this locks file (default: DATA/locks.csv or .xlsx when present).
+    #[arg(long)]
+    pub locks: Option<PathBuf>,
+    /// Also check these score files (FILE or FILE:WEIGHT, repeatable), as
+    /// `run --scores` would read them.
+    #[arg(long = "scores", value_name = "FILE[:W]")]
+    pub external: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -2,7 +2,7 @@
 //! and network analytics for research funding programs.
 //!
 //! ```text
-//!  data/*.csv ──load──► Dataset ──graph──► CollabGraph ─┬─ conflicts ─┐
+//!  data/*.csv|xlsx ─table─load─► Dataset ──graph──► CollabGraph ─┬─ conflicts ─┐
 //!                          │                            └─ network ───┤
 //!                          └──text/score──► ScoreMatrix ──────────────┤
 //!                                                                     ▼
@@ -26,4 +26,5 @@ pub mod model;
 pub mod network;
 pub mod report;
 pub mod score;
+pub mod table;
 pub mod text;

@@ -9,6 +9,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::Path;
 
+use crate::score::{read_score_file, ScoreFileError};
+use crate::table::{self, EncodingChoice, ReadOptions};
+
 use super::builder::Exclusion;
 use super::{ranks, Problem, ProblemBuilder, Solution};
 
@@ -44,78 +47,15 @@ pub enum AssignError {
         value: String,
         message: String,
     },
-    #[error("{path}:{line}: pair {proposal} / {researcher} already given at line {first_line}; keep one row per pair")]
-    Duplicate {
-        path: String,
-        line: u64,
-        first_line: u64,
-        proposal: String,
-        researcher: String,
-    },
-    #[error("{path}: no score rows; the file needs a header and one row per (proposal, researcher) pair")]
-    Empty { path: String },
+    #[error(transparent)]
+    Scores(#[from] ScoreFileError),
     #[error("cannot write output: {0}")]
     Write(#[from] std::io::Error),
 }
 
-/// A CSV reader with the positions of its required and optional columns.
-type Opened = (csv::Reader<std::fs::File>, Vec<usize>, Vec<Option<usize>>);
-
-/// Opens a CSV and returns the reader plus the positions of `required`
-/// columns (and of `optional` ones, if present).
-fn open(path: &Path, required: &[&str], optional: &[&str]) -> Result<Opened, AssignError> {
-    let name = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|source| AssignError::Io {
-        path: name.clone(),
-        source,
-    })?;
-    let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(file);
-    let header = rdr
-        .headers()
-        .map_err(|e| AssignError::Csv {
-            path: name.clone(),
-            line: 1,
-            message: e.to_string(),
-        })?
-        .clone();
-    let cols: Vec<String> = header
-        .iter()
-        .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
-        .collect();
-    let find = |c: &str| cols.iter().position(|h| h == c);
-    let missing: Vec<&str> = required
-        .iter()
-        .copied()
-        .filter(|c| find(c).is_none())
-        .collect();
-    if !missing.is_empty() {
-        return Err(AssignError::MissingColumns {
-            path: name,
-            missing: missing.join(", "),
-            found: cols.join(", "),
-            required: required.join(","),
-        });
-    }
-    let req = required.iter().filter_map(|c| find(c)).collect();
-    let opt = optional.iter().map(|c| find(c)).collect();
-    Ok((rdr, req, opt))
-}
-
-fn line_of(rec: &csv::StringRecord) -> u64 {
-    rec.position().map_or(0, |p| p.line())
-}
-
-fn csv_err(path: &Path, e: csv::Error) -> AssignError {
-    let line = e.position().map_or(0, |p| p.line());
-    AssignError::Csv {
-        path: path.display().to_string(),
-        line,
-        message: e.to_string(),
-    }
-}
-
-/// Reads a standalone problem: scores.csv (`proposal_id,researcher_id,score`,
-/// other columns ignored; score in `[0, 1]`) and optionally conflicts.csv
+/// Reads a standalone problem: a score file in any layout
+/// [`read_score_file`] reads (scores mapped to [0, 1] by its rule), and
+/// optionally conflicts.csv
 /// (`proposal_id,researcher_id[,reason]`; if it has an `excluded` column,
 /// only rows with `excluded` true count). Proposal and researcher IDs come
 /// from the scores file and are ordered lexicographically; conflict rows
@@ -129,48 +69,10 @@ pub fn problem_from_files(
     max_load: u32,
     min_load: u32,
 ) -> Result<Problem, AssignError> {
-    let name = scores.display().to_string();
-    let (mut rdr, cols, _) = open(scores, &["proposal_id", "researcher_id", "score"], &[])?;
-    let mut rows: Vec<(String, String, f64, u64)> = Vec::new();
-    for rec in rdr.records() {
-        let rec = rec.map_err(|e| csv_err(scores, e))?;
-        let line = line_of(&rec);
-        let get = |i: usize| rec.get(cols[i]).unwrap_or("").trim().to_string();
-        let (pid, rid, raw) = (get(0), get(1), get(2));
-        for (field, v) in [("proposal_id", &pid), ("researcher_id", &rid)] {
-            if v.is_empty() {
-                return Err(AssignError::BadValue {
-                    path: name.clone(),
-                    line,
-                    field: field.into(),
-                    value: v.clone(),
-                    message: "is empty; every row needs an ID".into(),
-                });
-            }
-        }
-        let score: f64 = raw.parse().map_err(|_| AssignError::BadValue {
-            path: name.clone(),
-            line,
-            field: "score".into(),
-            value: raw.clone(),
-            message: "is not a number; write a decimal between 0 and 1".into(),
-        })?;
-        if !(0.0..=1.0).contains(&score) {
-            return Err(AssignError::BadValue {
-                path: name.clone(),
-                line,
-                field: "score".into(),
-                value: raw,
-                message: "is outside [0, 1]; rescale the scores to 0..1".into(),
-            });
-        }
-        rows.push((pid, rid, score, line));
-    }
-    if rows.is_empty() {
-        return Err(AssignError::Empty { path: name });
-    }
-    let pset: BTreeSet<&str> = rows.iter().map(|r| r.0.as_str()).collect();
-    let rset: BTreeSet<&str> = rows.iter().map(|r| r.1.as_str()).collect();
+    let file = read_score_file(scores, EncodingChoice::Auto)?;
+    let rows = &file.rows;
+    let pset: BTreeSet<&str> = rows.iter().map(|r| r.proposal_id.as_str()).collect();
+    let rset: BTreeSet<&str> = rows.iter().map(|r| r.researcher_id.as_str()).collect();
     let pix: BTreeMap<&str, usize> = pset.iter().enumerate().map(|(i, s)| (*s, i)).collect();
     let rix: BTreeMap<&str, usize> = rset.iter().enumerate().map(|(i, s)| (*s, i)).collect();
     let mut b = ProblemBuilder::new(
@@ -183,20 +85,54 @@ pub fn problem_from_files(
     );
     if let Some(cpath) = conflicts {
         let cname = cpath.display().to_string();
-        let (mut crdr, ccols, copt) =
-            open(cpath, &["proposal_id", "researcher_id"], &["excluded"])?;
-        for rec in crdr.records() {
-            let rec = rec.map_err(|e| csv_err(cpath, e))?;
-            let line = line_of(&rec);
-            if let Some(ei) = copt[0] {
-                let v = rec.get(ei).unwrap_or("").trim();
+        let t = table::read_path(
+            cpath,
+            &ReadOptions {
+                encoding: EncodingChoice::Auto,
+                header: true,
+            },
+        )
+        .map_err(|e| AssignError::Csv {
+            path: cname.clone(),
+            line: e.line.unwrap_or(0),
+            message: e.message,
+        })?;
+        if let Some(r) = t.rejected.first() {
+            return Err(AssignError::Csv {
+                path: cname,
+                line: r.position.line(),
+                message: r.message.clone(),
+            });
+        }
+        let required = ["proposal_id", "researcher_id"];
+        let missing: Vec<&str> = required
+            .iter()
+            .copied()
+            .filter(|c| t.column(c).is_none())
+            .collect();
+        if !missing.is_empty() {
+            return Err(AssignError::MissingColumns {
+                path: cname,
+                missing: missing.join(", "),
+                found: t.header.join(", "),
+                required: required.join(","),
+            });
+        }
+        let (cp, cr) = (
+            t.column("proposal_id").unwrap_or(0),
+            t.column("researcher_id").unwrap_or(1),
+        );
+        let ce = t.column("excluded");
+        for (rec, pos) in t.rows.iter().zip(&t.positions) {
+            if let Some(ei) = ce {
+                let v = rec[ei].trim();
                 let on = match v.to_ascii_lowercase().as_str() {
                     "true" | "1" | "yes" => true,
                     "false" | "0" | "no" | "" => false,
                     _ => {
                         return Err(AssignError::BadValue {
                             path: cname,
-                            line,
+                            line: pos.line(),
                             field: "excluded".into(),
                             value: v.into(),
                             message: "is not a boolean; write true or false".into(),
@@ -207,27 +143,16 @@ pub fn problem_from_files(
                     continue;
                 }
             }
-            let p = rec.get(ccols[0]).unwrap_or("").trim();
-            let r = rec.get(ccols[1]).unwrap_or("").trim();
+            let p = rec[cp].trim();
+            let r = rec[cr].trim();
             if let (Some(&pi), Some(&ri)) = (pix.get(p), rix.get(r)) {
                 b.exclude(pi, ri, Exclusion::Conflict);
             }
         }
     }
-    let mut first: BTreeMap<(usize, usize), u64> = BTreeMap::new();
-    for (p, r, score, line) in &rows {
-        let (pi, ri) = (pix[p.as_str()], rix[r.as_str()]);
-        if let Some(&fl) = first.get(&(pi, ri)) {
-            return Err(AssignError::Duplicate {
-                path: name,
-                line: *line,
-                first_line: fl,
-                proposal: p.clone(),
-                researcher: r.clone(),
-            });
-        }
-        first.insert((pi, ri), *line);
-        b.add_score(pi, ri, *score);
+    for r in rows {
+        let (pi, ri) = (pix[r.proposal_id.as_str()], rix[r.researcher_id.as_str()]);
+        b.add_score(pi, ri, r.score);
     }
     Ok(b.build())
 }
@@ -246,7 +171,7 @@ fn order_by_id(ids: &[String]) -> Vec<usize> {
 }
 
 fn score(p: &Problem, pp: usize, a: usize) -> String {
-    format!("{:.6}", p.score_of(pp, a).unwrap_or(0.0))
+    crate::table::num(p.score_of(pp, a).unwrap_or(0.0))
 }
 
 /// assignment.csv: `proposal_id,researcher_id,score,rank[,extra...]`, one row
@@ -258,7 +183,7 @@ pub fn write_assignment_csv<W: Write>(
     s: &Solution,
     extra: Option<&ExtraColumns>,
 ) -> Result<(), AssignError> {
-    let mut w = csv::Writer::from_writer(out);
+    let mut w = crate::table::CsvWriter::new(out);
     let mut header: Vec<String> = ["proposal_id", "researcher_id", "score", "rank"]
         .iter()
         .map(|h| h.to_string())
@@ -293,7 +218,7 @@ pub fn write_alternates_csv<W: Write>(
     p: &Problem,
     alternates: &[Vec<usize>],
 ) -> Result<(), AssignError> {
-    let mut w = csv::Writer::from_writer(out);
+    let mut w = crate::table::CsvWriter::new(out);
     w.write_record(["proposal_id", "researcher_id", "score", "rank"])
         .map_err(std::io::Error::from)?;
     for pp in order_by_id(&p.proposal_ids) {
@@ -316,7 +241,7 @@ pub fn write_alternates_csv<W: Write>(
 
 /// loads.csv: `researcher_id,assigned,min_load,max_load`, one row per adviser.
 pub fn write_loads_csv<W: Write>(out: W, p: &Problem, s: &Solution) -> Result<(), AssignError> {
-    let mut w = csv::Writer::from_writer(out);
+    let mut w = crate::table::CsvWriter::new(out);
     w.write_record(["researcher_id", "assigned", "min_load", "max_load"])
         .map_err(std::io::Error::from)?;
     for a in order_by_id(&p.adviser_ids) {
@@ -407,28 +332,13 @@ mod tests {
         );
         let s = write(
             d.path(),
-            "s2.csv",
-            "proposal_id,researcher_id,score\nP1,R1,1.5\n",
-        );
-        let e = problem_from_files(&s, None, 1, 1, 0)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            e.contains("s2.csv:2: column 'score': \"1.5\" is outside [0, 1]"),
-            "{e}"
-        );
-        let s = write(
-            d.path(),
             "s3.csv",
-            "proposal,researcher_id,value\nP1,R1,1\n",
+            "proposal,researcher_id,value\nP1,R1,x\n",
         );
         let e = problem_from_files(&s, None, 1, 1, 0)
             .unwrap_err()
             .to_string();
-        assert!(
-            e.contains("missing column(s) proposal_id, score; columns found: proposal, researcher_id, value"),
-            "{e}"
-        );
+        assert!(e.contains("is not a header rdmatch recognises"), "{e}");
         let s = write(
             d.path(),
             "s4.csv",
@@ -438,7 +348,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            e.contains("s4.csv:3: pair P1 / R1 already given at line 2"),
+            e.contains("s4.csv:3: column 'researcher_id': pair (P1, R1) is given on line 2 and again on line 3"),
             "{e}"
         );
     }

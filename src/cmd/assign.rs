@@ -10,25 +10,37 @@ use crate::assign::{self, io::problem_from_files, Objective};
 use crate::cli::{AssignArgs, ObjectiveArg};
 use crate::model::Dataset;
 
-use super::locks::{read_locks, Lock};
-use super::outputs::{guard_csv_files, write_assignment_files};
+use super::outputs::write_assignment_files;
 use super::pipeline::run_stages;
 use super::progress::Progress;
 use super::{config_for, load_checked, Failure};
+use crate::load::locks::{read_locks, Lock};
+use crate::load::EncodingChoice;
 
-/// `--locks FILE`, else `DATA/locks.csv` when it exists, else none.
-pub fn locks_for(data: &Path, explicit: Option<&Path>, ds: &Dataset) -> anyhow::Result<Vec<Lock>> {
-    match explicit {
-        Some(p) => read_locks(p, ds),
-        None => {
-            let p = data.join("locks.csv");
-            if p.is_file() {
-                read_locks(&p, ds)
-            } else {
-                Ok(Vec::new())
-            }
-        }
-    }
+/// `--locks FILE`, else `DATA/locks.csv` (or `.xlsx`, …) when it exists,
+/// else none. Every problem of the file is listed in the error.
+pub fn locks_for(
+    data: &Path,
+    explicit: Option<&Path>,
+    ds: &Dataset,
+    encoding: EncodingChoice,
+) -> anyhow::Result<Vec<Lock>> {
+    let path = match explicit {
+        Some(p) => Some(p.to_path_buf()),
+        None => crate::load::locate_optional(data, "locks")?,
+    };
+    let Some(path) = path else {
+        return Ok(Vec::new());
+    };
+    read_locks(&path, ds, encoding).map_err(|problems| {
+        let list: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
+        anyhow::anyhow!(
+            "{} problem(s) in {}; fix them and run again:\n{}",
+            problems.len(),
+            path.display(),
+            list.join("\n")
+        )
+    })
 }
 
 pub fn run(args: &AssignArgs, quiet: bool) -> anyhow::Result<()> {
@@ -55,19 +67,23 @@ pub fn run(args: &AssignArgs, quiet: bool) -> anyhow::Result<()> {
 
 fn with_data(args: &AssignArgs, cfg: &crate::config::Config, quiet: bool) -> anyhow::Result<()> {
     let mut progress = Progress::new(quiet);
-    let (ds, _) = progress.stage("load and validate", || load_checked(&args.data, cfg, quiet))?;
-    let locks = locks_for(&args.data.data, args.locks.as_deref(), &ds)?;
+    let (ds, v) = progress.stage("load and validate", || load_checked(&args.data, cfg, quiet))?;
+    let locks = locks_for(
+        &args.data.data,
+        args.locks.as_deref(),
+        &ds,
+        super::encoding(args.data.encoding),
+    )?;
     let res = run_stages(&ds, cfg, &locks, None, &mut progress)?;
     fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
     match &res.solution {
         Ok(sol) => {
             write_assignment_files(&args.out, &res, sol, cfg.assign.alternates)?;
-            guard_csv_files(&args.out)?;
             if !quiet {
                 print_outcome(sol, &args.out);
             }
-            Ok(())
+            super::left_out(&v, "above")
         }
         Err(inf) => Err(Failure::Infeasible(inf.to_string()).into()),
     }
@@ -116,13 +132,6 @@ fn standalone(
         &problem,
         &sol,
     )?;
-    for f in [
-        out.to_path_buf(),
-        dir.join("alternates.csv"),
-        dir.join("loads.csv"),
-    ] {
-        super::outputs::guard_csv_file(&f)?;
-    }
     if !quiet {
         print_outcome(&sol, out);
     }

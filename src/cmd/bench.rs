@@ -52,7 +52,8 @@ fn time_stages(dir: &std::path::Path) -> anyhow::Result<()> {
     let data = DataArgs {
         data: dir.to_path_buf(),
         config: None,
-        encoding: EncodingArg::Utf8,
+        encoding: EncodingArg::Auto,
+        keep_going: false,
     };
     let cfg: Config = super::config_for(&data)?;
     let mut progress = Progress::new(true);

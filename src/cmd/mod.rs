@@ -7,14 +7,13 @@ use anyhow::Context;
 
 use crate::cli::{DataArgs, EncodingArg};
 use crate::config::Config;
-use crate::load::{self, InputEncoding, LoadOptions, Loaded};
+use crate::load::{self, EncodingChoice, LoadOptions, Loaded};
 use crate::model::Dataset;
 
 pub mod assign;
 pub mod bench;
 pub mod config;
 pub mod generate;
-pub mod locks;
 pub mod outputs;
 pub mod pipeline;
 pub mod progress;
@@ -32,12 +31,16 @@ pub enum Failure {
     /// No assignment satisfies the constraints; the diagnosis explains why.
     #[error("no assignment satisfies the constraints:\n{0}")]
     Infeasible(String),
+    /// `--keep-going` finished, without the rows it lists.
+    #[error("{rows} row(s) with errors were left out (and everything that depends on them); they are listed {listed}")]
+    RowsLeftOut { rows: usize, listed: String },
 }
 
 /// The process exit code for an error (see `rdmatch --help`).
 pub fn exit_code(err: &anyhow::Error) -> i32 {
     match err.downcast_ref::<Failure>() {
         Some(Failure::Infeasible(_)) => 3,
+        Some(Failure::RowsLeftOut { .. }) => 4,
         _ => 1,
     }
 }
@@ -57,10 +60,12 @@ pub fn config_for(args: &DataArgs) -> anyhow::Result<Config> {
     }
 }
 
-pub fn encoding(e: EncodingArg) -> InputEncoding {
+pub fn encoding(e: EncodingArg) -> EncodingChoice {
     match e {
-        EncodingArg::Utf8 => InputEncoding::Utf8,
-        EncodingArg::ShiftJis => InputEncoding::ShiftJis,
+        EncodingArg::Auto => EncodingChoice::Auto,
+        EncodingArg::Utf8 => EncodingChoice::Utf8,
+        EncodingArg::ShiftJis => EncodingChoice::ShiftJis,
+        EncodingArg::Utf16 => EncodingChoice::Utf16,
     }
 }
 
@@ -69,6 +74,7 @@ pub fn load_data(args: &DataArgs, cfg: &Config) -> anyhow::Result<Loaded> {
     let opts = LoadOptions {
         encoding: encoding(args.encoding),
         default_max_load: cfg.assign.default_max_load,
+        keep_going: args.keep_going,
     };
     load::load(&args.data, &opts).with_context(|| format!("loading {}", args.data.display()))
 }
@@ -84,6 +90,12 @@ pub fn load_checked(
     if errors > 0 || !quiet {
         eprint!("{}", loaded.report.render(if errors > 0 { 50 } else { 10 }));
     }
+    if errors > 0 && loaded.dataset.is_some() {
+        eprintln!(
+            "--keep-going: going on without {} rejected row(s); they are listed in the outputs",
+            loaded.report.rejected_rows()
+        );
+    }
     match loaded.dataset {
         Some(ds) => Ok((ds, loaded.report)),
         None => Err(Failure::InvalidInput {
@@ -92,6 +104,19 @@ pub fn load_checked(
         }
         .into()),
     }
+}
+
+/// After a command has written everything: with `--keep-going`, rows that
+/// were left out make the command exit 4 (see [`Failure::RowsLeftOut`]).
+pub fn left_out(report: &load::ValidationReport, listed: &str) -> anyhow::Result<()> {
+    if report.error_count() == 0 {
+        return Ok(());
+    }
+    Err(Failure::RowsLeftOut {
+        rows: report.dropped_rows().len(),
+        listed: listed.to_string(),
+    }
+    .into())
 }
 
 /// Writes `bytes` to `path`, naming the path on failure.

@@ -15,7 +15,7 @@ use crate::coverage;
 use crate::load::ValidationReport;
 use crate::model::{Dataset, Sector};
 use crate::network;
-use crate::report::{self, csv_safe::SafeCsvWriter, ReportData};
+use crate::report::{self, ReportData};
 use crate::score::{write_scores_csv, PairScore};
 
 use super::pipeline::Results;
@@ -43,7 +43,7 @@ pub fn write_stage_outputs(
     res: &Results,
     v: &ValidationReport,
 ) -> anyhow::Result<()> {
-    fs::write(dir.join("validation.txt"), v.render(usize::MAX))
+    fs::write(dir.join("validation.txt"), v.render_full())
         .context("cannot write validation.txt")?;
     write_scores_csv(ds, &res.matrix, create(&dir.join("scores.csv"))?)
         .context("writing scores.csv")?;
@@ -70,9 +70,9 @@ pub fn write_assignment_files(
     let cells = |p: usize, a: usize| -> Vec<String> {
         match pair(res, p, a) {
             Some(s) => vec![
-                format!("{:.6}", s.text),
-                format!("{:.6}", s.keywords),
-                format!("{:.6}", s.area),
+                crate::table::num(s.text),
+                crate::table::num(s.keywords),
+                crate::table::num(s.area),
                 s.top_terms.join(";"),
             ],
             None => vec![String::new(); 4],
@@ -95,34 +95,6 @@ pub fn write_assignment_files(
     assign::write_alternates_csv(create(&dir.join("alternates.csv"))?, &res.problem, &alts)?;
     assign::write_loads_csv(create(&dir.join("loads.csv"))?, &res.problem, sol)?;
     Ok(())
-}
-
-/// Rewrites every CSV below `dir` so no cell can run as a spreadsheet
-/// formula (see `report::csv_safe`). Done once over the finished folder so
-/// every writer is covered, whichever stage owns it.
-pub fn guard_csv_files(dir: &Path) -> anyhow::Result<()> {
-    for entry in fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
-        let path = entry?.path();
-        if path.extension().is_some_and(|x| x == "csv") {
-            guard_csv_file(&path)?;
-        }
-    }
-    Ok(())
-}
-
-pub fn guard_csv_file(path: &Path) -> anyhow::Result<()> {
-    let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(&bytes[..]);
-    let mut w = SafeCsvWriter::new(Vec::with_capacity(bytes.len()));
-    for rec in rdr.records() {
-        let rec = rec.with_context(|| format!("re-reading {}", path.display()))?;
-        w.write_record(rec.iter())?;
-    }
-    let out = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
-    fs::write(path, out).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// report.html, report.md, summary.json, assignment.xlsx and charts/.
@@ -479,12 +451,23 @@ pub fn report_data(
             .iter()
             .map(|f| report::FileQuality {
                 file: f.file.clone(),
+                format: f.format.clone(),
                 read: f.read,
                 accepted: f.accepted,
                 rejected: f.rejected,
             })
             .collect(),
         warnings: v.warnings().map(|p| p.to_string()).collect(),
+        dropped: v
+            .dropped_rows()
+            .into_iter()
+            .map(|d| report::DroppedRowView {
+                file: d.file,
+                location: d.location,
+                reasons: d.reasons,
+                because_of: d.cascade_from,
+            })
+            .collect(),
     };
     let adviser_loads = (0..ds.advisers.len())
         .map(|a| {

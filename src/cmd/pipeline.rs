@@ -15,8 +15,8 @@ use crate::model::{AdviserIx, Dataset, ProposalIx, Sector};
 use crate::network::{self, NetworkReport};
 use crate::score::{Keep, ScoreMatrix, Scorer};
 
-use super::locks::{Lock, LockKind};
 use super::progress::Progress;
+use crate::load::locks::{Lock, LockKind};
 
 /// Everything the stages computed.
 pub struct Results {

@@ -7,14 +7,14 @@
 //! the report — and the command exits with code 3.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::Context;
 use chrono::Utc;
 
 use crate::cli::{ObjectiveArg, RunArgs};
 use crate::config::{Config, Objective};
-use crate::load::{schema, ValidationReport};
+use crate::load::{self, schema, ValidationReport};
 use crate::model::Dataset;
 use crate::report::{self, Manifest, RunFolder};
 
@@ -39,9 +39,18 @@ pub fn run(args: &RunArgs, quiet: bool) -> anyhow::Result<()> {
     let (ds, validation) = progress.stage("load and validate", || {
         load_checked(&args.data, &cfg, quiet)
     })?;
-    let locks = super::assign::locks_for(&args.data.data, None, &ds)?;
-    let external = super::score::external_scores(&args.external, &ds)?;
-    let results = run_stages(&ds, &cfg, &locks, external, &mut progress)?;
+    let locks = super::assign::locks_for(
+        &args.data.data,
+        None,
+        &ds,
+        super::encoding(args.data.encoding),
+    )?;
+    let external = super::score::external_scores(&args.external, &ds, &args.data, quiet)?;
+    let score_files = external
+        .as_ref()
+        .map(|e| e.records.clone())
+        .unwrap_or_default();
+    let results = run_stages(&ds, &cfg, &locks, external.map(|e| e.scores), &mut progress)?;
 
     fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
@@ -76,8 +85,11 @@ pub fn run(args: &RunArgs, quiet: bool) -> anyhow::Result<()> {
     if std::env::var_os("RDMATCH_TEST_FAIL_AFTER_OUTPUTS").is_some() {
         anyhow::bail!("failing on purpose (RDMATCH_TEST_FAIL_AFTER_OUTPUTS is set)");
     }
-    outputs::guard_csv_files(&dir)?;
-    let exit_status = if results.solution.is_ok() { 0 } else { 3 };
+    let exit_status = match (&results.solution, validation.error_count()) {
+        (Err(_), _) => 3,
+        (Ok(_), 0) => 0,
+        (Ok(_), _) => 4,
+    };
     let manifest = Manifest {
         rdmatch_version: env!("CARGO_PKG_VERSION").to_string(),
         run_id: run_id.clone(),
@@ -85,6 +97,7 @@ pub fn run(args: &RunArgs, quiet: bool) -> anyhow::Result<()> {
         data_dir: args.data.data.display().to_string(),
         config_toml: cfg.to_toml(),
         inputs: input_files(&args.data.data, &validation)?,
+        score_files,
         outputs: report::hash_outputs(&dir)?,
         stages: progress
             .timings()
@@ -109,7 +122,10 @@ pub fn run(args: &RunArgs, quiet: bool) -> anyhow::Result<()> {
         ))
         .into());
     }
-    Ok(())
+    super::left_out(
+        &validation,
+        &format!("in {}", final_path.join("validation.txt").display()),
+    )
 }
 
 fn print_summary(ds: &Dataset, data: &report::ReportData, dir: &Path) {
@@ -131,31 +147,31 @@ fn print_summary(ds: &Dataset, data: &report::ReportData, dir: &Path) {
 /// SHA-256 and accepted rows of every input file, for the manifest.
 fn input_files(data: &Path, v: &ValidationReport) -> anyhow::Result<Vec<report::InputFile>> {
     let mut out = Vec::new();
-    for spec in schema::ALL {
-        let path: PathBuf = data.join(spec.name);
-        if !path.is_file() {
+    let stems = schema::ALL.iter().map(|s| s.stem()).chain(["locks"]);
+    for stem in stems {
+        let Some(path) = load::locate_optional(data, stem)? else {
             continue;
-        }
-        let rows = v
-            .files
-            .iter()
-            .find(|f| f.file == spec.name)
-            .map_or(0, |f| f.read);
+        };
+        let file = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let count = v.files.iter().find(|f| f.file == file);
         out.push(report::InputFile {
-            file: spec.name.to_string(),
             sha256: report::sha256_file(&path)?,
-            rows,
+            rows: count.map_or(0, |f| f.read),
+            read_as: count.map(|f| f.format.clone()).unwrap_or_default(),
+            file,
         });
     }
-    for extra in ["rdmatch.toml", "locks.csv"] {
-        let path = data.join(extra);
-        if path.is_file() {
-            out.push(report::InputFile {
-                file: extra.into(),
-                sha256: report::sha256_file(&path)?,
-                rows: 0,
-            });
-        }
+    let toml = data.join("rdmatch.toml");
+    if toml.is_file() {
+        out.push(report::InputFile {
+            file: "rdmatch.toml".into(),
+            sha256: report::sha256_file(&toml)?,
+            rows: 0,
+            read_as: String::new(),
+        });
     }
     Ok(out)
 }

@@ -4,11 +4,11 @@ use std::io::BufWriter;
 
 use anyhow::Context;
 
-use crate::cli::{EvalScoresArgs, ModelArg, ScoreArgs, StrategyArg};
+use crate::cli::{DataArgs, EvalScoresArgs, ModelArg, ScoreArgs, StrategyArg};
 use crate::config::{Config, ProfileStrategy, TextModel};
 use crate::model::Dataset;
 use crate::score::{
-    evaluate, read_external, read_truth, write_scores_csv, ExternalScores, ExternalSource, Keep,
+    evaluate, read_external, read_truth, write_scores_csv, ExternalSource, Keep, ReadExternal,
     Scorer,
 };
 
@@ -30,12 +30,12 @@ pub fn run(args: &ScoreArgs, quiet: bool) -> anyhow::Result<()> {
         };
     }
     let mut progress = Progress::new(quiet);
-    let (ds, _) = progress.stage("load and validate", || {
+    let (ds, v) = progress.stage("load and validate", || {
         load_checked(&args.data, &cfg, quiet)
     })?;
     let mut scorer = progress.stage("profiles", || Scorer::new(&ds, &cfg.score));
-    if let Some(ext) = external_scores(&args.external, &ds)? {
-        scorer = scorer.with_external(ext);
+    if let Some(ext) = external_scores(&args.external, &ds, &args.data, quiet)? {
+        scorer = scorer.with_external(ext.scores);
     }
     let keep = if args.all_pairs {
         Keep::All
@@ -48,16 +48,21 @@ pub fn run(args: &ScoreArgs, quiet: bool) -> anyhow::Result<()> {
     progress
         .stage("write", || write_scores_csv(&ds, &m, BufWriter::new(f)))
         .context("writing scores")?;
-    super::outputs::guard_csv_file(&args.out)?;
     if !quiet {
         let rows: usize = m.per_proposal.iter().map(Vec::len).sum();
         println!("{rows} pairs → {}", args.out.display());
     }
-    Ok(())
+    super::left_out(&v, "above")
 }
 
-/// Reads `--scores FILE[:WEIGHT]` arguments (none → `None`).
-pub fn external_scores(specs: &[String], ds: &Dataset) -> anyhow::Result<Option<ExternalScores>> {
+/// Reads `--scores FILE[:WEIGHT]` arguments (none → `None`) and says on
+/// stderr what was recognised in each file.
+pub fn external_scores(
+    specs: &[String],
+    ds: &Dataset,
+    data: &DataArgs,
+    quiet: bool,
+) -> anyhow::Result<Option<ReadExternal>> {
     if specs.is_empty() {
         return Ok(None);
     }
@@ -65,7 +70,13 @@ pub fn external_scores(specs: &[String], ds: &Dataset) -> anyhow::Result<Option<
         .iter()
         .map(|s| s.parse::<ExternalSource>())
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Some(read_external(&sources, ds)?))
+    let read = read_external(&sources, ds, super::encoding(data.encoding))?;
+    if !quiet {
+        for d in &read.descriptions {
+            eprintln!("scores: {d}");
+        }
+    }
+    Ok(Some(read))
 }
 
 /// Recall@5, recall@10 and rank correlation against the generator's truth,

@@ -10,10 +10,10 @@ use crate::cli::{ConflictsArgs, CoverageArgs, DataArgs, NetworkArgs};
 use crate::config::Config;
 use crate::coverage;
 use crate::graph::CollabGraph;
+use crate::load::ValidationReport;
 use crate::model::Dataset;
 use crate::{conflicts, graph, network};
 
-use super::outputs::{guard_csv_file, guard_csv_files};
 use super::pipeline::run_stages;
 use super::progress::Progress;
 use super::{config_for, load_checked};
@@ -22,21 +22,20 @@ use super::{config_for, load_checked};
 fn load_and_graph(
     data: &DataArgs,
     quiet: bool,
-) -> anyhow::Result<(Config, Dataset, CollabGraph, Progress)> {
+) -> anyhow::Result<(Config, Dataset, CollabGraph, Progress, ValidationReport)> {
     let cfg = config_for(data)?;
     let mut progress = Progress::new(quiet);
-    let (ds, _) = progress.stage("load and validate", || load_checked(data, &cfg, quiet))?;
+    let (ds, v) = progress.stage("load and validate", || load_checked(data, &cfg, quiet))?;
     let g = progress.stage("collaboration graph", || graph::build(&ds));
-    Ok((cfg, ds, g, progress))
+    Ok((cfg, ds, g, progress, v))
 }
 
 pub fn conflicts(args: &ConflictsArgs, quiet: bool) -> anyhow::Result<()> {
-    let (cfg, ds, g, mut progress) = load_and_graph(&args.data, quiet)?;
+    let (cfg, ds, g, mut progress, v) = load_and_graph(&args.data, quiet)?;
     let set = progress.stage("conflicts", || conflicts::detect(&ds, &g, &cfg.conflicts));
     let f = fs::File::create(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
     set.write_csv(&ds, BufWriter::new(f))?;
-    guard_csv_file(&args.out)?;
     if !quiet {
         let excluded = set.rows().filter(|r| r.excluded).count();
         println!(
@@ -45,18 +44,17 @@ pub fn conflicts(args: &ConflictsArgs, quiet: bool) -> anyhow::Result<()> {
             args.out.display()
         );
     }
-    Ok(())
+    super::left_out(&v, "above")
 }
 
 pub fn network(args: &NetworkArgs, quiet: bool) -> anyhow::Result<()> {
-    let (cfg, ds, g, mut progress) = load_and_graph(&args.data, quiet)?;
+    let (cfg, ds, g, mut progress, v) = load_and_graph(&args.data, quiet)?;
     let report = progress.stage("network analytics", || {
         network::analyse(&ds, &g, &cfg.network, cfg.seed)
     });
     fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
     network::write_outputs(&report, &ds, &args.out)?;
-    guard_csv_files(&args.out)?;
     if !quiet {
         println!(
             "{} nodes, {} edges, {} components, modularity {:.3} → {}",
@@ -67,18 +65,23 @@ pub fn network(args: &NetworkArgs, quiet: bool) -> anyhow::Result<()> {
             args.out.display()
         );
     }
-    Ok(())
+    super::left_out(&v, "above")
 }
 
 pub fn coverage(args: &CoverageArgs, quiet: bool) -> anyhow::Result<()> {
     let cfg = config_for(&args.data)?;
     let mut progress = Progress::new(quiet);
-    let (ds, _) = progress.stage("load and validate", || {
+    let (ds, v) = progress.stage("load and validate", || {
         load_checked(&args.data, &cfg, quiet)
     })?;
-    let locks = super::assign::locks_for(&args.data.data, None, &ds)?;
-    let external = super::score::external_scores(&args.external, &ds)?;
-    let res = run_stages(&ds, &cfg, &locks, external, &mut progress)?;
+    let locks = super::assign::locks_for(
+        &args.data.data,
+        None,
+        &ds,
+        super::encoding(args.data.encoding),
+    )?;
+    let external = super::score::external_scores(&args.external, &ds, &args.data, quiet)?;
+    let res = run_stages(&ds, &cfg, &locks, external.map(|e| e.scores), &mut progress)?;
     fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
     coverage::write_outputs(&res.coverage, &args.out)?;
@@ -86,7 +89,6 @@ pub fn coverage(args: &CoverageArgs, quiet: bool) -> anyhow::Result<()> {
         let cmp = coverage::compare(prev, &res.coverage)?;
         coverage::write_comparison(&cmp, &args.out)?;
     }
-    guard_csv_files(&args.out)?;
     if !quiet {
         let s = &res.coverage.summary;
         println!(
@@ -97,5 +99,5 @@ pub fn coverage(args: &CoverageArgs, quiet: bool) -> anyhow::Result<()> {
             args.out.display()
         );
     }
-    Ok(())
+    super::left_out(&v, "above")
 }

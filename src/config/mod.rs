@@ -73,10 +73,17 @@ pub enum ConfigError {
 impl Config {
     /// Reads a TOML file; missing keys keep their defaults.
     pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+        let bytes = std::fs::read(path).map_err(|source| ConfigError::Io {
             path: path.display().to_string(),
             source,
         })?;
+        // Saved by Notepad or Excel users: any encoding and line ending the
+        // table layer reads (TOML itself wants UTF-8 and LF or CRLF).
+        let (text, _) = crate::table::decode::decode(&bytes, crate::table::EncodingChoice::Auto)
+            .map_err(|e| ConfigError::Parse {
+                path: path.display().to_string(),
+                message: e.message,
+            })?;
         Config::from_toml(&text)
             .map_err(|message| ConfigError::Parse {
                 path: path.display().to_string(),

@@ -43,10 +43,10 @@ pub struct ScoreConfig {
     pub top_n: usize,
     /// Terms listed in `top_terms` as the reason for a score.
     pub top_terms: usize,
-    /// Share of external pair scores (`--external file:weight`, e.g. from
-    /// an embedding model) in the text component when external files are
-    /// given: `text = (1 − share)·lexical + share·external`. In [0, 1].
-    pub external_share: f64,
+    /// Weight of the lexical score against external score files
+    /// (`--scores FILE:W`, each W default 1) in the text component; only the
+    /// files that scored a pair count for it (see `score::external`). > 0.
+    pub lexical_weight: f64,
 }
 
 impl Default for ScoreConfig {
@@ -67,7 +67,7 @@ impl Default for ScoreConfig {
             bm25_b: 0.75,
             top_n: 20,
             top_terms: 5,
-            external_share: 0.5,
+            lexical_weight: 1.0,
         }
     }
 }
@@ -88,10 +88,10 @@ impl ScoreConfig {
                 self.half_life_years
             ));
         }
-        if !(0.0..=1.0).contains(&self.external_share) {
+        if !(self.lexical_weight.is_finite() && self.lexical_weight > 0.0) {
             return Err(format!(
-                "[score] external_share must be in [0, 1] (found {})",
-                self.external_share
+                "[score] lexical_weight must be a number > 0 (found {})",
+                self.lexical_weight
             ));
         }
         Ok(())

@@ -454,7 +454,7 @@ impl ConflictSet {
             })
             .collect();
         rows.par_sort_unstable_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
-        let mut out = csv::Writer::from_writer(w);
+        let mut out = crate::table::CsvWriter::new(w);
         out.write_record(["proposal_id", "researcher_id", "excluded", "reasons"])?;
         let mut text = String::new();
         for (pid, rid, row) in rows {

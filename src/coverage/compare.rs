@@ -152,7 +152,7 @@ fn row(
 
 /// Parses a previous `coverage_area.csv`; `path` is only for messages.
 fn read_previous(
-    r: impl std::io::Read,
+    mut r: impl std::io::Read,
     path: &str,
 ) -> Result<Vec<(String, Figures)>, CoverageError> {
     let err = |line: u64, message: String| CoverageError::Previous {
@@ -160,10 +160,22 @@ fn read_previous(
         line,
         message,
     };
-    let mut rdr = csv::Reader::from_reader(r);
-    let headers = rdr.headers().map_err(|e| err(1, e.to_string()))?.clone();
+    let mut bytes = Vec::new();
+    r.read_to_end(&mut bytes)
+        .map_err(|e| err(0, e.to_string()))?;
+    let t = crate::table::read_bytes(
+        &bytes,
+        &crate::table::ReadOptions {
+            header: true,
+            ..Default::default()
+        },
+    )
+    .map_err(|e| err(e.line.unwrap_or(0), e.message))?;
+    if let Some(bad) = t.rejected.first() {
+        return Err(err(bad.position.line(), bad.message.clone()));
+    }
     let col = |name: &str| {
-        headers.iter().position(|h| h == name).ok_or_else(|| {
+        t.column(name).ok_or_else(|| {
             err(
                 1,
                 format!("no column '{name}'; expected a coverage_area.csv written by rdmatch (columns: area_id, coverage_ratio, capacity_ratio, mean_best_k, ...)"),
@@ -173,10 +185,9 @@ fn read_previous(
     let id_col = col("area_id")?;
     let cols = [col(NAMES[0])?, col(NAMES[1])?, col(NAMES[2])?];
     let mut out: Vec<(String, Figures)> = Vec::new();
-    for rec in rdr.records() {
-        let rec = rec.map_err(|e| err(e.position().map_or(0, |p| p.line()), e.to_string()))?;
-        let line = rec.position().map_or(0, |p| p.line());
-        let id = rec.get(id_col).unwrap_or("").to_string();
+    for (rec, pos) in t.rows.iter().zip(&t.positions) {
+        let line = pos.line();
+        let id = rec[id_col].trim().to_string();
         if id.is_empty() {
             return Err(err(line, "column 'area_id' is empty".into()));
         }
@@ -185,7 +196,7 @@ fn read_previous(
         }
         let mut f: Figures = [None; 3];
         for (i, &c) in cols.iter().enumerate() {
-            let cell = rec.get(c).unwrap_or("").trim();
+            let cell = rec[c].trim();
             if !cell.is_empty() {
                 let v: f64 = cell.parse().map_err(|_| {
                     err(line, format!("column '{}': \"{cell}\" is not a number (expected e.g. 0.500000 or empty)", NAMES[i]))

@@ -30,14 +30,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Comparison, CoverageError, CoverageReport, ScopeMix};
 
-fn f6(x: f64) -> String {
-    let s = format!("{x:.6}");
-    if s == "-0.000000" {
-        "0.000000".into()
-    } else {
-        s
-    }
-}
+use crate::table::num as f6;
 
 fn of6(x: Option<f64>) -> String {
     x.map(f6).unwrap_or_default()
@@ -50,7 +43,7 @@ fn on<T: ToString>(x: Option<T>) -> String {
 type Rows = Vec<Vec<String>>;
 
 fn write_csv(w: impl Write, header: &[&str], rows: Rows) -> Result<(), csv::Error> {
-    let mut wtr = csv::Writer::from_writer(w);
+    let mut wtr = crate::table::CsvWriter::new(w);
     wtr.write_record(header)?;
     for r in rows {
         wtr.write_record(&r)?;

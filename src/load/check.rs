@@ -2,7 +2,7 @@
 //! duplicate IDs, allowed values and references. Every row ends up either
 //! accepted or rejected with at least one error naming its line and column.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::model::*;
 
@@ -17,6 +17,11 @@ struct Rows<'a> {
     problems: &'a mut Vec<Problem>,
     cols: HashMap<&'static str, Vec<&'a str>>,
     accepted: usize,
+    /// The file where the chain of rejections that reached the current row
+    /// started, when the row is rejected only through references.
+    cascade: Option<String>,
+    /// The current row has an error of its own.
+    own_error: bool,
 }
 
 impl<'a> Rows<'a> {
@@ -32,15 +37,32 @@ impl<'a> Rows<'a> {
             problems,
             cols,
             accepted: 0,
+            cascade: None,
+            own_error: false,
         }
     }
 
     fn len(&self) -> usize {
-        self.raw.lines.len()
+        self.raw.positions.len()
     }
 
     fn line(&self, row: usize) -> u64 {
-        self.raw.lines[row]
+        self.raw.line(row)
+    }
+
+    /// Starts a row: forgets what the previous row's errors were.
+    fn begin(&mut self) {
+        self.cascade = None;
+        self.own_error = false;
+    }
+
+    /// The file where this row's rejection started: its own, unless every
+    /// error of the row is a reference to a rejected row.
+    fn root(&self) -> String {
+        match (&self.cascade, self.own_error) {
+            (Some(root), false) => root.clone(),
+            _ => self.raw.name.clone(),
+        }
     }
 
     /// The trimmed cell; "" when blank or when the optional column is absent.
@@ -48,37 +70,73 @@ impl<'a> Rows<'a> {
         self.cols.get(col).map(|c| c[row]).unwrap_or("")
     }
 
-    fn push(&mut self, severity: Severity, row: usize, field: &str, message: String) {
-        let line = self.line(row);
+    fn push(
+        &mut self,
+        severity: Severity,
+        row: usize,
+        field: &str,
+        kind: Option<&str>,
+        cascade_from: Option<String>,
+        message: String,
+    ) {
+        if severity == Severity::Error {
+            match &cascade_from {
+                Some(root) => {
+                    self.cascade.get_or_insert_with(|| root.clone());
+                }
+                None => self.own_error = true,
+            }
+        }
         self.problems.push(Problem {
             severity,
-            file: self.spec.name.to_string(),
-            line: Some(line),
+            file: self.raw.name.clone(),
+            line: Some(self.line(row)),
+            cell: self.raw.cell(row, field),
             field: Some(field.to_string()),
             message,
+            kind: kind.map(str::to_string),
+            cascade_from,
         });
     }
 
-    fn error(&mut self, row: usize, field: &str, message: String) {
-        self.push(Severity::Error, row, field, message);
+    /// An error of this row's own; `kind` is the message without the
+    /// row's values, so repeats print as one line.
+    fn error(&mut self, row: usize, field: &str, kind: &str, message: String) {
+        self.push(Severity::Error, row, field, Some(kind), None, message);
     }
 
-    fn warn(&mut self, row: usize, field: &str, message: String) {
-        self.push(Severity::Warning, row, field, message);
+    fn warn(&mut self, row: usize, field: &str, kind: &str, message: String) {
+        self.push(Severity::Warning, row, field, Some(kind), None, message);
+    }
+
+    fn bad_ref(&mut self, row: usize, field: &str, e: RefError) {
+        match e {
+            RefError::Unknown(m) => {
+                self.error(row, field, "is not an ID of the file it refers to", m)
+            }
+            RefError::Rejected { message, root } => self.push(
+                Severity::Error,
+                row,
+                field,
+                Some("refers to a rejected row"),
+                Some(root),
+                message,
+            ),
+        }
     }
 
     /// Resolves the ID in `col` against `ids`; an unknown ID is an error on
     /// this row. A blank cell gives `None` quietly: `required_present`
     /// reports blank required cells.
-    fn lookup(&mut self, row: usize, col: &str, ids: &Ids, target_file: &str) -> Option<usize> {
+    fn lookup(&mut self, row: usize, col: &str, ids: &Ids) -> Option<usize> {
         let v = self.get(row, col);
         if v.is_empty() {
             return None;
         }
-        match ids.resolve(v, target_file) {
+        match ids.resolve(v) {
             Ok(x) => Some(x),
-            Err(m) => {
-                self.error(row, col, m);
+            Err(e) => {
+                self.bad_ref(row, col, e);
                 None
             }
         }
@@ -97,6 +155,7 @@ impl<'a> Rows<'a> {
                 self.error(
                     row,
                     c.name,
+                    "is empty",
                     format!("is empty; every row needs a {}", c.name),
                 );
                 ok = false;
@@ -108,8 +167,9 @@ impl<'a> Rows<'a> {
     fn count(&self) -> FileCount {
         let read = self.len() + self.raw.rejected;
         FileCount {
-            file: self.spec.name.to_string(),
+            file: self.raw.name.clone(),
             present: true,
+            format: self.raw.format.to_string(),
             read,
             accepted: self.accepted,
             rejected: read - self.accepted,
@@ -117,26 +177,49 @@ impl<'a> Rows<'a> {
     }
 }
 
+/// Why a reference does not resolve.
+enum RefError {
+    Unknown(String),
+    /// The ID's row was rejected; `root` is where that chain started.
+    Rejected {
+        message: String,
+        root: String,
+    },
+}
+
 /// IDs accepted so far for one entity, and those whose rows were rejected,
 /// so a reference to a rejected row says so instead of "unknown".
 #[derive(Default)]
 struct Ids {
+    /// The file the IDs come from, as the user named it.
+    file: String,
     ix: HashMap<String, usize>,
     first_line: HashMap<String, u64>,
-    rejected: HashSet<String>,
+    /// Rejected ID → the file where its chain of rejections started.
+    rejected: HashMap<String, String>,
 }
 
 impl Ids {
-    fn resolve(&self, id: &str, target_file: &str) -> Result<usize, String> {
+    fn named(file: &str) -> Ids {
+        Ids {
+            file: file.to_string(),
+            ..Ids::default()
+        }
+    }
+
+    fn resolve(&self, id: &str) -> Result<usize, RefError> {
         if let Some(&i) = self.ix.get(id) {
             return Ok(i);
         }
-        if self.rejected.contains(id) {
-            Err(format!("\"{id}\" refers to a row of {target_file} that was rejected (see its errors above); fix that row"))
-        } else {
-            Err(format!(
+        let target_file = &self.file;
+        match self.rejected.get(id) {
+            Some(root) => Err(RefError::Rejected {
+                message: format!("\"{id}\" refers to a row of {target_file} that was rejected (see its errors above); fix that row"),
+                root: root.clone(),
+            }),
+            None => Err(RefError::Unknown(format!(
                 "\"{id}\" is not in {target_file}; add it there or correct the ID"
-            ))
+            ))),
         }
     }
 
@@ -145,6 +228,12 @@ impl Ids {
         match self.first_line.get(id) {
             Some(l) => Err(format!("duplicate ID \"{id}\" (first used on line {l}); IDs must be unique, so this row is rejected")),
             None => Ok(()),
+        }
+    }
+
+    fn reject(&mut self, id: &str, root: String) {
+        if !id.is_empty() {
+            self.rejected.entry(id.to_string()).or_insert(root);
         }
     }
 }
@@ -162,13 +251,31 @@ fn opt_string(s: &str) -> Option<String> {
 }
 
 fn parse_year(s: &str) -> Result<i32, String> {
-    match s.parse::<i32>() {
-        Ok(y) if (1900..=2100).contains(&y) => Ok(y),
+    // i64 first, so 99999 and 3000000000 are "outside the range", not
+    // "not a year" and never a wrapped number.
+    match s.parse::<i64>() {
+        Ok(y) if (1900..=2100).contains(&y) => i32::try_from(y).map_err(|_| String::new()),
         Ok(y) => Err(format!(
             "year {y} is outside 1900–2100; write a four-digit year"
         )),
         Err(_) => Err(format!(
             "\"{s}\" is not a year; write a four-digit year such as 2024"
+        )),
+    }
+}
+
+/// The largest `max_load` accepted: no call has more proposals than this,
+/// and a larger number is a typo (or a wrapped negative) rather than a plan.
+pub const MAX_LOAD_LIMIT: u32 = 100_000;
+
+fn parse_max_load(s: &str, default_max_load: u32) -> Result<u32, String> {
+    match s.parse::<u64>() {
+        Ok(v) if v <= u64::from(MAX_LOAD_LIMIT) => u32::try_from(v).map_err(|_| String::new()),
+        Ok(v) => Err(format!(
+            "{v} is larger than the largest max_load rdmatch accepts ({MAX_LOAD_LIMIT}); write the number of proposals this adviser can review, or leave it blank for the default ({default_max_load})"
+        )),
+        Err(_) => Err(format!(
+            "\"{s}\" is not a whole number ≥ 0; leave it blank for the default ({default_max_load})"
         )),
     }
 }
@@ -179,8 +286,18 @@ pub struct Checked {
     pub counts: Vec<FileCount>,
 }
 
+/// The name under which the raw file (or, when it is absent, the spec)
+/// is known to the user.
+fn name_of(raw: &Option<RawFile>, spec: &FileSpec) -> String {
+    raw.as_ref()
+        .map_or_else(|| spec.name.to_string(), |r| r.name.clone())
+}
+
 /// Converts the raw files (in `schema::ALL` order; `None` = absent or
 /// unusable) into tables. `default_max_load` fills blank `max_load` cells.
+/// Rows with an error are left out of the tables; their IDs are remembered
+/// so that rows referring to them are rejected too, with the file where the
+/// chain started.
 pub fn check(
     raws: &[Option<RawFile>],
     default_max_load: u32,
@@ -188,20 +305,21 @@ pub fn check(
 ) -> Checked {
     let mut t = Tables::default();
     let mut counts = Vec::new();
-    let mut inst = Ids::default();
-    let mut res = Ids::default();
-    let mut area = Ids::default();
-    let mut prop = Ids::default();
-    let mut publ = Ids::default();
+    let mut inst = Ids::named(&name_of(&raws[0], &schema::INSTITUTIONS));
+    let mut res = Ids::named(&name_of(&raws[1], &schema::RESEARCHERS));
+    let mut area = Ids::named(&name_of(&raws[2], &schema::AREAS));
+    let mut prop = Ids::named(&name_of(&raws[4], &schema::PROPOSALS));
+    let mut publ = Ids::named(&name_of(&raws[6], &schema::PUBLICATIONS));
 
     // institutions
     if let Some(raw) = &raws[0] {
         let mut r = Rows::new(&schema::INSTITUTIONS, raw, problems);
         for i in 0..r.len() {
+            r.begin();
             let id = r.get(i, "institution_id");
             let mut ok = r.required_present(i);
             if let Err(m) = inst.check_new(id) {
-                r.error(i, "institution_id", m);
+                r.error(i, "institution_id", "is a duplicate ID", m);
                 ok = false;
             }
             let sector = Sector::parse(r.get(i, "sector"));
@@ -209,6 +327,7 @@ pub fn check(
                 r.error(
                     i,
                     "sector",
+                    "is not a sector (use one of academia, industry, government, hospital, nonprofit)",
                     format!(
                         "\"{}\" is not a sector; use one of academia, industry, government, hospital, nonprofit",
                         r.get(i, "sector")
@@ -231,9 +350,7 @@ pub fn check(
                     });
                     r.accepted += 1;
                 }
-                _ => {
-                    inst.rejected.insert(id.to_string());
-                }
+                _ => inst.reject(id, r.root()),
             }
         }
         counts.push(r.count());
@@ -243,13 +360,14 @@ pub fn check(
     if let Some(raw) = &raws[1] {
         let mut r = Rows::new(&schema::RESEARCHERS, raw, problems);
         for i in 0..r.len() {
+            r.begin();
             let id = r.get(i, "researcher_id");
             let mut ok = r.required_present(i);
             if let Err(m) = res.check_new(id) {
-                r.error(i, "researcher_id", m);
+                r.error(i, "researcher_id", "is a duplicate ID", m);
                 ok = false;
             }
-            let institution = r.lookup(i, "institution_id", &inst, "institutions.csv");
+            let institution = r.lookup(i, "institution_id", &inst);
             if !id.is_empty() {
                 res.first_line.entry(id.to_string()).or_insert(r.line(i));
             }
@@ -266,9 +384,7 @@ pub fn check(
                     });
                     r.accepted += 1;
                 }
-                _ => {
-                    res.rejected.insert(id.to_string());
-                }
+                _ => res.reject(id, r.root()),
             }
         }
         counts.push(r.count());
@@ -278,10 +394,11 @@ pub fn check(
     if let Some(raw) = &raws[2] {
         let mut r = Rows::new(&schema::AREAS, raw, problems);
         for i in 0..r.len() {
+            r.begin();
             let id = r.get(i, "area_id");
             let mut ok = r.required_present(i);
             if let Err(m) = area.check_new(id) {
-                r.error(i, "area_id", m);
+                r.error(i, "area_id", "is a duplicate ID", m);
                 ok = false;
             }
             if !id.is_empty() {
@@ -291,6 +408,7 @@ pub fn check(
                 r.warn(
                     i,
                     "keywords",
+                    "is empty (area keywords help scoring and gap analysis)",
                     "is empty; area keywords help scoring and gap analysis".into(),
                 );
             }
@@ -305,7 +423,7 @@ pub fn check(
                 });
                 r.accepted += 1;
             } else {
-                area.rejected.insert(id.to_string());
+                area.reject(id, r.root());
             }
         }
         counts.push(r.count());
@@ -316,13 +434,15 @@ pub fn check(
         let mut r = Rows::new(&schema::ADVISERS, raw, problems);
         let mut seen: HashMap<String, u64> = HashMap::new();
         for i in 0..r.len() {
+            r.begin();
             let id = r.get(i, "researcher_id");
             let mut ok = r.required_present(i);
-            let researcher = r.lookup(i, "researcher_id", &res, "researchers.csv");
+            let researcher = r.lookup(i, "researcher_id", &res);
             if let Some(l) = seen.get(id) {
                 r.error(
                     i,
                     "researcher_id",
+                    "lists an adviser twice",
                     format!("adviser \"{id}\" is listed twice (first on line {l}); merge the rows"),
                 );
                 ok = false;
@@ -331,17 +451,18 @@ pub fn check(
             }
             let mut areas = Vec::new();
             for a in split_list(r.get(i, "area_ids")) {
-                match area.resolve(&a, "areas.csv") {
+                match area.resolve(&a) {
                     Ok(x) if areas.contains(&x) => {
                         r.warn(
                             i,
                             "area_ids",
+                            "lists an area twice (counted once)",
                             format!("area \"{a}\" is listed twice; counted once"),
                         );
                     }
                     Ok(x) => areas.push(x),
-                    Err(m) => {
-                        r.error(i, "area_ids", m);
+                    Err(e) => {
+                        r.bad_ref(i, "area_ids", e);
                         ok = false;
                     }
                 }
@@ -350,23 +471,20 @@ pub fn check(
             let max_load = if ml.is_empty() {
                 Some(default_max_load)
             } else {
-                match ml.parse::<u32>() {
+                match parse_max_load(ml, default_max_load) {
                     Ok(v) => {
                         if v == 0 {
                             r.warn(
                                 i,
                                 "max_load",
+                                "is 0 (the adviser will not be assigned anything)",
                                 "is 0: this adviser will not be assigned anything".into(),
                             );
                         }
                         Some(v)
                     }
-                    Err(_) => {
-                        r.error(
-                            i,
-                            "max_load",
-                            format!("\"{ml}\" is not a whole number ≥ 0; leave it blank for the default ({default_max_load})"),
-                        );
+                    Err(m) => {
+                        r.error(i, "max_load", "is not a valid max_load", m);
                         None
                     }
                 }
@@ -389,17 +507,18 @@ pub fn check(
     if let Some(raw) = &raws[4] {
         let mut r = Rows::new(&schema::PROPOSALS, raw, problems);
         for i in 0..r.len() {
+            r.begin();
             let id = r.get(i, "proposal_id");
             let mut ok = r.required_present(i);
             if let Err(m) = prop.check_new(id) {
-                r.error(i, "proposal_id", m);
+                r.error(i, "proposal_id", "is a duplicate ID", m);
                 ok = false;
             }
             if !id.is_empty() {
                 prop.first_line.entry(id.to_string()).or_insert(r.line(i));
             }
-            let a = r.lookup(i, "area_id", &area, "areas.csv");
-            let pi = r.lookup(i, "pi_id", &res, "researchers.csv");
+            let a = r.lookup(i, "area_id", &area);
+            let pi = r.lookup(i, "pi_id", &res);
             let ys = r.get(i, "year");
             let year = if ys.is_empty() {
                 None
@@ -407,7 +526,7 @@ pub fn check(
                 match parse_year(ys) {
                     Ok(y) => Some(y),
                     Err(m) => {
-                        r.error(i, "year", m);
+                        r.error(i, "year", "is not a year in 1900–2100", m);
                         None
                     }
                 }
@@ -418,7 +537,7 @@ pub fn check(
                 match bs.replace('_', "").parse::<f64>() {
                     Ok(b) if b.is_finite() && b >= 0.0 => budget = Some(b),
                     _ => {
-                        r.error(i, "budget", format!("\"{bs}\" is not a number ≥ 0; write plain digits (e.g. 50000000) or leave it blank"));
+                        r.error(i, "budget", "is not a number ≥ 0", format!("\"{bs}\" is not a number ≥ 0; write plain digits (e.g. 50000000) or leave it blank"));
                         ok = false;
                     }
                 }
@@ -427,6 +546,7 @@ pub fn check(
                 r.warn(
                     i,
                     "keywords",
+                    "is empty (scoring relies on title and abstract only)",
                     "is empty; scoring relies on title and abstract only".into(),
                 );
             }
@@ -434,6 +554,7 @@ pub fn check(
                 r.warn(
                     i,
                     "abstract",
+                    "is empty (scoring relies on title and keywords only)",
                     "is empty; scoring relies on title and keywords only".into(),
                 );
             }
@@ -453,9 +574,7 @@ pub fn check(
                     });
                     r.accepted += 1;
                 }
-                _ => {
-                    prop.rejected.insert(id.to_string());
-                }
+                _ => prop.reject(id, r.root()),
             }
         }
         counts.push(r.count());
@@ -466,19 +585,21 @@ pub fn check(
         let mut r = Rows::new(&schema::MEMBERS, raw, problems);
         let mut seen: HashMap<(usize, usize), u64> = HashMap::new();
         for i in 0..r.len() {
+            r.begin();
             let ok = r.required_present(i);
             let (pid, rid, role_s) = (
                 r.get(i, "proposal_id"),
                 r.get(i, "researcher_id"),
                 r.get(i, "role"),
             );
-            let p = r.lookup(i, "proposal_id", &prop, "proposals.csv");
-            let who = r.lookup(i, "researcher_id", &res, "researchers.csv");
+            let p = r.lookup(i, "proposal_id", &prop);
+            let who = r.lookup(i, "researcher_id", &res);
             let role = Role::parse(role_s);
             if role.is_none() && !role_s.is_empty() {
                 r.error(
                     i,
                     "role",
+                    "is not a role (use pi, co-pi or collaborator)",
                     format!("\"{role_s}\" is not a role; use pi, co-pi or collaborator"),
                 );
             }
@@ -489,6 +610,7 @@ pub fn check(
                 r.error(
                     i,
                     "researcher_id",
+                    "repeats a member of the same proposal",
                     format!("\"{rid}\" is already a member of \"{pid}\" (line {l}); keep one row per member"),
                 );
                 continue;
@@ -498,6 +620,7 @@ pub fn check(
                 r.error(
                     i,
                     "role",
+                    "names a pi other than the proposal's pi_id",
                     format!("\"{rid}\" is listed as pi but proposals.csv names \"{named}\" as the PI of \"{pid}\"; make them agree"),
                 );
                 continue;
@@ -512,18 +635,17 @@ pub fn check(
         counts.push(r.count());
     }
     // The PI is always a member; say so when the members file forgot.
+    let members_file = name_of(&raws[5], &schema::MEMBERS);
     for p in t.proposals.iter_mut() {
         if !p.members.iter().any(|m| m.researcher == p.pi) {
-            problems.push(Problem {
-                severity: Severity::Warning,
-                file: "proposal_members.csv".into(),
-                line: None,
-                field: Some("researcher_id".into()),
-                message: format!(
+            problems.push(Problem::file_warning(
+                &members_file,
+                Some("researcher_id"),
+                format!(
                     "proposal \"{}\" does not list its PI \"{}\"; added as pi",
                     p.id, t.researchers[p.pi].id
                 ),
-            });
+            ));
             p.members.insert(
                 0,
                 Member {
@@ -538,10 +660,11 @@ pub fn check(
     if let Some(raw) = &raws[6] {
         let mut r = Rows::new(&schema::PUBLICATIONS, raw, problems);
         for i in 0..r.len() {
+            r.begin();
             let id = r.get(i, "publication_id");
             let mut ok = r.required_present(i);
             if let Err(m) = publ.check_new(id) {
-                r.error(i, "publication_id", m);
+                r.error(i, "publication_id", "is a duplicate ID", m);
                 ok = false;
             }
             if !id.is_empty() {
@@ -554,7 +677,7 @@ pub fn check(
                 match parse_year(ys) {
                     Ok(y) => Some(y),
                     Err(m) => {
-                        r.error(i, "year", m);
+                        r.error(i, "year", "is not a year in 1900–2100", m);
                         None
                     }
                 }
@@ -572,9 +695,7 @@ pub fn check(
                     });
                     r.accepted += 1;
                 }
-                _ => {
-                    publ.rejected.insert(id.to_string());
-                }
+                _ => publ.reject(id, r.root()),
             }
         }
         counts.push(r.count());
@@ -585,10 +706,11 @@ pub fn check(
         let mut r = Rows::new(&schema::AUTHORSHIPS, raw, problems);
         let mut seen: HashMap<(usize, usize), u64> = HashMap::new();
         for i in 0..r.len() {
+            r.begin();
             let ok = r.required_present(i);
             let (pid, rid) = (r.get(i, "publication_id"), r.get(i, "researcher_id"));
-            let p = r.lookup(i, "publication_id", &publ, "publications.csv");
-            let who = r.lookup(i, "researcher_id", &res, "researchers.csv");
+            let p = r.lookup(i, "publication_id", &publ);
+            let who = r.lookup(i, "researcher_id", &res);
             let (Some(p), Some(who), true) = (p, who, ok) else {
                 continue;
             };
@@ -596,6 +718,7 @@ pub fn check(
                 r.error(
                     i,
                     "researcher_id",
+                    "repeats an author of the same publication",
                     format!("\"{rid}\" is already an author of \"{pid}\" (line {l}); remove the duplicate row"),
                 );
                 continue;
@@ -611,21 +734,22 @@ pub fn check(
     if let Some(raw) = &raws[8] {
         let mut r = Rows::new(&schema::CONFLICTS, raw, problems);
         for i in 0..r.len() {
+            r.begin();
             let ok = r.required_present(i);
-            let who = r.lookup(i, "researcher_id", &res, "researchers.csv");
+            let who = r.lookup(i, "researcher_id", &res);
             let (pid, oid) = (r.get(i, "proposal_id"), r.get(i, "other_researcher_id"));
             let target = match (pid.is_empty(), oid.is_empty()) {
-                (false, true) => match prop.resolve(pid, "proposals.csv") {
+                (false, true) => match prop.resolve(pid) {
                     Ok(p) => Some(DeclaredTarget::Proposal(p)),
-                    Err(m) => {
-                        r.error(i, "proposal_id", m);
+                    Err(e) => {
+                        r.bad_ref(i, "proposal_id", e);
                         None
                     }
                 },
-                (true, false) => match res.resolve(oid, "researchers.csv") {
+                (true, false) => match res.resolve(oid) {
                     Ok(o) => Some(DeclaredTarget::Researcher(o)),
-                    Err(m) => {
-                        r.error(i, "other_researcher_id", m);
+                    Err(e) => {
+                        r.bad_ref(i, "other_researcher_id", e);
                         None
                     }
                 },
@@ -633,12 +757,13 @@ pub fn check(
                     r.error(
                         i,
                         "proposal_id",
+                        "and other_researcher_id are both empty",
                         "and other_researcher_id are both empty; fill exactly one of them".into(),
                     );
                     None
                 }
                 (false, false) => {
-                    r.error(i, "proposal_id", "and other_researcher_id are both filled; a row declares one conflict, split it into two rows".into());
+                    r.error(i, "proposal_id", "and other_researcher_id are both filled", "and other_researcher_id are both filled; a row declares one conflict, split it into two rows".into());
                     None
                 }
             };
@@ -648,6 +773,7 @@ pub fn check(
                     r.warn(
                         i,
                         "reason",
+                        "is empty (the PO will see \"declared\" as the reason)",
                         "is empty; the PO will see \"declared\" as the reason".into(),
                     );
                 }
@@ -666,12 +792,17 @@ pub fn check(
         counts.push(r.count());
     }
 
-    dataset_warnings(&t, problems);
+    let names = [&raws[3], &raws[6]].map(|r| r.as_ref().map(|r| r.name.clone()));
+    dataset_warnings(&t, &names, problems);
     Checked { tables: t, counts }
 }
 
 /// Problems that are not wrong but that a PO should know about.
-fn dataset_warnings(t: &Tables, problems: &mut Vec<Problem>) {
+fn dataset_warnings(t: &Tables, names: &[Option<String>; 2], problems: &mut Vec<Problem>) {
+    let advisers_file = names[0].clone().unwrap_or_else(|| "advisers.csv".into());
+    let publications_file = names[1]
+        .clone()
+        .unwrap_or_else(|| "publications.csv".into());
     let mut has_pub = vec![false; t.researchers.len()];
     for p in &t.publications {
         for &a in &p.authors {
@@ -679,18 +810,12 @@ fn dataset_warnings(t: &Tables, problems: &mut Vec<Problem>) {
         }
     }
     let mut w = |file: &str, field: &str, message: String| {
-        problems.push(Problem {
-            severity: Severity::Warning,
-            file: file.into(),
-            line: None,
-            field: Some(field.into()),
-            message,
-        })
+        problems.push(Problem::file_warning(file, Some(field), message))
     };
     for a in &t.advisers {
         if !has_pub[a.researcher] {
             w(
-                "advisers.csv",
+                &advisers_file,
                 "researcher_id",
                 format!(
                     "adviser \"{}\" has no publications in publications.csv; their expertise rests on declared keywords only",
@@ -702,7 +827,7 @@ fn dataset_warnings(t: &Tables, problems: &mut Vec<Problem>) {
     for p in &t.publications {
         if p.authors.is_empty() {
             w(
-                "publications.csv",
+                &publications_file,
                 "publication_id",
                 format!(
                     "publication \"{}\" has no authors in authorships.csv; it is not used",
@@ -724,7 +849,7 @@ fn dataset_warnings(t: &Tables, problems: &mut Vec<Problem>) {
     for (i, a) in t.areas.iter().enumerate() {
         if has_prop[i] && !served[i] {
             w(
-                "advisers.csv",
+                &advisers_file,
                 "area_ids",
                 format!("area \"{}\" has proposals but no adviser serves it; add advisers or allow advisers outside their areas ([assign] restrict_to_areas = false)", a.id),
             );

@@ -1,30 +1,40 @@
 //! Loading and validation: CSV files in a data folder → a checked
 //! [`Dataset`], plus a [`ValidationReport`] that accounts for every row.
 //!
-//! Stages: `source` reads bytes, checks the encoding and the CSV structure
-//! and parses each file with polars into a frame of strings; `check` turns
-//! the frames into typed, linked tables. Nothing is dropped silently: each
-//! row read is accepted or rejected with an error that names file, line and
-//! column, and the counts are in the report. Any error means no dataset.
+//! Stages: `source` finds each file (`.csv`, `.tsv`, `.txt` or `.xlsx`),
+//! reads it through the table layer (`crate::table`: encoding, line endings,
+//! delimiter, workbook cells) and puts the cells into a polars frame of
+//! strings; `check` turns the frames into typed, linked tables. Nothing is
+//! dropped silently: each row read is accepted or rejected with an error
+//! that names file, line (or cell) and column, and the counts are in the
+//! report. Any error means no dataset, unless the caller asked to keep
+//! going: then the dataset holds the accepted rows only, and the report
+//! lists every row left out.
 
 use std::path::{Path, PathBuf};
 
 use crate::model::Dataset;
 
 mod check;
+pub mod locks;
 mod problem;
 pub mod schema;
 mod source;
 
+pub use crate::table::EncodingChoice;
+pub use problem::{thousands, DroppedRow};
 pub use problem::{FileCount, Problem, Severity, ValidationReport};
-pub use source::InputEncoding;
 
 /// How to read the input files.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct LoadOptions {
-    pub encoding: InputEncoding,
+    pub encoding: EncodingChoice,
     /// Max load of advisers whose `max_load` cell is blank (from config).
     pub default_max_load: u32,
+    /// Build the dataset from the accepted rows even when rows were
+    /// rejected (`--keep-going`). A file that cannot be read at all still
+    /// means no dataset.
+    pub keep_going: bool,
 }
 
 /// The outcome of loading a folder: the report always, the dataset only when
@@ -41,12 +51,15 @@ pub enum LoadError {
     NoFolder(PathBuf),
 }
 
+pub use source::locate as locate_optional;
+
 /// Reads and checks every input file of `dir`.
 pub fn load(dir: &Path, opts: &LoadOptions) -> Result<Loaded, LoadError> {
     if !dir.is_dir() {
         return Err(LoadError::NoFolder(dir.to_path_buf()));
     }
     let mut problems = Vec::new();
+    let mut unusable_files = Vec::new();
     let mut raws = Vec::with_capacity(schema::ALL.len());
     let mut file_level: Vec<Option<FileCount>> = Vec::with_capacity(schema::ALL.len());
     for spec in &schema::ALL {
@@ -63,15 +76,17 @@ pub fn load(dir: &Path, opts: &LoadOptions) -> Result<Loaded, LoadError> {
                 }));
             }
             Err((p, rows)) => {
-                problems.push(p);
-                raws.push(None);
+                unusable_files.push(p.file.clone());
                 file_level.push(Some(FileCount {
-                    file: spec.name.into(),
+                    file: p.file.clone(),
                     present: true,
+                    format: String::new(),
                     read: rows,
                     accepted: 0,
                     rejected: rows,
                 }));
+                problems.push(p);
+                raws.push(None);
             }
         }
     }
@@ -85,7 +100,12 @@ pub fn load(dir: &Path, opts: &LoadOptions) -> Result<Loaded, LoadError> {
             None => from_check.next().unwrap_or_default(),
         })
         .collect();
-    let report = ValidationReport { files, problems };
-    let dataset = (report.error_count() == 0).then(|| Dataset::new(checked.tables));
+    let report = ValidationReport {
+        files,
+        problems,
+        unusable_files,
+    };
+    let usable = report.error_count() == 0 || (opts.keep_going && report.file_error_count() == 0);
+    let dataset = usable.then(|| Dataset::new(checked.tables));
     Ok(Loaded { dataset, report })
 }

@@ -20,6 +20,14 @@ pub struct FileSpec {
     pub columns: &'static [Column],
 }
 
+impl FileSpec {
+    /// The table's name without extension (`proposals`): the file may be
+    /// `.csv`, `.tsv`, `.txt` or `.xlsx`.
+    pub fn stem(&self) -> &'static str {
+        self.name.strip_suffix(".csv").unwrap_or(self.name)
+    }
+}
+
 const fn req(name: &'static str) -> Column {
     Column {
         name,
@@ -141,3 +149,33 @@ pub const ALL: [FileSpec; 9] = [
     AUTHORSHIPS,
     CONFLICTS,
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// docs/data-format.md documents every file and every column of this
+    /// schema, in that file's section, so the page cannot drift from it.
+    #[test]
+    fn data_format_doc_lists_every_column() {
+        let doc =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/data-format.md"))
+                .expect("docs/data-format.md");
+        for spec in ALL {
+            let start = doc
+                .find(&format!("## {}", spec.name))
+                .unwrap_or_else(|| panic!("docs/data-format.md has no section for {}", spec.name));
+            let section = &doc[start..];
+            let end = section[3..].find("\n## ").map_or(section.len(), |i| i + 3);
+            let section = &section[..end];
+            for c in spec.columns {
+                assert!(
+                    section.contains(&format!("| {} |", c.name)),
+                    "docs/data-format.md, section {}, lacks column {}",
+                    spec.name,
+                    c.name
+                );
+            }
+        }
+    }
+}

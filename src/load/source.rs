@@ -1,116 +1,95 @@
-//! Reading one input file: bytes → encoding check → structural pre-pass →
-//! polars frame of strings.
-//!
-//! The pre-pass (the `csv` crate) exists because polars reports ragged rows
-//! without a line number and counts rows, not lines, so a quoted newline would
-//! shift every position after it. The pre-pass records the physical line of
-//! each record, rejects ragged records with their line, and hands polars only
-//! well-formed bytes; row `i` of the frame is then record `lines[i]`.
+//! Reading one input file of the data folder: find it (`.csv`, `.tsv`,
+//! `.txt` or `.xlsx`), read it through the table layer, check its header
+//! against the file's schema, and put the cells of the known columns into a
+//! polars frame of strings. Row `i` of the frame is at `positions[i]`.
 
-use std::borrow::Cow;
-use std::io::Cursor;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
+
+use crate::table::{self, EncodingChoice, Format, Position, RawTable, ReadOptions};
 
 use super::problem::{Problem, Severity};
 use super::schema::FileSpec;
 
-/// The character encoding of the input files.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum InputEncoding {
-    /// UTF-8, with or without a byte-order mark (the default).
-    #[default]
-    Utf8,
-    /// Shift_JIS (as written by older Japanese Excel), transcoded to UTF-8.
-    ShiftJis,
-}
+/// The extensions a table may have, in the order they are looked for.
+pub const EXTENSIONS: [&str; 4] = ["csv", "tsv", "txt", "xlsx"];
 
-/// A file read into a frame of strings, with each row's line number.
+/// A file read into a frame of strings, with each row's position.
 pub struct RawFile {
-    /// Physical line (1-based) where each row of `frame` starts.
-    pub lines: Vec<u64>,
-    /// Every column as polars `String`; row order = file order.
+    /// The file's name as found (`proposals.xlsx`).
+    pub name: String,
+    pub format: Format,
+    /// Where each row of `frame` starts.
+    pub positions: Vec<Position>,
+    /// The spec's columns present in the header, as polars `String`s; row
+    /// order = file order.
     pub frame: DataFrame,
-    /// Records the pre-pass rejected (ragged rows).
+    /// Index in the file's header of each column name (for cell addresses).
+    pub header: Vec<String>,
+    /// Rows that could not be split into the header's columns.
     pub rejected: usize,
 }
 
-fn problem(file: &str, line: Option<u64>, field: Option<&str>, message: String) -> Problem {
-    Problem {
-        severity: Severity::Error,
-        file: file.to_string(),
-        line,
-        field: field.map(str::to_string),
-        message,
+impl RawFile {
+    /// The line (or worksheet row) of row `i`.
+    pub fn line(&self, i: usize) -> u64 {
+        self.positions[i].line()
+    }
+
+    /// `Sheet1!C17` for the cell of `field` in row `i`, for workbooks.
+    pub fn cell(&self, i: usize, field: &str) -> Option<String> {
+        let col = self.header.iter().position(|h| h == field)?;
+        let sheet = self.format.sheet.as_deref()?;
+        Some(format!("{sheet}!{}", self.positions[i].cell(col)?))
     }
 }
 
-/// Decodes the bytes to UTF-8 text. A byte-order mark is dropped. Invalid
-/// UTF-8 is reported with its line, and when the bytes decode cleanly as
-/// Shift_JIS the message says so and how to proceed.
-pub fn decode<'a>(
-    file: &str,
-    bytes: &'a [u8],
-    enc: InputEncoding,
-) -> Result<Cow<'a, [u8]>, Problem> {
-    match enc {
-        InputEncoding::ShiftJis => {
-            let (text, had_errors) = encoding_rs::SHIFT_JIS.decode_without_bom_handling(bytes);
-            if had_errors {
-                return Err(problem(
-                    file,
-                    None,
-                    None,
-                    "is not valid Shift_JIS either; check the file's encoding (e.g. `file -i`) and convert it to UTF-8".into(),
-                ));
-            }
-            Ok(Cow::Owned(text.into_owned().into_bytes()))
-        }
-        InputEncoding::Utf8 => {
-            let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-            match std::str::from_utf8(body) {
-                Ok(_) => Ok(Cow::Borrowed(body)),
-                Err(e) => {
-                    let at = e.valid_up_to();
-                    let line = body[..at].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-                    let sjis = encoding_rs::SHIFT_JIS
-                        .decode_without_bom_handling_and_without_replacement(body)
-                        .is_some();
-                    let hint = if sjis {
-                        "the file looks like Shift_JIS: re-run with `--encoding shift_jis`, or convert it with `iconv -f SHIFT_JIS -t UTF-8`"
-                    } else {
-                        "save the file as UTF-8 (in Excel: \"CSV UTF-8\")"
-                    };
-                    Err(problem(
-                        file,
-                        Some(line),
-                        None,
-                        format!("is not valid UTF-8 (byte {} of the file); {hint}", at + 1),
-                    ))
-                }
-            }
-        }
+/// The path of table `stem` in `dir` (`proposals` → `proposals.csv`,
+/// `.tsv`, `.txt` or `.xlsx`), if present. Two files for one table is an
+/// error naming both.
+pub fn locate(dir: &Path, stem: &str) -> Result<Option<PathBuf>, Problem> {
+    let found: Vec<PathBuf> = EXTENSIONS
+        .iter()
+        .map(|ext| dir.join(format!("{stem}.{ext}")))
+        .filter(|p| p.is_file())
+        .collect();
+    match found.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(one.clone())),
+        [a, b, ..] => Err(Problem::file_error(
+            &file_name(a),
+            None,
+            None,
+            format!(
+                "and {} are both in {}: rdmatch cannot tell which is the real {stem} table. Remove or rename one",
+                file_name(b),
+                dir.display()
+            ),
+        )),
     }
 }
 
-/// Reads `dir/spec.name`. Returns `Ok(None)` for an absent optional file.
-/// File-level problems (absent, unreadable, empty, bad encoding, missing
-/// columns) are returned as `Err` and make every row of the file rejected;
-/// row-level problems are pushed to `problems`.
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Reads `spec`'s file in `dir`. Returns `Ok(None)` for an absent optional
+/// file. File-level problems (absent, unreadable, empty, bad encoding,
+/// missing columns) are returned as `Err` with the number of rows the file
+/// had, all of them rejected; row-level problems are pushed to `problems`.
 pub fn read(
     dir: &Path,
     spec: &FileSpec,
-    enc: InputEncoding,
+    encoding: EncodingChoice,
     problems: &mut Vec<Problem>,
 ) -> Result<Option<RawFile>, (Problem, usize)> {
-    let path = dir.join(spec.name);
-    let bytes = match std::fs::read(&path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            if spec.optional {
-                return Ok(None);
-            }
+    let path = match locate(dir, spec.stem()) {
+        Ok(Some(p)) => p,
+        Ok(None) if spec.optional => return Ok(None),
+        Ok(None) => {
             let cols: Vec<&str> = spec
                 .columns
                 .iter()
@@ -118,12 +97,12 @@ pub fn read(
                 .map(|c| c.name)
                 .collect();
             return Err((
-                problem(
+                Problem::file_error(
                     spec.name,
                     None,
                     None,
                     format!(
-                        "required file is missing from {}; create it with the header: {}",
+                        "required file is missing from {}; create it with the header: {} (as .csv, .tsv, .txt or .xlsx)",
                         dir.display(),
                         cols.join(",")
                     ),
@@ -131,45 +110,32 @@ pub fn read(
                 0,
             ));
         }
-        Err(e) => {
-            return Err((
-                problem(spec.name, None, None, format!("cannot be read: {e}")),
-                0,
-            ));
-        }
+        Err(p) => return Err((p, 0)),
     };
-    let text = decode(spec.name, &bytes, enc).map_err(|p| (p, 0))?;
-    prepass_and_frame(spec, &text, problems)
+    let name = file_name(&path);
+    let opts = ReadOptions {
+        encoding,
+        header: true,
+    };
+    let table = table::read_path(&path, &opts)
+        .map_err(|e| (Problem::file_error(&name, e.line, None, e.message), 0))?;
+    into_frame(spec, name, table, problems)
 }
 
-fn prepass_and_frame(
+/// Checks the header of `table` against `spec` and moves the cells of the
+/// spec's columns into a polars frame.
+pub fn into_frame(
     spec: &FileSpec,
-    text: &[u8],
+    name: String,
+    table: RawTable,
     problems: &mut Vec<Problem>,
 ) -> Result<Option<RawFile>, (Problem, usize)> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(text);
-    let header: Vec<String> = match rdr.headers() {
-        Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
-        Err(e) => {
-            return Err((
-                problem(
-                    spec.name,
-                    Some(1),
-                    None,
-                    format!("cannot read the header: {e}"),
-                ),
-                0,
-            ))
-        }
-    };
-    if header.iter().all(|h| h.is_empty()) {
+    let rows_read = table.rows_read();
+    if table.header.iter().all(|h| h.is_empty()) {
         let cols: Vec<&str> = spec.columns.iter().map(|c| c.name).collect();
         return Err((
-            problem(
-                spec.name,
+            Problem::file_error(
+                &name,
                 Some(1),
                 None,
                 format!(
@@ -177,173 +143,113 @@ fn prepass_and_frame(
                     cols.join(",")
                 ),
             ),
-            0,
+            rows_read,
         ));
     }
     let mut seen = std::collections::HashSet::new();
-    for h in &header {
-        if !seen.insert(h.as_str()) {
+    for h in &table.header {
+        if !h.is_empty() && !seen.insert(h.as_str()) {
             return Err((
-                problem(
-                    spec.name,
+                Problem::file_error(
+                    &name,
                     Some(1),
                     Some(h),
-                    "appears twice in the header; remove one".into(),
+                    "appears twice in the header; remove one",
                 ),
-                0,
+                rows_read,
             ));
         }
     }
-
-    // Structural pass: line of each record; ragged records are cut out of
-    // the bytes handed to polars.
-    let mut lines = Vec::new();
-    let mut clean: Vec<u8> = Vec::with_capacity(text.len());
-    // The header is rewritten trimmed so polars' column names match ours.
-    {
-        let mut w = csv::WriterBuilder::new().from_writer(&mut clean);
-        w.write_record(&header)
-            .and_then(|_| w.flush().map_err(csv::Error::from))
-            .map_err(|e| {
-                (
-                    problem(
-                        spec.name,
-                        Some(1),
-                        None,
-                        format!("cannot re-encode the header: {e}"),
-                    ),
-                    0,
-                )
-            })?;
-    }
-    let mut record = csv::ByteRecord::new();
-    let mut rejected = 0usize;
-    let mut start = rdr.position().clone();
-    loop {
-        match rdr.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let end = rdr.position().clone();
-                let line = start.line();
-                let s = start.byte() as usize;
-                let e = (end.byte() as usize).min(text.len());
-                if record.len() != header.len() {
-                    rejected += 1;
-                    let spans = end.line() > start.line() + 1;
-                    let hint = if spans && record.len() < header.len() {
-                        " An unclosed quote (\") may have joined the following lines into this row."
-                    } else if record.len() > header.len() {
-                        " A value containing a comma must be quoted (\"a, b\")."
-                    } else {
-                        ""
-                    };
-                    problems.push(problem(
-                        spec.name,
-                        Some(line),
-                        None,
-                        format!(
-                            "row has {} fields but the header has {}; the row is rejected.{hint}",
-                            record.len(),
-                            header.len()
-                        ),
-                    ));
-                } else {
-                    lines.push(line);
-                    clean.extend_from_slice(&text[s..e]);
-                    if e == text.len() && !text.ends_with(b"\n") {
-                        clean.push(b'\n');
-                    }
-                }
-                start = end;
-            }
-            Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(start.line());
-                return Err((
-                    problem(
-                        spec.name,
-                        Some(line),
-                        None,
-                        format!("is not valid CSV: {e}"),
-                    ),
-                    0,
-                ));
-            }
-        }
-    }
-
-    // Required columns: say which is missing and which were found.
     for col in spec.columns.iter().filter(|c| c.required) {
-        if !header.iter().any(|h| h == col.name) {
+        if table.column(col.name).is_none() {
+            let hint = match table.format.delimiter {
+                Some(d) if table.header.len() == 1 => format!(
+                    " The header was read as one column ({d}-separated): if the file uses another separator, save it as comma-, tab- or semicolon-separated."
+                ),
+                _ => String::new(),
+            };
             return Err((
-                problem(
-                    spec.name,
+                Problem::file_error(
+                    &name,
                     Some(1),
                     Some(col.name),
                     format!(
-                        "required column is missing; the header has: {}. Add the column (it may be renamed or misspelt)",
-                        header.join(",")
+                        "required column is missing; the header has: {}. Add the column (it may be renamed or misspelt).{hint}",
+                        table.header.join(",")
                     ),
                 ),
-                lines.len() + rejected,
+                rows_read,
             ));
         }
     }
-    for h in &header {
-        if !spec.columns.iter().any(|c| c.name == h) {
+    for h in &table.header {
+        if !h.is_empty() && !spec.columns.iter().any(|c| c.name == h) {
             problems.push(Problem {
                 severity: Severity::Warning,
-                file: spec.name.to_string(),
                 line: Some(1),
-                field: Some(h.clone()),
-                message: "unknown column is ignored; see docs/data-format.md for the columns rdmatch reads".into(),
+                ..Problem::file_error(
+                    &name,
+                    None,
+                    Some(h),
+                    "unknown column is ignored; see docs/data-format.md for the columns rdmatch reads",
+                )
             });
         }
     }
-
-    let frame = if lines.is_empty() {
-        DataFrame::empty()
-    } else {
-        CsvReadOptions::default()
-            .with_has_header(true)
-            .with_infer_schema_length(Some(0))
-            .with_parse_options(CsvParseOptions::default().with_missing_is_null(false))
-            .into_reader_with_file_handle(Cursor::new(clean))
-            .finish()
-            .map_err(|e| {
-                (
-                    problem(
-                        spec.name,
-                        None,
-                        None,
-                        format!("could not be parsed into a table: {e}"),
-                    ),
-                    lines.len() + rejected,
-                )
-            })?
-    };
-    if frame.height() != lines.len() {
-        return Err((
-            problem(
-                spec.name,
-                None,
-                None,
-                format!(
-                    "the CSV reader found {} rows where the structural check found {}; please report this file",
-                    frame.height(),
-                    lines.len()
-                ),
-            ),
-            lines.len() + rejected,
-        ));
+    for r in &table.rejected {
+        let cell = match (&table.format.sheet, r.position.cell(0)) {
+            (Some(sheet), Some(c)) => Some(format!("{sheet}!{c}")),
+            _ => None,
+        };
+        problems.push(Problem {
+            line: Some(r.position.line()),
+            cell,
+            kind: Some("has the wrong number of fields".into()),
+            ..Problem::file_error(&name, None, None, r.message.clone())
+        });
     }
-    Ok(Some(RawFile {
-        lines,
-        frame,
+
+    let RawTable {
+        format,
+        header,
+        rows,
+        positions,
         rejected,
+    } = table;
+    let height = rows.len();
+    let wanted: Vec<(usize, &str)> = spec
+        .columns
+        .iter()
+        .filter_map(|c| header.iter().position(|h| h == c.name).map(|i| (i, c.name)))
+        .collect();
+    let mut cols: Vec<Vec<String>> = wanted.iter().map(|_| Vec::with_capacity(height)).collect();
+    for mut row in rows {
+        for (k, &(i, _)) in wanted.iter().enumerate() {
+            cols[k].push(std::mem::take(&mut row[i]));
+        }
+    }
+    let columns: Vec<Column> = wanted
+        .iter()
+        .zip(cols)
+        .map(|(&(_, n), v)| Column::new(n.into(), v))
+        .collect();
+    let frame = DataFrame::new(height, columns).map_err(|e| {
+        (
+            Problem::file_error(&name, None, None, format!("cannot be held as a table: {e}")),
+            rows_read,
+        )
+    })?;
+    Ok(Some(RawFile {
+        name,
+        format,
+        positions,
+        frame,
+        header,
+        rejected: rejected.len(),
     }))
 }
 
-/// The cells of one column as `&str` (absent column or null → "").
+/// The cells of one column as `&str`, trimmed (absent column or null → "").
 pub fn column<'a>(raw: &'a RawFile, name: &str) -> Vec<&'a str> {
     let n = raw.frame.height();
     match raw.frame.column(name).ok().and_then(|c| c.str().ok()) {

@@ -55,9 +55,7 @@ fn r6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 
-fn f6(x: f64) -> String {
-    format!("{x:.6}")
-}
+use crate::table::num as f6;
 
 fn opt6(x: Option<f64>) -> String {
     x.map(f6).unwrap_or_default()
@@ -125,7 +123,7 @@ pub fn write_summary(report: &NetworkReport, w: impl Write) -> Result<(), serde_
 
 /// `network_nodes.csv`, one row per researcher, by researcher ID.
 pub fn write_nodes(report: &NetworkReport, ds: &Dataset, w: impl Write) -> csv::Result<()> {
-    let mut out = csv::Writer::from_writer(w);
+    let mut out = crate::table::CsvWriter::new(w);
     out.write_record([
         "researcher_id",
         "degree",
@@ -163,7 +161,7 @@ pub fn write_nodes(report: &NetworkReport, ds: &Dataset, w: impl Write) -> csv::
 
 /// `network_communities.csv`, by community ID.
 pub fn write_communities(report: &NetworkReport, ds: &Dataset, w: impl Write) -> csv::Result<()> {
-    let mut out = csv::Writer::from_writer(w);
+    let mut out = crate::table::CsvWriter::new(w);
     out.write_record([
         "community",
         "size",
@@ -204,7 +202,7 @@ pub fn write_communities(report: &NetworkReport, ds: &Dataset, w: impl Write) ->
 
 /// `mixing_sector.csv`: rows and columns in the fixed sector order.
 pub fn write_sector_mixing(report: &NetworkReport, w: impl Write) -> csv::Result<()> {
-    let mut out = csv::Writer::from_writer(w);
+    let mut out = crate::table::CsvWriter::new(w);
     let mut header = vec!["sector".to_string()];
     header.extend(Sector::ALL.iter().map(|s| s.as_str().to_string()));
     out.write_record(&header)?;
@@ -226,7 +224,7 @@ fn areas_by_id(ds: &Dataset) -> Vec<usize> {
 /// `mixing_area.csv`: rows and columns by area ID.
 pub fn write_area_mixing(report: &NetworkReport, ds: &Dataset, w: impl Write) -> csv::Result<()> {
     let order = areas_by_id(ds);
-    let mut out = csv::Writer::from_writer(w);
+    let mut out = crate::table::CsvWriter::new(w);
     let mut header = vec!["area_id".to_string()];
     header.extend(order.iter().map(|&a| ds.areas[a].id.clone()));
     out.write_record(&header)?;
@@ -241,7 +239,7 @@ pub fn write_area_mixing(report: &NetworkReport, ds: &Dataset, w: impl Write) ->
 
 /// `area_network.csv`, by area ID.
 pub fn write_area_network(report: &NetworkReport, ds: &Dataset, w: impl Write) -> csv::Result<()> {
-    let mut out = csv::Writer::from_writer(w);
+    let mut out = crate::table::CsvWriter::new(w);
     out.write_record([
         "area_id",
         "researchers",

@@ -121,25 +121,22 @@ fn read_table(
     notes: &mut Vec<String>,
 ) -> Option<Vec<[String; 2]>> {
     let path = dir.join(file);
-    let mut rdr = match csv::ReaderBuilder::new().flexible(true).from_path(&path) {
-        Ok(r) => r,
+    let t = match crate::table::read_path(
+        &path,
+        &crate::table::ReadOptions {
+            header: true,
+            ..Default::default()
+        },
+    ) {
+        Ok(t) => t,
         Err(e) => {
             notes.push(format!("run {run}: cannot read {file} ({e}); not compared"));
             return None;
         }
     };
-    let headers = match rdr.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            notes.push(format!(
-                "run {run}: {file}: cannot read the header row ({e}); not compared"
-            ));
-            return None;
-        }
-    };
     let mut ix = [0usize; 2];
     for (k, name) in cols.iter().enumerate() {
-        match headers.iter().position(|h| h.trim() == *name) {
+        match t.column(name) {
             Some(i) => ix[k] = i,
             None => {
                 notes.push(format!(
@@ -149,25 +146,20 @@ fn read_table(
             }
         }
     }
-    let mut rows = vec![];
-    for rec in rdr.records() {
-        match rec {
-            Ok(r) => {
-                let get = |i: usize| r.get(i).unwrap_or("").trim().to_string();
-                let (a, b) = (get(ix[0]), get(ix[1]));
-                if !a.is_empty() {
-                    rows.push([a, b]);
-                }
-            }
-            Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
-                notes.push(format!(
-                    "run {run}: {file}:{line}: malformed row skipped ({e})"
-                ));
-            }
-        }
+    for r in &t.rejected {
+        notes.push(format!(
+            "run {run}: {file}:{}: malformed row skipped ({})",
+            r.position.line(),
+            r.message
+        ));
     }
-    Some(rows)
+    Some(
+        t.rows
+            .iter()
+            .map(|r| [r[ix[0]].trim().to_string(), r[ix[1]].trim().to_string()])
+            .filter(|[a, _]| !a.is_empty())
+            .collect(),
+    )
 }
 
 /// What changed from `previous` to `current`. Parts that either side could

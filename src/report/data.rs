@@ -165,12 +165,27 @@ pub struct DataQuality {
     pub files: Vec<FileQuality>,
     /// Each as `file:line: field: message` text.
     pub warnings: Vec<String>,
+    /// Rows left out of the run (`--keep-going`), in file order.
+    pub dropped: Vec<DroppedRowView>,
+}
+
+/// One row the run went on without, and why.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct DroppedRowView {
+    pub file: String,
+    /// `researchers.csv:17` or `researchers.xlsx[Sheet1]:row 17`.
+    pub location: String,
+    pub reasons: Vec<String>,
+    /// Left out only because it refers to a left-out row of this file.
+    pub because_of: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FileQuality {
     /// File name, e.g. `researchers.csv`.
     pub file: String,
+    /// How it was read: `UTF-8, comma-separated`, `xlsx, sheet Sheet1`.
+    pub format: String,
     pub read: usize,
     pub accepted: usize,
     pub rejected: usize,

@@ -135,6 +135,10 @@ pub fn render(data: &ReportData, cfg: &ReportConfig) -> String {
     header(&mut h, data, &title);
     nav(&mut h, data);
     h.push_str("<main>\n");
+    // Rows the run went without come before any figure computed without them.
+    if !data.data_quality.dropped.is_empty() {
+        dropped(&mut h, data);
+    }
     summary(&mut h, data, cfg);
     assignment(&mut h, data);
     coverage(&mut h, data);
@@ -171,12 +175,16 @@ fn header(h: &mut String, data: &ReportData, title: &str) {
 
 fn nav(h: &mut String, data: &ReportData) {
     h.push_str("<nav>");
-    let mut links = vec![
+    let mut links = Vec::new();
+    if !data.data_quality.dropped.is_empty() {
+        links.push(("left-out", "Rows left out"));
+    }
+    links.extend([
         ("summary", "Summary"),
         ("assignment", "Assignment"),
         ("coverage", "Coverage"),
         ("network", "Network"),
-    ];
+    ]);
     if !data.charts.is_empty() {
         links.push(("charts", "Charts"));
     }
@@ -511,19 +519,54 @@ fn charts(h: &mut String, charts: &[ChartImage]) {
     h.push_str("</div>\n</section>\n");
 }
 
+fn dropped(h: &mut String, data: &ReportData) {
+    let q = &data.data_quality;
+    let _ = writeln!(
+        h,
+        "<section id=\"left-out\">\n<h2>Rows left out of this run</h2>\n<div class=\"badbox\"><b>{} row(s) had errors and were left out (--keep-going)</b>, with the rows that depend on them. Every figure below is computed without them; fix the rows and run again for a complete result.</div>",
+        q.dropped.len()
+    );
+    h.push_str("<table>\n<thead><tr><th>File</th><th class=\"n\">Rows read</th><th class=\"n\">Left out</th></tr></thead>\n<tbody>\n");
+    for f in q.files.iter().filter(|f| f.rejected > 0) {
+        let _ = writeln!(
+            h,
+            "<tr><td class=\"mono\">{}</td><td class=\"n\">{}</td><td class=\"n down\">{}</td></tr>",
+            escape(&f.file),
+            f.read,
+            f.rejected
+        );
+    }
+    h.push_str("</tbody>\n</table>\n<table>\n<thead><tr><th>Row</th><th>Why it was left out</th></tr></thead>\n<tbody>\n");
+    for d in &q.dropped {
+        let why = d
+            .reasons
+            .iter()
+            .map(|r| escape(r).into_owned())
+            .collect::<Vec<_>>()
+            .join("<br>");
+        let _ = writeln!(
+            h,
+            "<tr><td class=\"mono\">{}</td><td>{why}</td></tr>",
+            escape(&d.location)
+        );
+    }
+    h.push_str("</tbody>\n</table>\n</section>\n");
+}
+
 fn quality(h: &mut String, data: &ReportData, cfg: &ReportConfig) {
     let q = &data.data_quality;
     h.push_str("<section id=\"quality\">\n<h2>Data quality</h2>\n");
     if !q.files.is_empty() {
         h.push_str(
-            "<table>\n<thead><tr><th>File</th><th class=\"n\">Rows read</th><th class=\"n\">Accepted</th>\
+            "<table>\n<thead><tr><th>File</th><th>Read as</th><th class=\"n\">Rows read</th><th class=\"n\">Accepted</th>\
              <th class=\"n\">Rejected</th></tr></thead>\n<tbody>\n",
         );
         for f in &q.files {
             let _ = writeln!(
                 h,
-                "<tr><td class=\"mono\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n{}\">{}</td></tr>",
+                "<tr><td class=\"mono\">{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n{}\">{}</td></tr>",
                 escape(&f.file),
+                escape(&f.format),
                 f.read,
                 f.accepted,
                 if f.rejected > 0 { " down" } else { "" },
@@ -794,13 +837,14 @@ pub(crate) mod tests {
             },
             data_quality: DataQuality {
                 files: vec![
-                    FileQuality { file: "researchers.csv".into(), read: 242, accepted: 240, rejected: 2 },
-                    FileQuality { file: "proposals.csv".into(), read: 5, accepted: 5, rejected: 0 },
+                    FileQuality { file: "researchers.csv".into(), read: 242, accepted: 240, rejected: 2, ..Default::default() },
+                    FileQuality { file: "proposals.csv".into(), read: 5, accepted: 5, rejected: 0, ..Default::default() },
                 ],
                 warnings: vec![
                     "researchers.csv:17: column 'institution_id': \"U-99\" is not in institutions.csv".into(),
                     "researchers.csv:88: column 'orcid': \"0000-0002\" is not a valid ORCID".into(),
                 ],
+                dropped: vec![],
             },
             changes: Some(ChangeSet {
                 previous_run: "20261119T230502Z".into(),

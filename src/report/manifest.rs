@@ -33,6 +33,9 @@ pub struct Manifest {
     /// The whole config in force, as TOML.
     pub config_toml: String,
     pub inputs: Vec<InputFile>,
+    /// `--scores` files: path, SHA-256, rows, the columns recognised, the
+    /// rule that mapped their scores to [0, 1], and their weight.
+    pub score_files: Vec<crate::score::ScoreFileRecord>,
     pub outputs: Vec<OutputFile>,
     pub stages: Vec<StageTiming>,
     pub warnings: usize,
@@ -48,6 +51,9 @@ pub struct InputFile {
     pub sha256: String,
     /// Data rows read (header excluded).
     pub rows: usize,
+    /// How it was read: `UTF-8, comma-separated`, `xlsx, sheet Sheet1`.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub read_as: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -227,7 +233,9 @@ mod tests {
                 file: "researchers.csv".into(),
                 sha256: sha256_hex(b"abc"),
                 rows: 240,
+                read_as: String::new(),
             }],
+            score_files: vec![],
             outputs: vec![],
             stages: vec![StageTiming {
                 name: "score".into(),

@@ -195,6 +195,22 @@ pub fn render(data: &ReportData, cfg: &ReportConfig) -> String {
     }
 
     m.push_str("## Data quality\n\n");
+    if !data.data_quality.dropped.is_empty() {
+        let _ = writeln!(
+            m,
+            "**{} row(s) had errors and were left out of this run (--keep-going)**, with the rows that depend on them; every figure above is computed without them.\n\n| Row | Why it was left out |\n|---|---|",
+            data.data_quality.dropped.len()
+        );
+        for d in &data.data_quality.dropped {
+            let _ = writeln!(
+                m,
+                "| {} | {} |",
+                cell(&d.location),
+                cell(&d.reasons.join("; "))
+            );
+        }
+        m.push('\n');
+    }
     if !data.data_quality.files.is_empty() {
         m.push_str("| File | Read | Accepted | Rejected |\n|---|---:|---:|---:|\n");
         for f in &data.data_quality.files {

@@ -2,8 +2,7 @@
 //!
 //! Owns everything a run leaves behind for people: `report.html`,
 //! `report.md`, `summary.json`, `assignment.xlsx`, `manifest.json`, the
-//! "what changed since the last run" comparison, the shared CSV writer that
-//! neutralises spreadsheet formulas, and the atomic run folder that a cron job
+//! "what changed since the last run" comparison, and the atomic run folder that a cron job
 //! writes into.
 //!
 //! Takes one plain-data [`ReportData`] (strings and numbers only, filled by the
@@ -22,11 +21,10 @@
 //! RunFolder::create → write into .path() → commit (rename + `latest`)
 //! ```
 //!
-//! Hands on: bytes for the lead to write into a [`RunFolder`], and
-//! [`SafeCsvWriter`] for every CSV the pipeline writes.
+//! Hands on: bytes for the lead to write into a [`RunFolder`]. CSVs are
+//! written through [`crate::table::CsvWriter`].
 
 pub mod changes;
-pub mod csv_safe;
 mod data;
 pub mod html;
 pub mod manifest;
@@ -36,7 +34,6 @@ pub mod summary;
 pub mod xlsx;
 
 pub use changes::{compare, read_run_outputs, RunOutputs};
-pub use csv_safe::{neutralise, SafeCsvWriter};
 pub use data::*;
 pub use manifest::{
     hash_outputs, sha256_file, sha256_hex, InputFile, Manifest, OutputFile, StageTiming,

@@ -30,8 +30,21 @@ pub struct Summary<'a> {
     pub coverage_ratio: f64,
     pub conflicts_excluded: usize,
     pub warnings: usize,
+    /// Rows left out of the run (`--keep-going`); 0 on a complete run.
+    pub rows_left_out: usize,
+    /// Rows read and left out per file (files with none left out omitted).
+    pub left_out_per_file: Vec<LeftOutCount<'a>>,
+    /// Each row left out, with its reasons.
+    pub left_out: &'a [super::data::DroppedRowView],
     /// `null` on a first run; otherwise counts of what changed.
     pub changes: Option<ChangeCounts<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LeftOutCount<'a> {
+    pub file: &'a str,
+    pub read: usize,
+    pub left_out: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -68,6 +81,19 @@ pub fn render(data: &ReportData) -> Result<String, ReportError> {
         coverage_ratio: r6(h.coverage_ratio),
         conflicts_excluded: h.conflicts_excluded,
         warnings: h.warnings,
+        rows_left_out: data.data_quality.dropped.len(),
+        left_out_per_file: data
+            .data_quality
+            .files
+            .iter()
+            .filter(|f| f.rejected > 0)
+            .map(|f| LeftOutCount {
+                file: &f.file,
+                read: f.read,
+                left_out: f.rejected,
+            })
+            .collect(),
+        left_out: &data.data_quality.dropped,
         changes: data.changes.as_ref().map(|c| ChangeCounts {
             previous_run: &c.previous_run,
             new_proposals: c.new_proposals.len(),
@@ -115,6 +141,9 @@ mod tests {
                 "coverage_ratio",
                 "conflicts_excluded",
                 "warnings",
+                "rows_left_out",
+                "left_out_per_file",
+                "left_out",
                 "changes"
             ]
         );

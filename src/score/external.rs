@@ -1,18 +1,22 @@
 //! External pair scores (e.g. cosine similarities from an embedding model),
-//! read from CSV files and blended with weights.
+//! read from score files and blended with the lexical score by weight.
 //!
-//! Takes files with the header `proposal_id,researcher_id,score` (score in
-//! [0, 1]; other columns ignored) and a weight per file; hands on
-//! [`ExternalScores`], the weighted mean per pair
-//! `Σ_i w_i·s_i / Σ_i w_i` (a pair missing from a file counts as 0 there), so
-//! the blend stays in [0, 1]. [`Scorer::with_external`](super::Scorer::with_external)
-//! mixes it into the text component.
+//! Each file is read by [`read_score_file`] (layouts, column aliases and the
+//! rule that maps its scores to [0, 1] are documented there) and has a
+//! weight `W` (`--scores FILE:W`, default 1); the lexical score has weight
+//! `[score] lexical_weight` (default 1). A pair that a file does not score
+//! is unknown to that file, not 0: the pair's text component is the
+//! weighted mean over the lexical score and the files that did score it,
+//! `(w_lex·lexical + Σ_{i scored} w_i·s_i) / (w_lex + Σ_{i scored} w_i)`,
+//! so one file that scores one pair changes that pair only.
 
-use std::io::Read;
 use std::path::PathBuf;
 use std::str::FromStr;
 
 use crate::model::{AdviserIx, Dataset, ProposalIx};
+use crate::table::EncodingChoice;
+
+pub use super::score_file::{read_score_file, ScoreFile, ScoreFileError, ScoreFileRecord};
 
 /// One external score file and its weight, written `path` (weight 1) or
 /// `path:weight`.
@@ -53,33 +57,37 @@ impl FromStr for ExternalSource {
     }
 }
 
-/// The rows of one external file: `(proposal, adviser, score)`.
+/// The rows of one external file: `(proposal, adviser, score in [0, 1])`.
 pub type ExternalPairs = Vec<(ProposalIx, AdviserIx, f64)>;
 
-/// Blended external scores: per proposal, `(adviser, score in [0, 1])`
-/// sorted by adviser.
+/// Blended external scores: per proposal, `(adviser, Σ w_i·s_i, Σ w_i)`
+/// over the files that scored the pair, sorted by adviser.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExternalScores {
-    rows: Vec<Vec<(AdviserIx, f64)>>,
+    rows: Vec<Vec<(AdviserIx, f64, f64)>>,
 }
 
 impl ExternalScores {
     /// Builds blended scores from `(weight, pairs)` per source (no I/O).
     pub fn blend(n_proposals: usize, sources: &[(f64, ExternalPairs)]) -> Self {
-        let total: f64 = sources.iter().map(|s| s.0).sum();
-        let mut rows: Vec<Vec<(AdviserIx, f64)>> = vec![Vec::new(); n_proposals];
+        let mut rows: Vec<Vec<(AdviserIx, f64, f64)>> = vec![Vec::new(); n_proposals];
         for (w, pairs) in sources {
             for &(p, a, s) in pairs {
-                rows[p].push((a, w * s / total));
+                if let Some(r) = rows.get_mut(p) {
+                    r.push((a, w * s, *w));
+                }
             }
         }
         for r in &mut rows {
             r.sort_by_key(|x| x.0);
-            let mut merged: Vec<(AdviserIx, f64)> = Vec::with_capacity(r.len());
-            for &(a, s) in r.iter() {
+            let mut merged: Vec<(AdviserIx, f64, f64)> = Vec::with_capacity(r.len());
+            for &(a, ws, w) in r.iter() {
                 match merged.last_mut() {
-                    Some((la, ls)) if *la == a => *ls += s,
-                    _ => merged.push((a, s)),
+                    Some((la, lws, lw)) if *la == a => {
+                        *lws += ws;
+                        *lw += w;
+                    }
+                    _ => merged.push((a, ws, w)),
                 }
             }
             *r = merged;
@@ -87,143 +95,116 @@ impl ExternalScores {
         ExternalScores { rows }
     }
 
-    /// The pairs of proposal `p`, by adviser.
-    pub fn row(&self, p: ProposalIx) -> &[(AdviserIx, f64)] {
+    /// The pairs of proposal `p`, by adviser: `(adviser, Σ w·s, Σ w)`.
+    pub fn row(&self, p: ProposalIx) -> &[(AdviserIx, f64, f64)] {
         self.rows.get(p).map_or(&[], Vec::as_slice)
     }
 
-    /// The blended score of a pair, if any file named it.
+    /// The weighted mean of the files that scored a pair, if any did.
     pub fn get(&self, p: ProposalIx, a: AdviserIx) -> Option<f64> {
         let r = self.row(p);
-        r.binary_search_by_key(&a, |x| x.0).ok().map(|i| r[i].1)
+        r.binary_search_by_key(&a, |x| x.0)
+            .ok()
+            .map(|i| r[i].1 / r[i].2)
+    }
+
+    /// The text component of a pair: the lexical score blended with the
+    /// files that scored the pair (see the module doc).
+    pub fn blend_text(lexical: f64, lexical_weight: f64, ws: f64, w: f64) -> f64 {
+        let total = lexical_weight + w;
+        if total > 0.0 {
+            ((lexical_weight * lexical + ws) / total).clamp(0.0, 1.0)
+        } else {
+            lexical
+        }
     }
 }
 
 /// An external score file that cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ExternalError {
-    #[error("external scores {spec:?}: {message}")]
+    #[error("--scores {spec:?}: {message}")]
     Spec { spec: String, message: String },
-    #[error("cannot read external scores {path}: {source}")]
-    Io {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("{path}: {message}")]
-    Header { path: String, message: String },
-    #[error("{path}:{line}: {source}")]
-    Csv {
-        path: String,
-        line: u64,
-        #[source]
-        source: csv::Error,
-    },
+    #[error(transparent)]
+    File(#[from] ScoreFileError),
     #[error("{path}:{line}: column '{field}': {message}")]
     Field {
         path: String,
         line: u64,
-        field: &'static str,
+        field: String,
         message: String,
     },
+}
+
+/// External scores and what was read, for the manifest and the user.
+pub struct ReadExternal {
+    pub scores: ExternalScores,
+    pub records: Vec<ScoreFileRecord>,
+    /// One line per file: what was recognised.
+    pub descriptions: Vec<String>,
 }
 
 /// Reads and blends external score files (see the module doc).
 pub fn read_external(
     sources: &[ExternalSource],
     ds: &Dataset,
-) -> Result<ExternalScores, ExternalError> {
+    encoding: EncodingChoice,
+) -> Result<ReadExternal, ExternalError> {
     let mut parsed = Vec::with_capacity(sources.len());
+    let mut records = Vec::with_capacity(sources.len());
+    let mut descriptions = Vec::with_capacity(sources.len());
     for s in sources {
-        let name = s.path.display().to_string();
-        let f = std::fs::File::open(&s.path).map_err(|source| ExternalError::Io {
-            path: name.clone(),
-            source,
-        })?;
-        parsed.push((s.weight, parse_external(&name, f, ds)?));
+        let f = read_score_file(&s.path, encoding)?;
+        parsed.push((s.weight, resolve(&f, ds)?));
+        records.push(f.record(s.weight));
+        descriptions.push(f.describe());
     }
-    Ok(ExternalScores::blend(ds.proposals.len(), &parsed))
+    Ok(ReadExternal {
+        scores: ExternalScores::blend(ds.proposals.len(), &parsed),
+        records,
+        descriptions,
+    })
 }
 
-/// Parses one external score file; `name` is used in error messages.
-/// Every ID must exist, the researcher must be an adviser, the score must be
-/// a number in [0, 1], and a pair may appear only once.
-pub fn parse_external(
-    name: &str,
-    r: impl Read,
-    ds: &Dataset,
-) -> Result<ExternalPairs, ExternalError> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(r);
-    let headers = rdr
-        .headers()
-        .map_err(|source| ExternalError::Csv {
-            path: name.into(),
-            line: 1,
-            source,
-        })?
-        .clone();
-    let col = |h: &str| headers.iter().position(|x| x == h);
-    let (Some(cp), Some(cr), Some(cs)) = (col("proposal_id"), col("researcher_id"), col("score"))
-    else {
-        return Err(ExternalError::Header {
-            path: name.into(),
-            message: format!(
-                "the header must have columns proposal_id,researcher_id,score (found: {})",
-                headers.iter().collect::<Vec<_>>().join(",")
-            ),
-        });
+/// The pairs of a score file as indices of `ds`: every ID must exist and
+/// the researcher must be an adviser.
+pub fn resolve(f: &ScoreFile, ds: &Dataset) -> Result<ExternalPairs, ExternalError> {
+    let name = f.path.display().to_string();
+    let cols = match &f.header {
+        Some([p, r, _]) => [p.clone(), r.clone()],
+        None => ["paper".into(), "reviewer".into()],
     };
-    let mut out = Vec::new();
-    let mut seen: std::collections::HashMap<(ProposalIx, AdviserIx), u64> = Default::default();
-    for rec in rdr.records() {
-        let rec = rec.map_err(|source| {
-            let line = source.position().map_or(0, |p| p.line());
-            ExternalError::Csv {
-                path: name.into(),
-                line,
-                source,
-            }
-        })?;
-        let line = rec.position().map_or(0, |p| p.line());
-        let field = |field: &'static str, message: String| ExternalError::Field {
-            path: name.into(),
-            line,
-            field,
-            message,
-        };
-        let pid = rec.get(cp).unwrap_or("");
-        let rid = rec.get(cr).unwrap_or("");
-        let sc = rec.get(cs).unwrap_or("");
-        let p = *ds
-            .proposal_by_id
-            .get(pid)
-            .ok_or_else(|| field("proposal_id", format!("{pid:?} is not in proposals.csv")))?;
-        let r = *ds.researcher_by_id.get(rid).ok_or_else(|| {
-            field(
-                "researcher_id",
-                format!("{rid:?} is not in researchers.csv"),
-            )
-        })?;
-        let a = ds.adviser_of[r].ok_or_else(|| {
-            field(
-                "researcher_id",
-                format!("{rid:?} is not an adviser (advisers.csv)"),
-            )
-        })?;
-        let s: f64 = sc
-            .parse()
-            .ok()
-            .filter(|x: &f64| (0.0..=1.0).contains(x))
-            .ok_or_else(|| field("score", format!("{sc:?} is not a number in [0, 1]")))?;
-        if let Some(first) = seen.insert((p, a), line) {
-            return Err(field(
-                "researcher_id",
-                format!("pair ({pid}, {rid}) already given on line {first}; keep one row per pair"),
-            ));
-        }
-        out.push((p, a, s));
-    }
-    Ok(out)
+    f.rows
+        .iter()
+        .map(|row| {
+            let field = |k: usize, message: String| ExternalError::Field {
+                path: name.clone(),
+                line: row.line,
+                field: cols[k].clone(),
+                message,
+            };
+            let p = *ds
+                .proposal_by_id
+                .get(row.proposal_id.as_str())
+                .ok_or_else(|| {
+                    field(0, format!("{:?} is not in proposals.csv", row.proposal_id))
+                })?;
+            let r = *ds
+                .researcher_by_id
+                .get(row.researcher_id.as_str())
+                .ok_or_else(|| {
+                    field(
+                        1,
+                        format!("{:?} is not in researchers.csv", row.researcher_id),
+                    )
+                })?;
+            let a = ds.adviser_of[r].ok_or_else(|| {
+                field(
+                    1,
+                    format!("{:?} is not an adviser (advisers.csv)", row.researcher_id),
+                )
+            })?;
+            Ok((p, a, row.score))
+        })
+        .collect()
 }

@@ -36,11 +36,15 @@
 mod corpus;
 mod eval;
 pub mod external;
+pub mod score_file;
 mod scorer;
 mod write;
 
 pub use eval::{evaluate, read_truth, EvalReport, Truth, TruthError};
-pub use external::{read_external, ExternalError, ExternalPairs, ExternalScores, ExternalSource};
+pub use external::{
+    read_external, ExternalError, ExternalPairs, ExternalScores, ExternalSource, ReadExternal,
+};
+pub use score_file::{read_score_file, Scaling, ScoreFile, ScoreFileError, ScoreFileRecord};
 pub use scorer::Scorer;
 pub use write::write_scores_csv;
 

@@ -49,8 +49,10 @@ struct Accum {
     top3: Vec<[(f32, u32); 3]>,
     /// Matched keyword phrases per adviser.
     kw: Vec<u32>,
-    /// External score per adviser (when external scores are blended).
+    /// Σ w·s and Σ w of the external files that scored each adviser for
+    /// the current proposal (0 and 0 when none did).
     ext: Vec<f32>,
+    ext_w: Vec<f32>,
     cand_mark: Vec<bool>,
     cands: Vec<u32>,
     /// Scored candidates of the current proposal (buffer reused so its
@@ -67,6 +69,7 @@ impl Accum {
             top3: vec![[(0.0, u32::MAX); 3]; n_adv],
             kw: vec![0; n_adv],
             ext: vec![0.0; n_adv],
+            ext_w: vec![0.0; n_adv],
             cand_mark: vec![false; n_adv],
             cands: Vec::new(),
             pos: Vec::new(),
@@ -91,6 +94,7 @@ impl Accum {
             self.top3[a] = [(0.0, u32::MAX); 3];
             self.kw[a] = 0;
             self.ext[a] = 0.0;
+            self.ext_w[a] = 0.0;
             self.cand_mark[a] = false;
         }
         self.cands.clear();
@@ -432,8 +436,9 @@ impl Scorer {
     }
 
     /// Blends external pair scores (e.g. from an embedding model) into the
-    /// text component: `text = (1 − s)·lexical + s·external`, with
-    /// `s = external_share` from the config. A pair missing from the
+    /// text component as `score::external` documents: the weighted mean of
+    /// the lexical score (`lexical_weight`) and the files that scored the
+    /// pair. A pair missing from the
     /// external scores counts as external 0.
     pub fn with_external(mut self, ext: ExternalScores) -> Scorer {
         self.external = Some(ext);
@@ -533,8 +538,9 @@ impl Scorer {
             acc.mark(a);
         }
         if let Some(ext) = &self.external {
-            for &(a, s) in ext.row(p) {
-                acc.ext[a] = s as f32;
+            for &(a, ws, w) in ext.row(p) {
+                acc.ext[a] = ws as f32;
+                acc.ext_w[a] = w as f32;
                 acc.mark(a as u32);
             }
         }
@@ -615,10 +621,12 @@ impl Scorer {
         };
         let lexical = f64::from(lexical).clamp(0.0, 1.0);
         let text = match &self.external {
-            Some(_) => {
-                let s = self.cfg.external_share;
-                (1.0 - s) * lexical + s * f64::from(acc.ext[a]).clamp(0.0, 1.0)
-            }
+            Some(_) => ExternalScores::blend_text(
+                lexical,
+                self.cfg.lexical_weight,
+                f64::from(acc.ext[a]),
+                f64::from(acc.ext_w[a]),
+            ),
             None => lexical,
         };
         let n_ph = self.prop_phrase_n[p];

@@ -664,58 +664,46 @@ fn terms_lists_are_readable_and_sorted() {
     assert_eq!(a[0].0, "brain");
 }
 
+/// Writes `text` to a temporary file and reads it as a score file
+/// resolved against `ds`.
+fn external_file(ds: &Dataset, text: &str) -> Result<external::ExternalPairs, String> {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("x.csv");
+    std::fs::write(&p, text).unwrap();
+    let f = external::read_score_file(&p, crate::table::EncodingChoice::Auto)
+        .map_err(|e| e.to_string())?;
+    external::resolve(&f, ds).map_err(|e| e.to_string())
+}
+
 #[test]
 fn external_scores_parse_blend_and_report_positions() {
     let ds = toy();
-    let f1 = "proposal_id,researcher_id,score\nP1,R0,0.8\nP1,R2,0.2\n";
-    let f2 = "researcher_id,proposal_id,score,model\nR0,P1,0.2,x\n";
-    let a = external::parse_external("a.csv", f1.as_bytes(), &ds).unwrap();
-    let b = external::parse_external("b.csv", f2.as_bytes(), &ds).unwrap();
-    // Weights 3 and 1: R0 = (3·0.8 + 1·0.2)/4 = 0.65; R2 = 3·0.2/4 = 0.15 (missing in b = 0).
+    let a = external_file(
+        &ds,
+        "proposal_id,researcher_id,score\nP1,R0,0.8\nP1,R2,0.2\n",
+    )
+    .unwrap();
+    let b = external_file(&ds, "researcher_id,proposal_id,score,model\nR0,P1,0.2,x\n").unwrap();
+    // Weights 3 and 1: R0 = (3·0.8 + 1·0.2)/4 = 0.65; R2 is scored by a
+    // only (b does not know it): 0.2, not 3·0.2/4.
     let e = ExternalScores::blend(1, &[(3.0, a), (1.0, b)]);
     assert!((e.get(0, 0).unwrap() - 0.65).abs() < 1e-12);
-    assert!((e.get(0, 2).unwrap() - 0.15).abs() < 1e-12);
+    assert!((e.get(0, 2).unwrap() - 0.2).abs() < 1e-12);
     assert_eq!(e.get(0, 1), None);
 
-    let err = external::parse_external(
-        "x.csv",
-        "proposal_id,researcher_id,score\nP1,R0,1.5\n".as_bytes(),
-        &ds,
-    )
-    .unwrap_err()
-    .to_string();
-    assert!(err.starts_with("x.csv:2: column 'score'"), "{err}");
-    let err = external::parse_external(
-        "x.csv",
-        "proposal_id,researcher_id,score\nP1,R0,1\nP9,R0,1\n".as_bytes(),
-        &ds,
-    )
-    .unwrap_err()
-    .to_string();
+    let err =
+        external_file(&ds, "proposal_id,researcher_id,score\nP1,R0,1\nP9,R0,1\n").unwrap_err();
     assert!(
         err.contains("x.csv:3: column 'proposal_id'") && err.contains("P9"),
         "{err}"
     );
-    let err = external::parse_external(
-        "x.csv",
-        "proposal_id,researcher_id,score\nP1,R3,1\n".as_bytes(),
-        &ds,
-    )
-    .unwrap_err()
-    .to_string();
+    let err = external_file(&ds, "proposal_id,researcher_id,score\nP1,R3,1\n").unwrap_err();
     assert!(err.contains("not an adviser"), "{err}");
-    let err = external::parse_external(
-        "x.csv",
-        "proposal_id,researcher_id,score\nP1,R0,1\nP1,R0,1\n".as_bytes(),
-        &ds,
-    )
-    .unwrap_err()
-    .to_string();
+    let err =
+        external_file(&ds, "proposal_id,researcher_id,score\nP1,R0,1\nP1,R0,1\n").unwrap_err();
     assert!(err.contains("line 2"), "{err}");
-    let err = external::parse_external("x.csv", "pid,rid,score\n".as_bytes(), &ds)
-        .unwrap_err()
-        .to_string();
-    assert!(err.contains("proposal_id,researcher_id,score"), "{err}");
+    let err = external_file(&ds, "pid,rid,score\nP1,R0,x\n").unwrap_err();
+    assert!(err.contains("proposal_id"), "{err}");
 
     assert_eq!(
         "emb.csv:0.5".parse::<ExternalSource>().unwrap(),
@@ -732,17 +720,19 @@ fn external_scores_parse_blend_and_report_positions() {
 fn external_scores_enter_the_text_component() {
     let ds = toy();
     let cfg = ScoreConfig {
-        external_share: 0.5,
+        lexical_weight: 1.0,
         ..text_only(TextModel::TfIdf, ProfileStrategy::Profile)
     };
     let plain = Scorer::new(&ds, &cfg).score(&ds, Keep::All, &no_exclude());
-    let e = ExternalScores::blend(1, &[(1.0, vec![(0, 1, 1.0)])]);
+    // One file, weight 3, scoring adviser 1 only.
+    let e = ExternalScores::blend(1, &[(3.0, vec![(0, 1, 1.0)])]);
     let m = Scorer::new(&ds, &cfg)
         .with_external(e)
         .score(&ds, Keep::All, &no_exclude());
-    // Adviser 1: 0.5·lexical + 0.5·1; adviser 2: 0.5·lexical + 0.
-    assert!((text_of(&m, 1) - (0.5 * text_of(&plain, 1) + 0.5)).abs() < 1e-9);
-    assert!((text_of(&m, 2) - 0.5 * text_of(&plain, 2)).abs() < 1e-9);
+    // Adviser 1: (1·lexical + 3·1) / 4; adviser 2 is unknown to the file:
+    // its lexical score, unchanged.
+    assert!((text_of(&m, 1) - (text_of(&plain, 1) + 3.0) / 4.0).abs() < 1e-6);
+    assert_eq!(text_of(&m, 2), text_of(&plain, 2));
 }
 
 fn eval_all(s: &Synth, model: TextModel, strategy: ProfileStrategy) -> EvalReport {

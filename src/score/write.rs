@@ -9,7 +9,7 @@ use crate::model::Dataset;
 /// one row per kept pair in matrix order; floats with 6 decimals, top terms
 /// joined by `;`.
 pub fn write_scores_csv(ds: &Dataset, m: &ScoreMatrix, w: impl Write) -> Result<(), csv::Error> {
-    let mut out = csv::Writer::from_writer(w);
+    let mut out = crate::table::CsvWriter::new(w);
     out.write_record([
         "proposal_id",
         "researcher_id",
@@ -24,10 +24,10 @@ pub fn write_scores_csv(ds: &Dataset, m: &ScoreMatrix, w: impl Write) -> Result<
             out.write_record([
                 ds.proposals[p].id.as_str(),
                 ds.adviser_id(s.adviser),
-                &format!("{:.6}", s.score),
-                &format!("{:.6}", s.text),
-                &format!("{:.6}", s.keywords),
-                &format!("{:.6}", s.area),
+                &crate::table::num(s.score),
+                &crate::table::num(s.text),
+                &crate::table::num(s.keywords),
+                &crate::table::num(s.area),
                 &s.top_terms.join(";"),
             ])?;
         }

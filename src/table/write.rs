@@ -1,10 +1,15 @@
-//! The shared CSV writer: neutralises spreadsheet formulas in text cells.
+//! The one CSV writer: every CSV rdmatch writes goes through [`CsvWriter`],
+//! which neutralises spreadsheet formulas and writes numbers in one form.
 //!
-//! Owns CSV injection defence for every CSV rdmatch writes. A cell that a
+//! Formulas: CSV injection defence for every CSV rdmatch writes. A cell that a
 //! spreadsheet would read as a formula (`=`, `+`, `-`, `@`, or a leading tab
 //! or carriage return, per the OWASP "CSV Injection" guidance) gets a leading
 //! `'`, which spreadsheets show as text. Plain numbers such as `-0.5` or
 //! `+3` are left alone so numeric columns stay numeric.
+//!
+//! Numbers: a cell that is a negative zero (`-0`, `-0.000000`, what
+//! formatting a tiny negative rounding error gives) is written without its
+//! sign, so a total of nothing never reads `-0.000`.
 //!
 //! Takes rows of strings; hands on a `csv::Writer` that the caller flushes.
 
@@ -14,10 +19,39 @@ use std::io::Write;
 /// Returns the cell as written, or with a `'` in front when a spreadsheet
 /// would evaluate it as a formula. Numbers (`-0.5`, `+3`, `-1e-3`) are kept.
 pub fn neutralise(cell: &str) -> Cow<'_, str> {
+    if is_negative_zero(cell) {
+        return Cow::Borrowed(&cell[1..]);
+    }
     match cell.as_bytes().first() {
         Some(b'=' | b'@' | b'\t' | b'\r') => Cow::Owned(format!("'{cell}")),
         Some(b'+' | b'-') if !is_plain_number(cell) => Cow::Owned(format!("'{cell}")),
         _ => Cow::Borrowed(cell),
+    }
+}
+
+/// `-0`, `-0.0`, `-.000`: a minus sign before a number whose digits are
+/// all zero.
+fn is_negative_zero(s: &str) -> bool {
+    s.len() > 1
+        && s.starts_with('-')
+        && is_plain_number(s)
+        && s[1..]
+            .bytes()
+            .take_while(|b| *b != b'e' && *b != b'E')
+            .all(|b| b == b'0' || b == b'.')
+}
+
+/// A score, share or ratio with 6 decimals, the one float format of every
+/// CSV (never `-0.000000`, never `NaN`: a non-finite value is an empty cell).
+pub fn num(x: f64) -> String {
+    if !x.is_finite() {
+        return String::new();
+    }
+    let s = format!("{x:.6}");
+    if is_negative_zero(&s) {
+        s[1..].to_string()
+    } else {
+        s
     }
 }
 
@@ -64,26 +98,26 @@ fn is_plain_number(s: &str) -> bool {
 /// A `csv::Writer` that passes every field through [`neutralise`].
 ///
 /// ```text
-/// let mut w = SafeCsvWriter::new(file);
+/// let mut w = CsvWriter::new(file);
 /// w.write_record(["proposal_id", "title"])?;
 /// w.write_record(["P-1", "=HYPERLINK(...)"])?; // written as '=HYPERLINK(...)
 /// w.flush()?;
 /// ```
-pub struct SafeCsvWriter<W: Write> {
+pub struct CsvWriter<W: Write> {
     inner: csv::Writer<W>,
 }
 
-impl<W: Write> SafeCsvWriter<W> {
+impl<W: Write> CsvWriter<W> {
     /// A writer with the csv crate's defaults (comma, `\n`, quote as needed).
     pub fn new(out: W) -> Self {
-        SafeCsvWriter {
+        CsvWriter {
             inner: csv::Writer::from_writer(out),
         }
     }
 
     /// Wraps a writer configured by the caller (e.g. via `csv::WriterBuilder`).
     pub fn from_csv_writer(inner: csv::Writer<W>) -> Self {
-        SafeCsvWriter { inner }
+        CsvWriter { inner }
     }
 
     /// Writes one record, neutralising each field.
@@ -132,6 +166,24 @@ mod tests {
     }
 
     #[test]
+    fn negative_zero_loses_its_sign() {
+        for (cell, want) in [
+            ("-0", "0"),
+            ("-0.000000", "0.000000"),
+            ("-.0", ".0"),
+            ("-0e5", "0e5"),
+        ] {
+            assert_eq!(neutralise(cell), want);
+        }
+        assert_eq!(neutralise("-0.5"), "-0.5");
+        assert_eq!(neutralise("-10"), "-10");
+        assert_eq!(num(-0.0), "0.000000");
+        assert_eq!(num(-1e-9), "0.000000");
+        assert_eq!(num(-0.25), "-0.250000");
+        assert_eq!(num(f64::NAN), "");
+    }
+
+    #[test]
     fn numbers_and_plain_text_are_kept() {
         for s in [
             "-0.5", "+3", "-1e-3", "2.5E+10", "-.5", "-5.", "0.250000", "", "abc", "a=b", "x-y",
@@ -148,7 +200,7 @@ mod tests {
 
     #[test]
     fn writer_neutralises_every_field_and_quotes_as_csv() {
-        let mut w = SafeCsvWriter::new(Vec::new());
+        let mut w = CsvWriter::new(Vec::new());
         w.write_record(["id", "title", "score"]).unwrap();
         w.write_record(["P-1", "=HYPERLINK(\"http://x\",\"y\")", "-0.500000"])
             .unwrap();
@@ -168,7 +220,9 @@ mod tests {
         fn output_is_safe_or_a_number(cell in "[=+@\\-\t\ra-z0-9.eE ]{0,8}") {
             let out = neutralise(&cell);
             let starts_risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
-            if out == cell {
+            if is_negative_zero(&cell) {
+                proptest::prop_assert_eq!(out.as_ref(), &cell[1..]);
+            } else if out == cell {
                 proptest::prop_assert!(!starts_risky || cell.parse::<f64>().is_ok(), "{:?} kept", cell);
             } else {
                 proptest::prop_assert!(starts_risky);
@@ -179,7 +233,7 @@ mod tests {
 
     #[test]
     fn read_back_gives_neutralised_values() {
-        let mut w = SafeCsvWriter::new(Vec::new());
+        let mut w = CsvWriter::new(Vec::new());
         w.write_record(["-1", "-a"]).unwrap();
         let bytes = w.into_inner().unwrap();
         let mut r = csv::ReaderBuilder::new()

@@ -1,0 +1,419 @@
+//! Score files written by other tools: the one reader behind `--scores` in
+//! every command and behind standalone `assign --scores`.
+//!
+//! Recognised layouts (what was recognised is in [`ScoreFile::describe`]):
+//! - a header with a proposal column (`proposal_id`, `paper_id`, `paper`,
+//!   `submission_id`, `submission`, `note_id`), a researcher column
+//!   (`researcher_id`, `reviewer_id`, `reviewer`, `user`, `user_id`) and a
+//!   score column (`score`, `affinity`, `similarity`), in any order;
+//! - OpenReview's headerless `paper,reviewer,score` rows: a first row whose
+//!   third cell is a number is data, and the columns are taken in that
+//!   order.
+//!
+//! Scores are mapped to [0, 1] by one rule, chosen per file from the range
+//! of its values and recorded in manifest.json ([`Scaling`]):
+//! - every score in [0, 1] → kept as it is;
+//! - else every score in [−1, 1] (cosine similarity, what embedding models
+//!   give) → `(s + 1) / 2`;
+//! - else → min–max over the file: `(s − min) / (max − min)` (a file whose
+//!   scores are all equal maps to 0.5: it ranks nobody above anybody).
+//!
+//! Floating-point overshoot within 1e-9 of a bound (`1.0000000000000004`) is
+//! clamped to the bound, not taken as a wider range. A pair given twice is
+//! an error naming both lines; `NaN` and infinities are errors.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::report::sha256_file;
+use crate::table::{self, EncodingChoice, Format, ReadOptions};
+
+/// Values within this distance of a bound are clamped to it.
+pub const OVERSHOOT: f64 = 1e-9;
+
+pub const PROPOSAL_ALIASES: [&str; 6] = [
+    "proposal_id",
+    "paper_id",
+    "paper",
+    "submission_id",
+    "submission",
+    "note_id",
+];
+pub const RESEARCHER_ALIASES: [&str; 5] = [
+    "researcher_id",
+    "reviewer_id",
+    "reviewer",
+    "user",
+    "user_id",
+];
+pub const SCORE_ALIASES: [&str; 3] = ["score", "affinity", "similarity"];
+
+/// How a file's scores were mapped to [0, 1].
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum Scaling {
+    /// Already in [0, 1].
+    Identity,
+    /// In [−1, 1]: `(s + 1) / 2`.
+    Cosine,
+    /// `(s − min) / (max − min)`.
+    MinMax { min: f64, max: f64 },
+}
+
+impl Scaling {
+    /// The rule for a file whose raw scores span `[min, max]`.
+    pub fn for_range(min: f64, max: f64) -> Scaling {
+        if min >= -OVERSHOOT && max <= 1.0 + OVERSHOOT {
+            Scaling::Identity
+        } else if min >= -1.0 - OVERSHOOT && max <= 1.0 + OVERSHOOT {
+            Scaling::Cosine
+        } else {
+            Scaling::MinMax { min, max }
+        }
+    }
+
+    /// Maps one raw score into [0, 1].
+    pub fn apply(self, s: f64) -> f64 {
+        let v = match self {
+            Scaling::Identity => s,
+            Scaling::Cosine => (s + 1.0) / 2.0,
+            Scaling::MinMax { min, max } if max > min => (s - min) / (max - min),
+            Scaling::MinMax { .. } => 0.5,
+        };
+        v.clamp(0.0, 1.0)
+    }
+}
+
+impl fmt::Display for Scaling {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Scaling::Identity => f.write_str("scores in [0, 1], used as they are"),
+            Scaling::Cosine => f.write_str("scores in [-1, 1] (cosine), mapped by (s+1)/2"),
+            Scaling::MinMax { min, max } => {
+                write!(f, "scores in [{min}, {max}], mapped by min-max to [0, 1]")
+            }
+        }
+    }
+}
+
+/// One scored pair, as the file names it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScoreRow {
+    pub proposal_id: String,
+    pub researcher_id: String,
+    /// In [0, 1] after [`Scaling::apply`].
+    pub score: f64,
+    /// The score as written.
+    pub raw: f64,
+    pub line: u64,
+}
+
+/// A score file, read and mapped to [0, 1].
+#[derive(Clone, Debug)]
+pub struct ScoreFile {
+    pub path: PathBuf,
+    pub format: Format,
+    /// `None` for a headerless file.
+    pub header: Option<[String; 3]>,
+    pub scaling: Scaling,
+    pub rows: Vec<ScoreRow>,
+    pub sha256: String,
+}
+
+/// What manifest.json records of a score file.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ScoreFileRecord {
+    pub path: String,
+    pub sha256: String,
+    pub rows: usize,
+    /// `proposal_id,researcher_id,score` or `headerless: paper,reviewer,score`.
+    pub columns: String,
+    pub scaling: Scaling,
+    pub weight: f64,
+}
+
+impl ScoreFile {
+    /// One line for the user: what was recognised and how it was mapped.
+    pub fn describe(&self) -> String {
+        let cols = match &self.header {
+            Some([p, r, s]) => format!("columns {p} → proposal, {r} → researcher, {s} → score"),
+            None => "no header: columns read as paper, reviewer, score (OpenReview)".into(),
+        };
+        format!(
+            "{}: {} rows, {}; {cols}; {}",
+            self.path.display(),
+            self.rows.len(),
+            self.format,
+            self.scaling
+        )
+    }
+
+    pub fn record(&self, weight: f64) -> ScoreFileRecord {
+        ScoreFileRecord {
+            path: self.path.display().to_string(),
+            sha256: self.sha256.clone(),
+            rows: self.rows.len(),
+            columns: match &self.header {
+                Some(h) => h.join(","),
+                None => "headerless: paper,reviewer,score".into(),
+            },
+            scaling: self.scaling,
+            weight,
+        }
+    }
+}
+
+/// A score file that cannot be used; each names the file, and the line and
+/// column where there is one.
+#[derive(Debug, thiserror::Error)]
+pub enum ScoreFileError {
+    #[error("{path}: {message}")]
+    File { path: String, message: String },
+    #[error("{path}:{line}: {message}")]
+    Line {
+        path: String,
+        line: u64,
+        message: String,
+    },
+    #[error("{path}:{line}: column '{field}': {message}")]
+    Field {
+        path: String,
+        line: u64,
+        field: String,
+        message: String,
+    },
+}
+
+fn find(header: &[String], aliases: &[&str]) -> Option<usize> {
+    aliases.iter().find_map(|a| {
+        header.iter().position(|h| {
+            h.trim()
+                .trim_start_matches('\u{feff}')
+                .eq_ignore_ascii_case(a)
+        })
+    })
+}
+
+/// Reads a score file (any encoding, line ending, delimiter or `.xlsx` the
+/// table layer reads).
+pub fn read_score_file(path: &Path, encoding: EncodingChoice) -> Result<ScoreFile, ScoreFileError> {
+    let name = path.display().to_string();
+    let file_err = |message: String| ScoreFileError::File {
+        path: name.clone(),
+        message,
+    };
+    let t = table::read_path(
+        path,
+        &ReadOptions {
+            encoding,
+            header: false,
+        },
+    )
+    .map_err(|e| match e.line {
+        Some(line) => ScoreFileError::Line {
+            path: name.clone(),
+            line,
+            message: e.message.clone(),
+        },
+        None => file_err(e.message.clone()),
+    })?;
+    if let Some(r) = t.rejected.first() {
+        return Err(ScoreFileError::Line {
+            path: name,
+            line: r.position.line(),
+            message: r.message.clone(),
+        });
+    }
+    let Some(first) = t.rows.first() else {
+        return Err(file_err(
+            "has no rows; a score file has one row per (proposal, researcher) pair".into(),
+        ));
+    };
+    let header_cells: Vec<String> = first.iter().map(|c| c.trim().to_string()).collect();
+    let recognised = (
+        find(&header_cells, &PROPOSAL_ALIASES),
+        find(&header_cells, &RESEARCHER_ALIASES),
+        find(&header_cells, &SCORE_ALIASES),
+    );
+    let headerless = first.len() >= 3 && first[2].trim().parse::<f64>().is_ok();
+    let (cols, header, skip) = match recognised {
+        (Some(p), Some(r), Some(s)) => (
+            [p, r, s],
+            Some([p, r, s].map(|i| header_cells[i].clone())),
+            1,
+        ),
+        _ if headerless => ([0, 1, 2], None, 0),
+        _ => {
+            return Err(ScoreFileError::Field {
+                path: name,
+                line: 1,
+                field: header_cells.join(","),
+                message: format!(
+                    "is not a header rdmatch recognises: it needs a proposal column ({}), a researcher column ({}) and a score column ({}); or give OpenReview's headerless paper,reviewer,score rows",
+                    PROPOSAL_ALIASES.join(", "),
+                    RESEARCHER_ALIASES.join(", "),
+                    SCORE_ALIASES.join(", ")
+                ),
+            })
+        }
+    };
+    let field_names = match &header {
+        Some(h) => h.clone(),
+        None => ["paper", "reviewer", "score"].map(String::from),
+    };
+    let mut rows = Vec::with_capacity(t.rows.len());
+    let mut first_line: HashMap<(String, String), u64> = HashMap::new();
+    let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
+    for (cells, pos) in t.rows.iter().zip(&t.positions).skip(skip) {
+        let line = pos.line();
+        let field = |k: usize, message: String| ScoreFileError::Field {
+            path: name.clone(),
+            line,
+            field: field_names[k].clone(),
+            message,
+        };
+        if cells.len() < 3 {
+            return Err(ScoreFileError::Line {
+                path: name.clone(),
+                line,
+                message: format!(
+                    "has {} fields; a score row has a proposal, a researcher and a score",
+                    cells.len()
+                ),
+            });
+        }
+        let pid = cells[cols[0]].trim().to_string();
+        let rid = cells[cols[1]].trim().to_string();
+        for (k, v) in [(0, &pid), (1, &rid)] {
+            if v.is_empty() {
+                return Err(field(k, "is empty; every row needs an ID".into()));
+            }
+        }
+        let text = cells[cols[2]].trim();
+        let raw: f64 = text
+            .parse()
+            .map_err(|_| field(2, format!("\"{text}\" is not a number")))?;
+        if !raw.is_finite() {
+            return Err(field(2, format!("\"{text}\" is not a finite number")));
+        }
+        min = min.min(raw);
+        max = max.max(raw);
+        if let Some(first) = first_line.insert((pid.clone(), rid.clone()), line) {
+            return Err(field(
+                1,
+                format!("pair ({pid}, {rid}) is given on line {first} and again on line {line}; keep one row per pair"),
+            ));
+        }
+        rows.push(ScoreRow {
+            proposal_id: pid,
+            researcher_id: rid,
+            score: raw,
+            raw,
+            line,
+        });
+    }
+    if rows.is_empty() {
+        return Err(file_err("has a header but no score rows".into()));
+    }
+    let scaling = Scaling::for_range(min, max);
+    for r in &mut rows {
+        r.score = scaling.apply(r.raw);
+    }
+    let sha256 = sha256_file(path).map_err(|e| file_err(format!("cannot be hashed: {e}")))?;
+    Ok(ScoreFile {
+        path: path.to_path_buf(),
+        format: t.format,
+        header,
+        scaling,
+        rows,
+        sha256,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Result<ScoreFile, ScoreFileError> {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.csv");
+        std::fs::write(&p, text).unwrap();
+        read_score_file(&p, EncodingChoice::Auto)
+    }
+
+    #[test]
+    fn the_rule_is_chosen_by_range() {
+        assert_eq!(
+            Scaling::for_range(0.0, 1.0000000000000004),
+            Scaling::Identity
+        );
+        assert_eq!(Scaling::for_range(-0.3, 0.9), Scaling::Cosine);
+        assert_eq!(
+            Scaling::for_range(2.0, 10.0),
+            Scaling::MinMax {
+                min: 2.0,
+                max: 10.0
+            }
+        );
+        assert_eq!(Scaling::Identity.apply(1.0000000000000004), 1.0);
+        assert_eq!(Scaling::Cosine.apply(-1.0), 0.0);
+        assert_eq!(Scaling::Cosine.apply(0.5), 0.75);
+        assert_eq!(
+            Scaling::MinMax {
+                min: 2.0,
+                max: 10.0
+            }
+            .apply(4.0),
+            0.25
+        );
+        assert_eq!(Scaling::MinMax { min: 3.0, max: 3.0 }.apply(3.0), 0.5);
+    }
+
+    #[test]
+    fn openreview_headerless_files_are_read() {
+        let f = read("paper1,~Ann_Lee1,0.91\r\npaper2,~Ann_Lee1,-0.2\r\n").unwrap();
+        assert!(f.header.is_none());
+        assert_eq!(f.scaling, Scaling::Cosine);
+        assert_eq!(f.rows.len(), 2);
+        assert_eq!(f.rows[1].proposal_id, "paper2");
+        assert!((f.rows[1].score - 0.4).abs() < 1e-12);
+        assert!(f.describe().contains("OpenReview"), "{}", f.describe());
+    }
+
+    #[test]
+    fn aliases_in_any_order() {
+        let f = read("user;affinity;note_id\nR1;3;P1\nR2;5;P1\n").unwrap();
+        assert_eq!(f.header.as_ref().unwrap()[0], "note_id");
+        assert_eq!(f.rows[0].proposal_id, "P1");
+        assert_eq!(f.rows[0].researcher_id, "R1");
+        assert_eq!((f.rows[0].score, f.rows[1].score), (0.0, 1.0));
+    }
+
+    #[test]
+    fn overshoot_is_clamped_not_rejected() {
+        let f =
+            read("proposal_id,researcher_id,score\nP1,R1,1.0000000000000004\nP1,R2,0\n").unwrap();
+        assert_eq!(f.scaling, Scaling::Identity);
+        assert_eq!(f.rows[0].score, 1.0);
+    }
+
+    #[test]
+    fn duplicates_name_both_lines_and_bad_numbers_their_cell() {
+        let e =
+            read("proposal_id,researcher_id,score\nP1,R1,0.5\nP2,R1,0.5\nP1,R1,0.7\n").unwrap_err();
+        let m = e.to_string();
+        assert!(
+            m.contains("s.csv:4") && m.contains("line 2") && m.contains("line 4"),
+            "{m}"
+        );
+        let e = read("proposal_id,researcher_id,score\nP1,R1,NaN\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(":2: column 'score'"), "{e}");
+        let e = read("pid,rid,x\nP1,R1,0.3\n").unwrap_err().to_string();
+        assert!(e.contains("not a header rdmatch recognises"), "{e}");
+    }
+}

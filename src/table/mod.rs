@@ -1,0 +1,23 @@
+//! The table layer: how every table rdmatch reads or writes becomes rows.
+//!
+//! - [`decode`]: bytes → text (UTF-8 with or without BOM, UTF-16 with a BOM,
+//!   CP932), every line ending turned into LF.
+//! - [`read`]: text or an `.xlsx` workbook → a [`RawTable`] of cells with the
+//!   position of every row, the delimiter detected from the header line, and
+//!   the rows that could not be split into the header's columns.
+//! - [`write`]: the one CSV writer (formula guard, one float format).
+//!
+//! What the cells mean is decided by the callers' typed rows: `load` for the
+//! data folder, `score::external` for score files, `load::locks` for locks.
+
+pub mod decode;
+pub mod read;
+pub mod write;
+mod xlsx;
+
+pub use decode::{Encoding, EncodingChoice};
+pub use read::{
+    is_workbook, read_bytes, read_path, Delimiter, Format, Position, RawTable, ReadOptions,
+    RejectedRow, TableError,
+};
+pub use write::{neutralise, num, CsvWriter};
