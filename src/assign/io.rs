@@ -123,7 +123,7 @@ pub fn problem_from_files(
             t.column("researcher_id").unwrap_or(1),
         );
         let ce = t.column("excluded");
-        for (rec, pos) in t.rows.iter().zip(&t.positions) {
+        for (rec, pos) in t.rows() {
             if let Some(ei) = ce {
                 let v = rec[ei].trim();
                 let on = match v.to_ascii_lowercase().as_str() {

@@ -185,7 +185,7 @@ fn read_previous(
     let id_col = col("area_id")?;
     let cols = [col(NAMES[0])?, col(NAMES[1])?, col(NAMES[2])?];
     let mut out: Vec<(String, Figures)> = Vec::new();
-    for (rec, pos) in t.rows.iter().zip(&t.positions) {
+    for (rec, pos) in t.rows() {
         let line = pos.line();
         let id = rec[id_col].trim().to_string();
         if id.is_empty() {

@@ -2,20 +2,27 @@
 //! duplicate IDs, allowed values and references. Every row ends up either
 //! accepted or rejected with at least one error naming its line and column.
 
-use std::collections::HashMap;
+/// IDs are hashed millions of times (2 per authorship row); foldhash is
+/// several times faster than SipHash and sound on strings with long shared
+/// prefixes such as `R000123`.
+type IdMap<K, V> = foldhash::HashMap<K, V>;
+
+use polars::prelude::StringChunked;
 
 use crate::model::*;
 
 use super::problem::{FileCount, Problem, Severity};
 use super::schema::{self, FileSpec};
-use super::source::{column, RawFile};
+use super::source::RawFile;
 
 /// Collects the problems of one file and counts its rows.
 struct Rows<'a> {
     spec: &'a FileSpec,
     raw: &'a RawFile,
     problems: &'a mut Vec<Problem>,
-    cols: HashMap<&'static str, Vec<&'a str>>,
+    /// The spec's columns present in the file, by name (a handful: a
+    /// linear search beats hashing the name for every cell).
+    cols: Vec<(&'static str, &'a StringChunked)>,
     accepted: usize,
     /// The file where the chain of rejections that reached the current row
     /// started, when the row is rejected only through references.
@@ -29,7 +36,7 @@ impl<'a> Rows<'a> {
         let cols = spec
             .columns
             .iter()
-            .map(|c| (c.name, column(raw, c.name)))
+            .filter_map(|c| Some((c.name, raw.frame.column(c.name).ok()?.str().ok()?)))
             .collect();
         Rows {
             spec,
@@ -67,7 +74,11 @@ impl<'a> Rows<'a> {
 
     /// The trimmed cell; "" when blank or when the optional column is absent.
     fn get(&self, row: usize, col: &str) -> &'a str {
-        self.cols.get(col).map(|c| c[row]).unwrap_or("")
+        self.cols
+            .iter()
+            .find(|(n, _)| *n == col)
+            .and_then(|(_, c)| c.get(row))
+            .map_or("", str::trim)
     }
 
     fn push(
@@ -187,33 +198,38 @@ enum RefError {
     },
 }
 
-/// IDs accepted so far for one entity, and those whose rows were rejected,
-/// so a reference to a rejected row says so instead of "unknown".
-#[derive(Default)]
+/// IDs seen so far for one entity: accepted (with their index) or
+/// rejected (with the file where the chain of rejections started), and the
+/// line where each was first used. One map, one `String` per ID.
 struct Ids {
     /// The file the IDs come from, as the user named it.
     file: String,
-    ix: HashMap<String, usize>,
-    first_line: HashMap<String, u64>,
-    /// Rejected ID → the file where its chain of rejections started.
-    rejected: HashMap<String, String>,
+    map: IdMap<String, IdEntry>,
+}
+
+struct IdEntry {
+    line: u64,
+    state: IdState,
+}
+
+enum IdState {
+    Accepted(usize),
+    Rejected(String),
 }
 
 impl Ids {
-    fn named(file: &str) -> Ids {
+    fn named(file: &str, rows: usize) -> Ids {
         Ids {
             file: file.to_string(),
-            ..Ids::default()
+            map: IdMap::with_capacity_and_hasher(rows, Default::default()),
         }
     }
 
     fn resolve(&self, id: &str) -> Result<usize, RefError> {
-        if let Some(&i) = self.ix.get(id) {
-            return Ok(i);
-        }
         let target_file = &self.file;
-        match self.rejected.get(id) {
-            Some(root) => Err(RefError::Rejected {
+        match self.map.get(id).map(|e| &e.state) {
+            Some(IdState::Accepted(i)) => Ok(*i),
+            Some(IdState::Rejected(root)) => Err(RefError::Rejected {
                 message: format!("\"{id}\" refers to a row of {target_file} that was rejected (see its errors above); fix that row"),
                 root: root.clone(),
             }),
@@ -225,16 +241,25 @@ impl Ids {
 
     /// Registers a new ID, or explains why it is a duplicate.
     fn check_new(&self, id: &str) -> Result<(), String> {
-        match self.first_line.get(id) {
-            Some(l) => Err(format!("duplicate ID \"{id}\" (first used on line {l}); IDs must be unique, so this row is rejected")),
+        match self.map.get(id) {
+            Some(e) => Err(format!("duplicate ID \"{id}\" (first used on line {}); IDs must be unique, so this row is rejected", e.line)),
             None => Ok(()),
         }
     }
 
-    fn reject(&mut self, id: &str, root: String) {
-        if !id.is_empty() {
-            self.rejected.entry(id.to_string()).or_insert(root);
+    /// The first row with an ID decides what it refers to.
+    fn record(&mut self, id: &str, line: u64, state: IdState) {
+        if !id.is_empty() && !self.map.contains_key(id) {
+            self.map.insert(id.to_string(), IdEntry { line, state });
         }
+    }
+
+    fn accept(&mut self, id: &str, line: u64, ix: usize) {
+        self.record(id, line, IdState::Accepted(ix));
+    }
+
+    fn reject(&mut self, id: &str, line: u64, root: String) {
+        self.record(id, line, IdState::Rejected(root));
     }
 }
 
@@ -293,27 +318,33 @@ fn name_of(raw: &Option<RawFile>, spec: &FileSpec) -> String {
         .map_or_else(|| spec.name.to_string(), |r| r.name.clone())
 }
 
+fn rows_of(raw: &Option<RawFile>) -> usize {
+    raw.as_ref().map_or(0, |r| r.positions.len())
+}
+
 /// Converts the raw files (in `schema::ALL` order; `None` = absent or
 /// unusable) into tables. `default_max_load` fills blank `max_load` cells.
 /// Rows with an error are left out of the tables; their IDs are remembered
 /// so that rows referring to them are rejected too, with the file where the
 /// chain started.
 pub fn check(
-    raws: &[Option<RawFile>],
+    mut raws: Vec<Option<RawFile>>,
     default_max_load: u32,
     problems: &mut Vec<Problem>,
 ) -> Checked {
     let mut t = Tables::default();
     let mut counts = Vec::new();
-    let mut inst = Ids::named(&name_of(&raws[0], &schema::INSTITUTIONS));
-    let mut res = Ids::named(&name_of(&raws[1], &schema::RESEARCHERS));
-    let mut area = Ids::named(&name_of(&raws[2], &schema::AREAS));
-    let mut prop = Ids::named(&name_of(&raws[4], &schema::PROPOSALS));
-    let mut publ = Ids::named(&name_of(&raws[6], &schema::PUBLICATIONS));
+    let mut inst = Ids::named(&name_of(&raws[0], &schema::INSTITUTIONS), rows_of(&raws[0]));
+    let mut res = Ids::named(&name_of(&raws[1], &schema::RESEARCHERS), rows_of(&raws[1]));
+    let mut area = Ids::named(&name_of(&raws[2], &schema::AREAS), rows_of(&raws[2]));
+    let mut prop = Ids::named(&name_of(&raws[4], &schema::PROPOSALS), rows_of(&raws[4]));
+    let mut publ = Ids::named(&name_of(&raws[6], &schema::PUBLICATIONS), rows_of(&raws[6]));
+    let names = [&raws[3], &raws[6]].map(|r| r.as_ref().map(|r| r.name.clone()));
+    let members_file = name_of(&raws[5], &schema::MEMBERS);
 
     // institutions
-    if let Some(raw) = &raws[0] {
-        let mut r = Rows::new(&schema::INSTITUTIONS, raw, problems);
+    if let Some(raw) = raws[0].take() {
+        let mut r = Rows::new(&schema::INSTITUTIONS, &raw, problems);
         for i in 0..r.len() {
             r.begin();
             let id = r.get(i, "institution_id");
@@ -335,12 +366,9 @@ pub fn check(
                 );
                 ok = false;
             }
-            if !id.is_empty() {
-                inst.first_line.entry(id.to_string()).or_insert(r.line(i));
-            }
             match (ok, sector) {
                 (true, Some(sector)) => {
-                    inst.ix.insert(id.to_string(), t.institutions.len());
+                    inst.accept(id, r.line(i), t.institutions.len());
                     t.institutions.push(Institution {
                         id: id.to_string(),
                         name: r.get(i, "name").to_string(),
@@ -350,15 +378,15 @@ pub fn check(
                     });
                     r.accepted += 1;
                 }
-                _ => inst.reject(id, r.root()),
+                _ => inst.reject(id, r.line(i), r.root()),
             }
         }
         counts.push(r.count());
     }
 
     // researchers
-    if let Some(raw) = &raws[1] {
-        let mut r = Rows::new(&schema::RESEARCHERS, raw, problems);
+    if let Some(raw) = raws[1].take() {
+        let mut r = Rows::new(&schema::RESEARCHERS, &raw, problems);
         for i in 0..r.len() {
             r.begin();
             let id = r.get(i, "researcher_id");
@@ -368,12 +396,9 @@ pub fn check(
                 ok = false;
             }
             let institution = r.lookup(i, "institution_id", &inst);
-            if !id.is_empty() {
-                res.first_line.entry(id.to_string()).or_insert(r.line(i));
-            }
             match (ok, institution) {
                 (true, Some(institution)) => {
-                    res.ix.insert(id.to_string(), t.researchers.len());
+                    res.accept(id, r.line(i), t.researchers.len());
                     t.researchers.push(Researcher {
                         id: id.to_string(),
                         name: r.get(i, "name").to_string(),
@@ -384,15 +409,15 @@ pub fn check(
                     });
                     r.accepted += 1;
                 }
-                _ => res.reject(id, r.root()),
+                _ => res.reject(id, r.line(i), r.root()),
             }
         }
         counts.push(r.count());
     }
 
     // areas
-    if let Some(raw) = &raws[2] {
-        let mut r = Rows::new(&schema::AREAS, raw, problems);
+    if let Some(raw) = raws[2].take() {
+        let mut r = Rows::new(&schema::AREAS, &raw, problems);
         for i in 0..r.len() {
             r.begin();
             let id = r.get(i, "area_id");
@@ -400,9 +425,6 @@ pub fn check(
             if let Err(m) = area.check_new(id) {
                 r.error(i, "area_id", "is a duplicate ID", m);
                 ok = false;
-            }
-            if !id.is_empty() {
-                area.first_line.entry(id.to_string()).or_insert(r.line(i));
             }
             if r.get(i, "keywords").is_empty() {
                 r.warn(
@@ -413,7 +435,7 @@ pub fn check(
                 );
             }
             if ok {
-                area.ix.insert(id.to_string(), t.areas.len());
+                area.accept(id, r.line(i), t.areas.len());
                 t.areas.push(Area {
                     id: id.to_string(),
                     name: r.get(i, "name").to_string(),
@@ -423,16 +445,16 @@ pub fn check(
                 });
                 r.accepted += 1;
             } else {
-                area.reject(id, r.root());
+                area.reject(id, r.line(i), r.root());
             }
         }
         counts.push(r.count());
     }
 
     // advisers
-    if let Some(raw) = &raws[3] {
-        let mut r = Rows::new(&schema::ADVISERS, raw, problems);
-        let mut seen: HashMap<String, u64> = HashMap::new();
+    if let Some(raw) = raws[3].take() {
+        let mut r = Rows::new(&schema::ADVISERS, &raw, problems);
+        let mut seen: IdMap<String, u64> = IdMap::default();
         for i in 0..r.len() {
             r.begin();
             let id = r.get(i, "researcher_id");
@@ -504,8 +526,8 @@ pub fn check(
     }
 
     // proposals
-    if let Some(raw) = &raws[4] {
-        let mut r = Rows::new(&schema::PROPOSALS, raw, problems);
+    if let Some(raw) = raws[4].take() {
+        let mut r = Rows::new(&schema::PROPOSALS, &raw, problems);
         for i in 0..r.len() {
             r.begin();
             let id = r.get(i, "proposal_id");
@@ -513,9 +535,6 @@ pub fn check(
             if let Err(m) = prop.check_new(id) {
                 r.error(i, "proposal_id", "is a duplicate ID", m);
                 ok = false;
-            }
-            if !id.is_empty() {
-                prop.first_line.entry(id.to_string()).or_insert(r.line(i));
             }
             let a = r.lookup(i, "area_id", &area);
             let pi = r.lookup(i, "pi_id", &res);
@@ -560,7 +579,7 @@ pub fn check(
             }
             match (ok, a, pi, year) {
                 (true, Some(area_ix), Some(pi), Some(year)) => {
-                    prop.ix.insert(id.to_string(), t.proposals.len());
+                    prop.accept(id, r.line(i), t.proposals.len());
                     t.proposals.push(Proposal {
                         id: id.to_string(),
                         area: area_ix,
@@ -574,16 +593,16 @@ pub fn check(
                     });
                     r.accepted += 1;
                 }
-                _ => prop.reject(id, r.root()),
+                _ => prop.reject(id, r.line(i), r.root()),
             }
         }
         counts.push(r.count());
     }
 
     // proposal_members
-    if let Some(raw) = &raws[5] {
-        let mut r = Rows::new(&schema::MEMBERS, raw, problems);
-        let mut seen: HashMap<(usize, usize), u64> = HashMap::new();
+    if let Some(raw) = raws[5].take() {
+        let mut r = Rows::new(&schema::MEMBERS, &raw, problems);
+        let mut seen: IdMap<(usize, usize), u64> = IdMap::default();
         for i in 0..r.len() {
             r.begin();
             let ok = r.required_present(i);
@@ -635,7 +654,6 @@ pub fn check(
         counts.push(r.count());
     }
     // The PI is always a member; say so when the members file forgot.
-    let members_file = name_of(&raws[5], &schema::MEMBERS);
     for p in t.proposals.iter_mut() {
         if !p.members.iter().any(|m| m.researcher == p.pi) {
             problems.push(Problem::file_warning(
@@ -657,8 +675,8 @@ pub fn check(
     }
 
     // publications
-    if let Some(raw) = &raws[6] {
-        let mut r = Rows::new(&schema::PUBLICATIONS, raw, problems);
+    if let Some(raw) = raws[6].take() {
+        let mut r = Rows::new(&schema::PUBLICATIONS, &raw, problems);
         for i in 0..r.len() {
             r.begin();
             let id = r.get(i, "publication_id");
@@ -666,9 +684,6 @@ pub fn check(
             if let Err(m) = publ.check_new(id) {
                 r.error(i, "publication_id", "is a duplicate ID", m);
                 ok = false;
-            }
-            if !id.is_empty() {
-                publ.first_line.entry(id.to_string()).or_insert(r.line(i));
             }
             let ys = r.get(i, "year");
             let year = if ys.is_empty() {
@@ -684,7 +699,7 @@ pub fn check(
             };
             match (ok, year) {
                 (true, Some(year)) => {
-                    publ.ix.insert(id.to_string(), t.publications.len());
+                    publ.accept(id, r.line(i), t.publications.len());
                     t.publications.push(Publication {
                         id: id.to_string(),
                         year,
@@ -695,16 +710,23 @@ pub fn check(
                     });
                     r.accepted += 1;
                 }
-                _ => publ.reject(id, r.root()),
+                _ => publ.reject(id, r.line(i), r.root()),
             }
         }
         counts.push(r.count());
     }
 
     // authorships
-    if let Some(raw) = &raws[7] {
-        let mut r = Rows::new(&schema::AUTHORSHIPS, raw, problems);
-        let mut seen: HashMap<(usize, usize), u64> = HashMap::new();
+    if let Some(raw) = raws[7].take() {
+        let mut r = Rows::new(&schema::AUTHORSHIPS, &raw, problems);
+        // A publication has a handful of authors: a duplicate is found in
+        // its own list; the map of first lines is built only for the
+        // message, the first time there is one.
+        let mut first: Option<IdMap<(usize, usize), u64>> = None;
+        // Publications with many authors (consortium papers) are looked up
+        // in a set instead, so no publication makes this quadratic.
+        const LONG_LIST: usize = 32;
+        let mut many: IdMap<(usize, usize), ()> = IdMap::default();
         for i in 0..r.len() {
             r.begin();
             let ok = r.required_present(i);
@@ -714,7 +736,24 @@ pub fn check(
             let (Some(p), Some(who), true) = (p, who, ok) else {
                 continue;
             };
-            if let Some(l) = seen.get(&(p, who)) {
+            let authors = &t.publications[p].authors;
+            let duplicate = if authors.len() < LONG_LIST {
+                authors.contains(&who)
+            } else {
+                many.contains_key(&(p, who))
+            };
+            if duplicate {
+                let map = first.get_or_insert_with(|| {
+                    let mut m = IdMap::default();
+                    for j in 0..i {
+                        let key = (r.get(j, "publication_id"), r.get(j, "researcher_id"));
+                        if let (Ok(pj), Ok(aj)) = (publ.resolve(key.0), res.resolve(key.1)) {
+                            m.entry((pj, aj)).or_insert(r.line(j));
+                        }
+                    }
+                    m
+                });
+                let l = map.get(&(p, who)).copied().unwrap_or(0);
                 r.error(
                     i,
                     "researcher_id",
@@ -723,16 +762,24 @@ pub fn check(
                 );
                 continue;
             }
-            seen.insert((p, who), r.line(i));
-            t.publications[p].authors.push(who);
+            if let Some(map) = first.as_mut() {
+                map.insert((p, who), r.line(i));
+            }
+            let authors = &mut t.publications[p].authors;
+            authors.push(who);
+            if authors.len() == LONG_LIST {
+                many.extend(authors.iter().map(|&a| ((p, a), ())));
+            } else if authors.len() > LONG_LIST {
+                many.insert((p, who), ());
+            }
             r.accepted += 1;
         }
         counts.push(r.count());
     }
 
     // conflicts (optional)
-    if let Some(raw) = &raws[8] {
-        let mut r = Rows::new(&schema::CONFLICTS, raw, problems);
+    if let Some(raw) = raws[8].take() {
+        let mut r = Rows::new(&schema::CONFLICTS, &raw, problems);
         for i in 0..r.len() {
             r.begin();
             let ok = r.required_present(i);
@@ -792,7 +839,6 @@ pub fn check(
         counts.push(r.count());
     }
 
-    let names = [&raws[3], &raws[6]].map(|r| r.as_ref().map(|r| r.name.clone()));
     dataset_warnings(&t, &names, problems);
     Checked { tables: t, counts }
 }

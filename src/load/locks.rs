@@ -112,7 +112,7 @@ fn read_rows(
         })
         .collect();
     let mut out = Vec::new();
-    for (row, pos) in t.rows.iter().zip(&t.positions) {
+    for (row, pos) in t.rows() {
         let get = |k: usize| row[cols[k]].trim();
         let at = |k: usize, message: String| Problem {
             line: Some(pos.line()),

@@ -62,8 +62,20 @@ pub fn load(dir: &Path, opts: &LoadOptions) -> Result<Loaded, LoadError> {
     let mut unusable_files = Vec::new();
     let mut raws = Vec::with_capacity(schema::ALL.len());
     let mut file_level: Vec<Option<FileCount>> = Vec::with_capacity(schema::ALL.len());
-    for spec in &schema::ALL {
-        match source::read(dir, spec, opts.encoding, &mut problems) {
+    // Files are read side by side (the publications file alone is most of
+    // the bytes of a large call); problems are kept in schema order.
+    use rayon::prelude::*;
+    let read: Vec<_> = schema::ALL
+        .par_iter()
+        .map(|spec| {
+            let mut own = Vec::new();
+            let r = source::read(dir, spec, opts.encoding, &mut own);
+            (r, own)
+        })
+        .collect();
+    for (spec, (result, own)) in schema::ALL.iter().zip(read) {
+        problems.extend(own);
+        match result {
             Ok(Some(raw)) => {
                 raws.push(Some(raw));
                 file_level.push(None);
@@ -90,7 +102,7 @@ pub fn load(dir: &Path, opts: &LoadOptions) -> Result<Loaded, LoadError> {
             }
         }
     }
-    let checked = check::check(&raws, opts.default_max_load, &mut problems);
+    let checked = check::check(raws, opts.default_max_load, &mut problems);
     // Merge counts back into schema order.
     let mut from_check = checked.counts.into_iter();
     let files = file_level

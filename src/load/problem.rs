@@ -89,8 +89,24 @@ impl fmt::Display for Problem {
         if let Some(field) = &self.field {
             write!(f, ": column '{field}'")?;
         }
-        write!(f, ": {}", self.message)
+        write!(f, ": {}", shortened(&self.message))
     }
+}
+
+/// Messages quote the cell they are about; a 10 MB cell would flood the
+/// terminal, so a message is cut to its first and last characters.
+fn shortened(message: &str) -> std::borrow::Cow<'_, str> {
+    const KEEP: usize = 400;
+    let n = message.chars().count();
+    if n <= 2 * KEEP {
+        return std::borrow::Cow::Borrowed(message);
+    }
+    let head: String = message.chars().take(KEEP).collect();
+    let tail: String = message.chars().skip(n - KEEP).collect();
+    std::borrow::Cow::Owned(format!(
+        "{head} … ({} characters left out) … {tail}",
+        n - 2 * KEEP
+    ))
 }
 
 impl std::error::Error for Problem {}

@@ -212,27 +212,22 @@ pub fn into_frame(
     let RawTable {
         format,
         header,
-        rows,
+        columns: cells,
         positions,
         rejected,
     } = table;
-    let height = rows.len();
-    let wanted: Vec<(usize, &str)> = spec
+    let height = positions.len();
+    // The table's columns are polars arrays already: no copy.
+    let columns: Vec<Column> = spec
         .columns
         .iter()
         .filter_map(|c| header.iter().position(|h| h == c.name).map(|i| (i, c.name)))
+        .map(|(i, n)| match cells.get(i) {
+            Some(c) => c.clone().with_name(n.into()).into_column(),
+            None => Column::new(n.into(), Vec::<&str>::new()),
+        })
         .collect();
-    let mut cols: Vec<Vec<String>> = wanted.iter().map(|_| Vec::with_capacity(height)).collect();
-    for mut row in rows {
-        for (k, &(i, _)) in wanted.iter().enumerate() {
-            cols[k].push(std::mem::take(&mut row[i]));
-        }
-    }
-    let columns: Vec<Column> = wanted
-        .iter()
-        .zip(cols)
-        .map(|(&(_, n), v)| Column::new(n.into(), v))
-        .collect();
+    drop(cells);
     let frame = DataFrame::new(height, columns).map_err(|e| {
         (
             Problem::file_error(&name, None, None, format!("cannot be held as a table: {e}")),
@@ -247,13 +242,4 @@ pub fn into_frame(
         header,
         rejected: rejected.len(),
     }))
-}
-
-/// The cells of one column as `&str`, trimmed (absent column or null → "").
-pub fn column<'a>(raw: &'a RawFile, name: &str) -> Vec<&'a str> {
-    let n = raw.frame.height();
-    match raw.frame.column(name).ok().and_then(|c| c.str().ok()) {
-        Some(ca) => ca.iter().map(|v| v.map(str::trim).unwrap_or("")).collect(),
-        None => vec![""; n],
-    }
 }

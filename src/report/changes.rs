@@ -154,9 +154,8 @@ fn read_table(
         ));
     }
     Some(
-        t.rows
-            .iter()
-            .map(|r| [r[ix[0]].trim().to_string(), r[ix[1]].trim().to_string()])
+        t.rows()
+            .map(|(r, _)| [r[ix[0]].trim().to_string(), r[ix[1]].trim().to_string()])
             .filter(|[a, _]| !a.is_empty())
             .collect(),
     )

@@ -227,7 +227,7 @@ pub fn read_score_file(path: &Path, encoding: EncodingChoice) -> Result<ScoreFil
             message: r.message.clone(),
         });
     }
-    let Some(first) = t.rows.first() else {
+    let Some((first, _)) = t.rows().next() else {
         return Err(file_err(
             "has no rows; a score file has one row per (proposal, researcher) pair".into(),
         ));
@@ -264,10 +264,10 @@ pub fn read_score_file(path: &Path, encoding: EncodingChoice) -> Result<ScoreFil
         Some(h) => h.clone(),
         None => ["paper", "reviewer", "score"].map(String::from),
     };
-    let mut rows = Vec::with_capacity(t.rows.len());
+    let mut rows = Vec::with_capacity(t.len());
     let mut first_line: HashMap<(String, String), u64> = HashMap::new();
     let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
-    for (cells, pos) in t.rows.iter().zip(&t.positions).skip(skip) {
+    for (cells, pos) in t.rows().skip(skip) {
         let line = pos.line();
         let field = |k: usize, message: String| ScoreFileError::Field {
             path: name.clone(),

@@ -77,6 +77,45 @@ pub fn decode(bytes: &[u8], choice: EncodingChoice) -> Result<(String, Encoding)
     Ok((normalise_line_endings(text).into_owned(), enc))
 }
 
+/// [`decode`] for bytes the caller gives up: UTF-8 text (the common case)
+/// becomes the `String` in place, without a copy of the file.
+pub fn decode_owned(
+    mut bytes: Vec<u8>,
+    choice: EncodingChoice,
+) -> Result<(String, Encoding), DecodeError> {
+    let utf8_wanted = matches!(choice, EncodingChoice::Auto | EncodingChoice::Utf8);
+    let other_bom = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
+    if utf8_wanted && !(choice == EncodingChoice::Auto && other_bom) {
+        let bom = bytes.starts_with(UTF8_BOM);
+        if bom {
+            bytes.drain(..UTF8_BOM.len());
+        }
+        match String::from_utf8(bytes) {
+            Ok(text) => {
+                let enc = if bom {
+                    Encoding::Utf8Bom
+                } else {
+                    Encoding::Utf8
+                };
+                let text = if text.contains('\r') {
+                    normalise_line_endings(Cow::Borrowed(&text)).into_owned()
+                } else {
+                    text
+                };
+                return Ok((text, enc));
+            }
+            Err(e) => {
+                let mut bytes = e.into_bytes();
+                if bom {
+                    bytes.splice(0..0, UTF8_BOM.iter().copied());
+                }
+                return decode(&bytes, choice);
+            }
+        }
+    }
+    decode(&bytes, choice)
+}
+
 fn decode_raw(
     bytes: &[u8],
     choice: EncodingChoice,

@@ -16,6 +16,7 @@
 use std::fmt;
 use std::path::Path;
 
+use polars::prelude::{PlSmallStr, StringChunked, StringChunkedBuilder};
 use serde::Serialize;
 
 use super::decode::{decode, Encoding, EncodingChoice};
@@ -122,27 +123,146 @@ pub struct RejectedRow {
     pub message: String,
 }
 
-/// A table as read: header, well-formed rows, their positions, and the
-/// rows that were rejected. `rows[i]` has exactly `header.len()` cells.
+/// The cells of one column: a polars string array, filled by the reader
+/// as it tokenises, so the cells of a data file reach their polars frame
+/// without another copy.
+pub type TextColumn = StringChunked;
+
+/// Builds a [`RawTable`] row by row.
+pub(super) struct Builder {
+    pub table: RawTable,
+    cols: Vec<StringChunkedBuilder>,
+}
+
+impl Builder {
+    pub fn new(format: Format) -> Builder {
+        Builder {
+            table: RawTable {
+                format,
+                header: Vec::new(),
+                columns: Vec::new(),
+                positions: Vec::new(),
+                rejected: Vec::new(),
+            },
+            cols: Vec::new(),
+        }
+    }
+
+    /// Sets the header; the table then has its columns.
+    pub fn header(&mut self, header: Vec<String>) {
+        self.cols = (0..header.len())
+            .map(|_| StringChunkedBuilder::new(PlSmallStr::EMPTY, 0))
+            .collect();
+        self.table.header = header;
+    }
+
+    /// Appends a row of exactly as many cells as there are columns (for a
+    /// table without a header, the first row sets the width).
+    pub fn push_row<'c>(
+        &mut self,
+        cells: impl ExactSizeIterator<Item = &'c str>,
+        position: Position,
+    ) {
+        if self.cols.is_empty() {
+            self.cols = (0..cells.len())
+                .map(|_| StringChunkedBuilder::new(PlSmallStr::EMPTY, 0))
+                .collect();
+        }
+        for (c, cell) in self.cols.iter_mut().zip(cells) {
+            c.append_value(cell);
+        }
+        self.table.positions.push(position);
+    }
+
+    /// Columns so far (0 before the header or the first row).
+    pub fn width(&self) -> usize {
+        self.cols.len()
+    }
+
+    pub fn finish(mut self) -> RawTable {
+        self.table.columns = self
+            .cols
+            .into_iter()
+            .map(StringChunkedBuilder::finish)
+            .collect();
+        self.table
+    }
+}
+
+/// A table as read: header, well-formed rows (column by column), their
+/// positions, and the rows that were rejected. Every column has one cell
+/// per row.
 #[derive(Clone, Debug)]
 pub struct RawTable {
     pub format: Format,
     /// Header cells, trimmed (empty when read without a header).
     pub header: Vec<String>,
-    pub rows: Vec<Vec<String>>,
+    pub columns: Vec<TextColumn>,
     pub positions: Vec<Position>,
     pub rejected: Vec<RejectedRow>,
 }
 
+/// One row of a [`RawTable`]; `row[k]` is the cell of column `k`.
+#[derive(Clone, Copy)]
+pub struct Row<'a> {
+    table: &'a RawTable,
+    i: usize,
+}
+
+impl<'a> Row<'a> {
+    pub fn len(&self) -> usize {
+        self.table.columns.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.table.columns.is_empty()
+    }
+    pub fn get(&self, k: usize) -> &'a str {
+        self.table
+            .columns
+            .get(k)
+            .and_then(|c| c.get(self.i))
+            .unwrap_or("")
+    }
+    pub fn iter(&self) -> impl Iterator<Item = &'a str> + 'a {
+        let (t, i) = (self.table, self.i);
+        t.columns.iter().map(move |c| c.get(i).unwrap_or(""))
+    }
+}
+
+impl std::ops::Index<usize> for Row<'_> {
+    type Output = str;
+    fn index(&self, k: usize) -> &str {
+        self.get(k)
+    }
+}
+
 impl RawTable {
+    /// Well-formed rows.
+    pub fn len(&self) -> usize {
+        self.positions.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.positions.is_empty()
+    }
+
     /// Rows read: accepted as rows plus rejected.
     pub fn rows_read(&self) -> usize {
-        self.rows.len() + self.rejected.len()
+        self.len() + self.rejected.len()
     }
 
     /// Index of the header cell named `name`.
     pub fn column(&self, name: &str) -> Option<usize> {
         self.header.iter().position(|h| h == name)
+    }
+
+    pub fn row(&self, i: usize) -> Row<'_> {
+        Row { table: self, i }
+    }
+
+    /// The well-formed rows with their positions.
+    pub fn rows(&self) -> impl Iterator<Item = (Row<'_>, &Position)> {
+        (0..self.len()).map(move |i| (self.row(i), &self.positions[i]))
     }
 }
 
@@ -187,7 +307,9 @@ pub fn read_path(path: &Path, opts: &ReadOptions) -> Result<RawTable, TableError
     if is_workbook(path) {
         super::xlsx::read(&bytes, opts)
     } else {
-        read_bytes(&bytes, opts)
+        let (text, encoding) = super::decode::decode_owned(bytes, opts.encoding)
+            .map_err(|e| TableError::new(e.line, e.message))?;
+        read_text(&text, encoding, opts.header)
     }
 }
 
@@ -232,17 +354,11 @@ pub fn read_text(text: &str, encoding: Encoding, header: bool) -> Result<RawTabl
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut record = csv::ByteRecord::new();
-    let mut table = RawTable {
-        format: Format {
-            encoding,
-            delimiter: Some(delimiter),
-            sheet: None,
-        },
-        header: Vec::new(),
-        rows: Vec::new(),
-        positions: Vec::new(),
-        rejected: Vec::new(),
-    };
+    let mut table = Builder::new(Format {
+        encoding,
+        delimiter: Some(delimiter),
+        sheet: None,
+    });
     let mut width: Option<usize> = None;
     loop {
         let start = rdr.position().clone();
@@ -285,24 +401,25 @@ pub fn read_text(text: &str, encoding: Encoding, header: bool) -> Result<RawTabl
                 ),
             ));
         }
-        let cells: Vec<String> = record
-            .iter()
-            .map(|c| String::from_utf8_lossy(c).into_owned())
-            .collect();
+        // The text is valid UTF-8 and the delimiters and quotes are ASCII,
+        // so every field is valid UTF-8 too.
+        let field = |k: usize| std::str::from_utf8(&record[k]).unwrap_or("");
+        let n = record.len();
         if header && width.is_none() {
-            table.header = cells
-                .iter()
-                .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
-                .collect();
-            width = Some(cells.len());
+            table.header(
+                (0..n)
+                    .map(|k| field(k).trim().trim_start_matches('\u{feff}').to_string())
+                    .collect(),
+            );
+            width = Some(n);
             continue;
         }
-        let w = *width.get_or_insert(cells.len());
-        if cells.len() != w {
+        let w = *width.get_or_insert(n);
+        if n != w {
             let spans = end.line() > start.line() + 1;
-            let hint = if spans && cells.len() < w {
+            let hint = if spans && n < w {
                 " An unclosed quote (\") may have joined the following lines into this row."
-            } else if cells.len() > w {
+            } else if n > w {
                 match delimiter {
                     Delimiter::Comma => " A value containing a comma must be quoted (\"a, b\").",
                     Delimiter::Semicolon => {
@@ -313,19 +430,17 @@ pub fn read_text(text: &str, encoding: Encoding, header: bool) -> Result<RawTabl
             } else {
                 ""
             };
-            table.rejected.push(RejectedRow {
+            table.table.rejected.push(RejectedRow {
                 position: Position::Line(line),
                 message: format!(
-                    "row has {} fields but the header has {w}; the row is rejected.{hint}",
-                    cells.len()
+                    "row has {n} fields but the header has {w}; the row is rejected.{hint}"
                 ),
             });
             continue;
         }
-        table.rows.push(cells);
-        table.positions.push(Position::Line(line));
+        table.push_row((0..n).map(field), Position::Line(line));
     }
-    Ok(table)
+    Ok(table.finish())
 }
 
 fn slice_start(text: &str, from: u64) -> usize {
@@ -418,20 +533,20 @@ mod tests {
             let s = format!("id,text{nl}a,\"one{nl}two\"{nl}b,x{nl}");
             let t = read(&s);
             assert_eq!(t.header, ["id", "text"]);
-            assert_eq!(t.rows.len(), 2, "{nl:?}");
+            assert_eq!(t.len(), 2, "{nl:?}");
             assert_eq!(
                 t.positions,
                 [Position::Line(2), Position::Line(4)],
                 "{nl:?}"
             );
-            assert_eq!(t.rows[0][1], "one\ntwo");
+            assert_eq!(&t.row(0)[1], "one\ntwo");
         }
     }
 
     #[test]
     fn ragged_rows_are_rejected_with_their_line() {
         let t = read("a,b\n1,2\n1,2,3\n4,5\n");
-        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.len(), 2);
         assert_eq!(t.rejected.len(), 1);
         assert_eq!(t.rejected[0].position, Position::Line(3));
         assert!(t.rejected[0].message.contains("must be quoted"));
@@ -454,13 +569,14 @@ mod tests {
     #[test]
     fn a_stray_quote_inside_a_cell_on_the_last_line_is_literal() {
         let t = read("id,title\np1,5\" screen\n");
-        assert_eq!(t.rows[0][1], "5\" screen");
+        assert_eq!(&t.row(0)[1], "5\" screen");
     }
 
     #[test]
     fn blank_lines_are_not_rows() {
         let t = read("a,b\n\n1,2\n\n");
-        assert_eq!(t.rows, [vec!["1".to_string(), "2".to_string()]]);
+        assert_eq!(t.row(0).iter().collect::<Vec<_>>(), ["1", "2"]);
+        assert_eq!(t.len(), 1);
         assert_eq!(t.positions, [Position::Line(3)]);
     }
 }

@@ -11,7 +11,7 @@ use std::io::Cursor;
 use calamine::{Data, Reader, Xlsx};
 
 use super::decode::Encoding;
-use super::read::{Format, Position, RawTable, ReadOptions, RejectedRow, TableError};
+use super::read::{Builder, Format, Position, RawTable, ReadOptions, RejectedRow, TableError};
 
 /// Reads the first worksheet of a workbook.
 pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<RawTable, TableError> {
@@ -30,17 +30,11 @@ pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<RawTable, TableError> {
         message: format!("worksheet '{sheet}' cannot be read: {}", xlsx_reason(&e)),
     })?;
     let (first_row, first_col) = range.start().unwrap_or((0, 0));
-    let mut table = RawTable {
-        format: Format {
-            encoding: Encoding::Xlsx,
-            delimiter: None,
-            sheet: Some(sheet),
-        },
-        header: Vec::new(),
-        rows: Vec::new(),
-        positions: Vec::new(),
-        rejected: Vec::new(),
-    };
+    let mut table = Builder::new(Format {
+        encoding: Encoding::Xlsx,
+        delimiter: None,
+        sheet: Some(sheet),
+    });
     let mut have_header = !opts.header;
     for (i, row) in range.rows().enumerate() {
         let excel_row = u32::try_from(i)
@@ -54,7 +48,7 @@ pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<RawTable, TableError> {
             while cells.last().is_some_and(|c| c.trim().is_empty()) {
                 cells.pop();
             }
-            table.header = cells.iter().map(|c| c.trim().to_string()).collect();
+            table.header(cells.iter().map(|c| c.trim().to_string()).collect());
             have_header = true;
             continue;
         }
@@ -65,14 +59,13 @@ pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<RawTable, TableError> {
             row: excel_row,
             first_col,
         };
-        let width = if opts.header {
-            table.header.len()
-        } else {
-            cells.len()
+        let width = match table.width() {
+            0 => cells.len(),
+            w => w,
         };
         if cells.len() > width {
             if cells[width..].iter().any(|c| !c.trim().is_empty()) {
-                table.rejected.push(RejectedRow {
+                table.table.rejected.push(RejectedRow {
                     position,
                     message: format!(
                         "row has values beyond the {width} columns of the header; the row is rejected. Give every column a header or clear the extra cells"
@@ -83,10 +76,9 @@ pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<RawTable, TableError> {
             cells.truncate(width);
         }
         cells.resize(width, String::new());
-        table.rows.push(cells);
-        table.positions.push(position);
+        table.push_row(cells.iter().map(String::as_str), position);
     }
-    Ok(table)
+    Ok(table.finish())
 }
 
 /// What is wrong with a workbook, in a person's words rather than the
