@@ -112,6 +112,7 @@ fn file_name(p: &std::path::Path) -> String {
 
 /// Reads a `--scores` file as a run would; its count row and what was
 /// recognised, or the problem that stops it.
+#[allow(clippy::result_large_err)] // at most one per file: boxing would buy nothing
 fn check_scores(
     spec: &str,
     ds: Option<&crate::model::Dataset>,

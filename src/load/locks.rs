@@ -69,6 +69,7 @@ pub fn read_all(path: &Path, ds: &Dataset, encoding: EncodingChoice) -> LocksRea
     }
 }
 
+#[allow(clippy::result_large_err)] // at most one per file: boxing would buy nothing
 fn read_rows(
     path: &Path,
     ds: &Dataset,

@@ -48,6 +48,7 @@ impl RawFile {
 /// The path of table `stem` in `dir` (`proposals` → `proposals.csv`,
 /// `.tsv`, `.txt` or `.xlsx`), if present. Two files for one table is an
 /// error naming both.
+#[allow(clippy::result_large_err)] // at most one per file: boxing would buy nothing
 pub fn locate(dir: &Path, stem: &str) -> Result<Option<PathBuf>, Problem> {
     let found: Vec<PathBuf> = EXTENSIONS
         .iter()
@@ -80,6 +81,7 @@ fn file_name(p: &Path) -> String {
 /// file. File-level problems (absent, unreadable, empty, bad encoding,
 /// missing columns) are returned as `Err` with the number of rows the file
 /// had, all of them rejected; row-level problems are pushed to `problems`.
+#[allow(clippy::result_large_err)] // at most one per file: boxing would buy nothing
 pub fn read(
     dir: &Path,
     spec: &FileSpec,
@@ -124,6 +126,7 @@ pub fn read(
 
 /// Checks the header of `table` against `spec` and moves the cells of the
 /// spec's columns into a polars frame.
+#[allow(clippy::result_large_err)] // at most one per file: boxing would buy nothing
 pub fn into_frame(
     spec: &FileSpec,
     name: String,

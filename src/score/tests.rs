@@ -473,7 +473,7 @@ fn parallel_equals_sequential_and_repeated_runs_agree() {
             ..ScoreConfig::default()
         };
         let sc = Scorer::new(&s.ds, &cfg);
-        let ex = |p: usize, a: usize| (p + a) % 7 == 0;
+        let ex = |p: usize, a: usize| (p + a).is_multiple_of(7);
         let par = sc.score(&s.ds, Keep::Top(10), &ex);
         let seq = sc.score_sequential(&s.ds, Keep::Top(10), &ex);
         assert_eq!(par, seq);

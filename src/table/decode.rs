@@ -204,7 +204,7 @@ fn utf16(body: &[u8], big_endian: bool) -> Result<Cow<'static, str>, DecodeError
         encoding_rs::UTF_16LE
     };
     let name = if big_endian { "UTF-16BE" } else { "UTF-16LE" };
-    if body.len() % 2 != 0 {
+    if !body.len().is_multiple_of(2) {
         return Err(DecodeError {
             line: None,
             message: format!("is not valid {name}: it has an odd number of bytes (cut short?)"),
