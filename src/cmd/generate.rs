@@ -4,8 +4,11 @@ use std::time::Instant;
 
 use crate::cli::GenerateArgs;
 use crate::generate::{generate, GenerateOptions};
+use crate::report::files::require_empty_dir;
 
 pub fn run(args: &GenerateArgs, quiet: bool) -> anyhow::Result<()> {
+    // One typo in --out must not destroy a call's inputs.
+    require_empty_dir(&args.out, args.force)?;
     let opts = GenerateOptions {
         researchers: args.researchers,
         proposals: args.proposals,
@@ -19,14 +22,14 @@ pub fn run(args: &GenerateArgs, quiet: bool) -> anyhow::Result<()> {
     let report = generate(&args.out, &opts)?;
     if !quiet {
         for (file, rows) in &report.rows {
-            println!("{file:<32} {rows:>10} rows");
+            outln!("{file:<32} {rows:>10} rows")?;
         }
-        println!(
+        outln!(
             "wrote {} in {:.1} s (seed {})",
             args.out.display(),
             t.elapsed().as_secs_f64(),
             args.seed
-        );
+        )?;
     }
     Ok(())
 }

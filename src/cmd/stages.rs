@@ -1,5 +1,6 @@
 //! `rdmatch conflicts`, `rdmatch network`, `rdmatch coverage`: one stage's
-//! outputs on their own.
+//! outputs on their own, staged and moved into place whole with the
+//! confidential modes (see `report::files`).
 
 use std::fs;
 use std::io::BufWriter;
@@ -11,12 +12,23 @@ use crate::config::Config;
 use crate::coverage;
 use crate::graph::CollabGraph;
 use crate::model::Dataset;
+use crate::report::{Clobber, StagedOutput};
 use crate::{conflicts, graph, network};
 
-use super::outputs::{guard_csv_file, guard_csv_files};
+use super::outputs::{guard_csv_file, guard_csv_files, split_file_out};
 use super::pipeline::run_stages;
 use super::progress::Progress;
-use super::{config_for, load_checked};
+use super::{config_for, input_files, load_checked, modes};
+
+/// Outputs into a folder the user named: its files may be replaced, inputs not.
+fn folder_rules(data: &DataArgs, extra: &[std::path::PathBuf], force: bool) -> Clobber {
+    Clobber {
+        inputs: input_files(data, extra),
+        folder_named: true,
+        force,
+        ..Clobber::default()
+    }
+}
 
 /// The first stages that `conflicts` and `network` share.
 fn load_and_graph(
@@ -31,19 +43,31 @@ fn load_and_graph(
 }
 
 pub fn conflicts(args: &ConflictsArgs, quiet: bool) -> anyhow::Result<()> {
+    let rules = Clobber {
+        inputs: input_files(&args.data, &[]),
+        named: vec![args.out.clone()],
+        force: args.force,
+        ..Clobber::default()
+    };
+    // Refuse before the work, not after it.
+    rules.check(&args.out)?;
     let (cfg, ds, g, mut progress) = load_and_graph(&args.data, quiet)?;
     let set = progress.stage("conflicts", || conflicts::detect(&ds, &g, &cfg.conflicts));
-    let f = fs::File::create(&args.out)
-        .with_context(|| format!("cannot create {}", args.out.display()))?;
-    set.write_csv(&ds, BufWriter::new(f))?;
-    guard_csv_file(&args.out)?;
+    let (dir, name) = split_file_out(&args.out)?;
+    let staged = StagedOutput::new(&dir, modes(&cfg)?)?;
+    let tmp = staged.path().join(name);
+    let f = fs::File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+    set.write_csv(&ds, BufWriter::new(f))
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    guard_csv_file(&tmp)?;
+    staged.commit(&rules)?;
     if !quiet {
         let excluded = set.rows().filter(|r| r.excluded).count();
-        println!(
+        outln!(
             "{excluded} excluded pairs, {} flagged → {}",
             set.rows().count() - excluded,
             args.out.display()
-        );
+        )?;
     }
     Ok(())
 }
@@ -53,19 +77,19 @@ pub fn network(args: &NetworkArgs, quiet: bool) -> anyhow::Result<()> {
     let report = progress.stage("network analytics", || {
         network::analyse(&ds, &g, &cfg.network, cfg.seed)
     });
-    fs::create_dir_all(&args.out)
-        .with_context(|| format!("cannot create {}", args.out.display()))?;
-    network::write_outputs(&report, &ds, &args.out)?;
-    guard_csv_files(&args.out)?;
+    let staged = StagedOutput::new(&args.out, modes(&cfg)?)?;
+    network::write_outputs(&report, &ds, staged.path())?;
+    guard_csv_files(staged.path())?;
+    staged.commit(&folder_rules(&args.data, &[], args.force))?;
     if !quiet {
-        println!(
+        outln!(
             "{} nodes, {} edges, {} components, modularity {:.3} → {}",
             report.nodes,
             report.edges,
             report.components,
             report.modularity,
             args.out.display()
-        );
+        )?;
     }
     Ok(())
 }
@@ -79,23 +103,24 @@ pub fn coverage(args: &CoverageArgs, quiet: bool) -> anyhow::Result<()> {
     let locks = super::assign::locks_for(&args.data.data, None, &ds)?;
     let external = super::score::external_scores(&args.external, &ds)?;
     let res = run_stages(&ds, &cfg, &locks, external, &mut progress)?;
-    fs::create_dir_all(&args.out)
-        .with_context(|| format!("cannot create {}", args.out.display()))?;
-    coverage::write_outputs(&res.coverage, &args.out)?;
+    let staged = StagedOutput::new(&args.out, modes(&cfg)?)?;
+    coverage::write_outputs(&res.coverage, staged.path())?;
     if let Some(prev) = &args.previous {
         let cmp = coverage::compare(prev, &res.coverage)?;
-        coverage::write_comparison(&cmp, &args.out)?;
+        coverage::write_comparison(&cmp, staged.path())?;
     }
-    guard_csv_files(&args.out)?;
+    guard_csv_files(staged.path())?;
+    let extra = super::score::external_paths(&args.external);
+    staged.commit(&folder_rules(&args.data, &extra, args.force))?;
     if !quiet {
         let s = &res.coverage.summary;
-        println!(
+        outln!(
             "{} of {} proposals covered ({:.1}%) → {}",
             s.covered,
             s.proposals,
             100.0 * s.coverage_ratio,
             args.out.display()
-        );
+        )?;
     }
     Ok(())
 }

@@ -2,19 +2,23 @@
 
 use crate::cli::ValidateArgs;
 
-use super::{config_for, load_data, Failure};
+use super::{config_for, load_data, write_stdout, Failure};
 
 pub fn run(args: &ValidateArgs) -> anyhow::Result<()> {
     let cfg = config_for(&args.data)?;
     let loaded = load_data(&args.data, &cfg)?;
     let r = &loaded.report;
-    print!("{}", r.render(args.max_problems));
-    println!(
+    write_stdout(format_args!("{}", r.render(args.max_problems)))?;
+    outln!(
         "\n{}: {} error(s), {} warning(s)",
         args.data.data.display(),
         r.error_count(),
         r.warning_count()
-    );
+    )?;
+    // Config keys that name areas or proposals the data does not have.
+    if let Some(ds) = &loaded.dataset {
+        cfg.check_ids(ds).map_err(|m| anyhow::anyhow!("{m}"))?;
+    }
     if r.error_count() > 0 {
         return Err(Failure::InvalidInput {
             data: args.data.data.display().to_string(),

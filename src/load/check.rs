@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::model::*;
 
+use super::identifier;
 use super::problem::{FileCount, Problem, Severity};
 use super::schema::{self, FileSpec};
 use super::source::{column, RawFile};
@@ -21,6 +22,7 @@ struct Rows<'a> {
 
 impl<'a> Rows<'a> {
     fn new(spec: &'a FileSpec, raw: &'a RawFile, problems: &'a mut Vec<Problem>) -> Rows<'a> {
+        super::limits::check_cells(spec.name, raw, problems);
         let cols = spec
             .columns
             .iter()
@@ -142,6 +144,7 @@ impl Ids {
 
     /// Registers a new ID, or explains why it is a duplicate.
     fn check_new(&self, id: &str) -> Result<(), String> {
+        identifier::check(id)?;
         match self.first_line.get(id) {
             Some(l) => Err(format!("duplicate ID \"{id}\" (first used on line {l}); IDs must be unique, so this row is rejected")),
             None => Ok(()),
@@ -672,6 +675,7 @@ pub fn check(
 
 /// Problems that are not wrong but that a PO should know about.
 fn dataset_warnings(t: &Tables, problems: &mut Vec<Problem>) {
+    identifier::warn_lookalikes(t, problems);
     let mut has_pub = vec![false; t.researchers.len()];
     for p in &t.publications {
         for &a in &p.authors {

@@ -12,10 +12,14 @@ use std::path::{Path, PathBuf};
 use crate::model::Dataset;
 
 mod check;
+mod identifier;
+mod limits;
 mod problem;
 pub mod schema;
 mod source;
 
+pub use identifier::escape as escape_identifier;
+pub use limits::EXCEL_CELL_CHARS;
 pub use problem::{FileCount, Problem, Severity, ValidationReport};
 pub use source::InputEncoding;
 

@@ -39,7 +39,8 @@ impl fmt::Display for Problem {
         if let Some(field) = &self.field {
             write!(f, ": column '{field}'")?;
         }
-        write!(f, ": {}", self.message)
+        // Values quoted in messages may hold invisible or bidi characters.
+        write!(f, ": {}", super::identifier::escape(&self.message))
     }
 }
 
