@@ -87,6 +87,8 @@ pub fn umask() -> u32 {
         }
     }
     // SAFETY: umask(2) cannot fail; the old mask is restored at once.
+    // (`mode_t` is u32 on Linux but u16 on macOS, hence the conversion.)
+    #[allow(clippy::useless_conversion)]
     unsafe {
         let old = libc::umask(0o077);
         libc::umask(old);
