@@ -26,7 +26,7 @@ while size < 10_000_000:
 row[h.index('abstract')] = " ".join(text)
 row[h.index('keywords')] = ";".join(f"keyword {k}" for k in range(1_000_000))
 with open(path, 'w', newline='', encoding='utf-8') as f:
-    csv.writer(f).writerows(rows)
+    csv.writer(f, lineterminator='\n').writerows(rows)
 PY
 ls -l "$work/data/proposals.csv"
 t() { /usr/bin/time -f "%e s wall, %M KB peak RSS" "$@"; }

@@ -27,7 +27,8 @@ else
     echo "note: not root or tmpfs not mountable: full-disk runs skipped"
 fi
 
-n_normal=0 n_kill=0 n_overlap=0 n_full=0 n_busy=0
+n_normal=0 n_kill=0 n_overlap=0 n_full=0 n_busy=0 n_left=0 n_cleaned=0
+full_example=""
 problems=()
 declare -A codes=()
 note() { problems+=("$1"); echo "PROBLEM: $1"; }
@@ -43,18 +44,24 @@ for i in $(seq 1 "$runs"); do
     if [ "$kind" = 3 ] && [ "$mounted" = 0 ]; then kind=0; fi
     case $kind in
     0)  n_normal=$((n_normal + 1))
+        before=$(find "$out" -maxdepth 1 -name '.tmp-*' 2>/dev/null | wc -l)
         "$bin" run --quiet --wait --out "$out" >/dev/null 2>"$work/err"
         c=$?; count "normal:$c"
         [ "$c" = 0 ] || note "run $i: normal run exited $c: $(head -c 300 "$work/err")"
+        n_cleaned=$((n_cleaned + before))
+        no_staging "$out" "run $i (after a normal run)"
         ;;
     1)  n_kill=$((n_kill + 1))
         "$bin" run --quiet --wait --out "$out" >/dev/null 2>&1 &
         pid=$!
-        # 0–2.5 s: before, during and after the stages and the commit.
-        sleep "$((RANDOM % 26 / 10)).$((RANDOM % 10))"
+        # 0–8 s: during loading, the stages, the writing and the commit
+        # (a sample run takes 2–6 s here).
+        sleep "$((RANDOM % 8)).$((RANDOM % 10))"
         kill -9 "$pid" 2>/dev/null
         wait "$pid" 2>/dev/null
         count "killed:$?"
+        left=$(find "$out" -maxdepth 1 -name '.tmp-*' | wc -l)
+        n_left=$((n_left + left))
         ;;
     2)  n_overlap=$((n_overlap + 1))
         "$bin" run --quiet --wait --out "$out" >/dev/null 2>"$work/err1" &
@@ -85,6 +92,8 @@ for i in $(seq 1 "$runs"); do
             note "run $i: a run into a full disk succeeded?"
         elif ! grep -q "$small/" "$work/err"; then
             note "run $i: full-disk error does not name the file: $(head -c 300 "$work/err")"
+        elif [ -z "$full_example" ]; then
+            full_example=$(head -c 300 "$work/err")
         fi
         [ -d "$small/reports" ] && no_staging "$small/reports" "run $i (full disk)"
         vis=$(find "$small/reports" -mindepth 1 -maxdepth 1 ! -name '.*' ! -name latest 2>/dev/null | wc -l)
@@ -128,6 +137,8 @@ PY
 
 echo "runs: $runs planned (normal $n_normal, killed $n_kill, overlapping $n_overlap x3, full disk $n_full) + 1 final"
 echo "overlaps where the run without --wait was refused (exit 4): $n_busy"
+echo "staging folders left by kills: $n_left (removed by the next normal run: $n_cleaned; none left at the end)"
+[ -n "$full_example" ] && echo "full-disk error, e.g.: $full_example"
 printf 'exit codes:'; for k in $(printf '%s\n' "${!codes[@]}" | sort); do printf ' %s=%s' "$k" "${codes[$k]}"; done; echo
 if [ ${#problems[@]} = 0 ]; then
     echo "soak: OK"

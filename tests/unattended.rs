@@ -493,8 +493,10 @@ fn a_40000_character_title_is_reported_by_validate() {
 fn a_cell_with_a_hundred_thousand_keywords_completes() {
     // Regression: keyword de-duplication used Vec::contains, so 100,000
     // keywords in one cell took 18.5 s and a million never finished. The
-    // speed figure is a benchmark (benches/big_cells.sh); this only checks
-    // the run completes (the guard is a hang guard, far above the time).
+    // speed figure is a benchmark (benches/big_cells.sh); this checks the
+    // run completes. The guard is a hang guard far above the expected time
+    // (a few seconds), below the old code's (about 90 s on the project
+    // machine for this cell).
     let data = tiny_copy();
     let many: Vec<String> = (0..100_000).map(|i| format!("kw{i}")).collect();
     let cell = many.join(";") + ";" + &many.join(";");
@@ -512,7 +514,7 @@ fn a_cell_with_a_hundred_thousand_keywords_completes() {
         .unwrap();
     let id = child.id();
     let guard = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_secs(300));
+        std::thread::sleep(Duration::from_secs(60));
         let _ = Command::new("kill").arg("-9").arg(id.to_string()).status();
     });
     let o = child.wait_with_output().unwrap();
