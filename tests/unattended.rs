@@ -589,3 +589,24 @@ fn zero_width_space_in_an_id_is_reported() {
         "{msg}"
     );
 }
+
+#[test]
+fn missing_scores_file_prints_the_os_error_once() {
+    // Regression: a missing --scores file printed the OS error twice (the
+    // message quoted its source and the chain printed it again).
+    let tmp = tempfile::tempdir().unwrap();
+    let o = run(&[
+        "assign",
+        "--scores",
+        "/no/such/scores.csv",
+        "--reviewers-per-proposal",
+        "1",
+        "--out",
+        tmp.path().join("a.csv").to_str().unwrap(),
+    ]);
+    let msg = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{msg}");
+    assert!(msg.contains("/no/such/scores.csv"), "{msg}");
+    assert_eq!(msg.matches("os error 2").count(), 1, "{msg}");
+    assert!(names(tmp.path()).is_empty(), "nothing written");
+}

@@ -229,6 +229,9 @@ pub fn require_empty_dir(dir: &Path, force: bool) -> Result<(), ReportError> {
 #[derive(Debug)]
 pub struct StagedOutput {
     dest: PathBuf,
+    /// The destination folder did not exist: a failed command removes it
+    /// again (when empty), leaving the disk as it was.
+    created_dest: bool,
     staging: PathBuf,
     modes: Modes,
     committed: bool,
@@ -242,6 +245,7 @@ impl StagedOutput {
         } else {
             dest
         };
+        let created_dest = !dest.is_dir();
         create_dir_all(dest, modes)?;
         let staging = dest.join(format!(".rdmatch-tmp-{}", Owner::current().tag()));
         if staging.exists() {
@@ -252,6 +256,7 @@ impl StagedOutput {
         set_mode(&staging, modes.masked().dir)?;
         Ok(StagedOutput {
             dest: dest.to_path_buf(),
+            created_dest,
             staging,
             modes,
             committed: false,
@@ -298,6 +303,10 @@ impl Drop for StagedOutput {
             // Best effort; the hidden name keeps a leftover out of sight and
             // the owner tag lets a later run see that its owner is gone.
             let _ = fs::remove_dir_all(&self.staging);
+            if self.created_dest {
+                // Fails (harmlessly) unless the folder is empty.
+                let _ = fs::remove_dir(&self.dest);
+            }
         }
     }
 }
@@ -377,6 +386,12 @@ mod tests {
         fs::write(s.path().join("c.csv"), "partial").unwrap();
         drop(s);
         assert_eq!(fs::read_dir(&dest).unwrap().count(), 1);
+        // Not even the destination folder, when the command created it.
+        let fresh = dir.path().join("fresh/out");
+        let s = StagedOutput::new(&fresh, Modes::default()).unwrap();
+        fs::write(s.path().join("c.csv"), "partial").unwrap();
+        drop(s);
+        assert!(!fresh.exists());
     }
 
     #[test]
