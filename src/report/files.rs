@@ -222,6 +222,26 @@ pub fn require_empty_dir(dir: &Path, force: bool) -> Result<(), ReportError> {
     }
 }
 
+/// Prefix of a stage command's staging folder (hidden; the owner's pid and
+/// start time follow).
+const STAGING_PREFIX: &str = ".rdmatch-tmp-";
+
+/// Removes staging folders in `dest` left by killed commands (their owner
+/// is gone), so confidential partial outputs do not pile up. Best effort.
+fn remove_dead_staging(dest: &Path) {
+    for entry in fs::read_dir(dest).into_iter().flatten().flatten() {
+        let Some(name) = entry.file_name().to_str().map(str::to_string) else {
+            continue;
+        };
+        if !name.starts_with(STAGING_PREFIX) {
+            continue;
+        }
+        if Owner::from_name_suffix(&name).is_some_and(|o| !o.is_alive()) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 /// A hidden staging folder inside the destination folder; the command's
 /// writers write into [`StagedOutput::path`], and [`StagedOutput::commit`]
 /// renames each file into the destination. Dropped uncommitted (an error,
@@ -247,7 +267,8 @@ impl StagedOutput {
         };
         let created_dest = !dest.is_dir();
         create_dir_all(dest, modes)?;
-        let staging = dest.join(format!(".rdmatch-tmp-{}", Owner::current().tag()));
+        remove_dead_staging(dest);
+        let staging = dest.join(format!("{STAGING_PREFIX}{}", Owner::current().tag()));
         if staging.exists() {
             let _ = fs::remove_dir_all(&staging);
         }
@@ -386,6 +407,12 @@ mod tests {
         fs::write(s.path().join("c.csv"), "partial").unwrap();
         drop(s);
         assert_eq!(fs::read_dir(&dest).unwrap().count(), 1);
+        // A killed command's staging folder is removed by the next one.
+        let dead = dest.join(".rdmatch-tmp-p999999999-s1");
+        fs::create_dir(&dead).unwrap();
+        let s = StagedOutput::new(&dest, Modes::default()).unwrap();
+        assert!(!dead.exists());
+        drop(s);
         // Not even the destination folder, when the command created it.
         let fresh = dir.path().join("fresh/out");
         let s = StagedOutput::new(&fresh, Modes::default()).unwrap();
