@@ -75,7 +75,7 @@ for i in $(seq 1 "$runs"); do
         wait "$p2"; c2=$?
         count "overlap:$c1"; count "overlap:$c2"; count "overlap-nowait:$c3"
         [ "$c1" = 0 ] && [ "$c2" = 0 ] || note "run $i: overlapping --wait runs exited $c1 and $c2"
-        if [ "$c3" = 4 ]; then
+        if [ "$c3" = 5 ]; then
             n_busy=$((n_busy + 1))
             grep -q -- '--wait' "$work/err3" || note "run $i: busy message lacks --wait: $(cat "$work/err3")"
         elif [ "$c3" != 0 ]; then
@@ -136,7 +136,7 @@ sys.exit(1 if bad else 0)
 PY
 
 echo "runs: $runs planned (normal $n_normal, killed $n_kill, overlapping $n_overlap x3, full disk $n_full) + 1 final"
-echo "overlaps where the run without --wait was refused (exit 4): $n_busy"
+echo "overlaps where the run without --wait was refused (exit 5): $n_busy"
 echo "staging folders left by kills: $n_left (removed by the next normal run: $n_cleaned; none left at the end)"
 [ -n "$full_example" ] && echo "full-disk error, e.g.: $full_example"
 printf 'exit codes:'; for k in $(printf '%s\n' "${!codes[@]}" | sort); do printf ' %s=%s' "$k" "${codes[$k]}"; done; echo

@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 ///
 /// Exit codes: 0 success (also when stdout is closed early, e.g. `| head`),
 /// 1 bad input or failure, 2 usage error, 3 infeasible assignment (the
-/// diagnosis is printed), 4 another run holds the output folder's lock.
+/// diagnosis is printed), 5 another run holds the output folder's lock.
 #[derive(Debug, Parser)]
 #[command(name = "rdmatch", version, about, long_about)]
 pub struct Cli {
@@ -288,7 +288,7 @@ pub struct RunArgs {
     #[arg(long, hide = true)]
     pub run_id: Option<String>,
     /// When another run holds OUT's lock, wait for it to finish instead of
-    /// failing at once (exit code 4).
+    /// failing at once (exit code 5).
     #[arg(long)]
     pub wait: bool,
 }

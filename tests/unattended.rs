@@ -131,7 +131,7 @@ fn second_run_into_the_same_out_fails_at_once_naming_the_holder() {
         .map(String::as_str)
         .collect::<Vec<_>>());
     let msg = text(&second);
-    assert_eq!(second.status.code(), Some(4), "{msg}");
+    assert_eq!(second.status.code(), Some(5), "{msg}");
     assert!(
         msg.contains(&format!("pid {}", first.id())) && msg.contains("--wait"),
         "{msg}"

@@ -49,7 +49,7 @@ pub fn exit_code(err: &anyhow::Error) -> i32 {
     if let Some(crate::report::ReportError::Busy { .. }) =
         err.downcast_ref::<crate::report::ReportError>()
     {
-        return 4;
+        return 5;
     }
     match err.downcast_ref::<Failure>() {
         Some(Failure::Infeasible(_)) => 3,

@@ -1,7 +1,7 @@
 //! `rdmatch run`: every stage, into one atomic run folder.
 //!
 //! Order matters for unattended runs: check `--previous` and `latest`, take
-//! the output root's lock (`--wait` or fail at once, exit 4), remove staging
+//! the output root's lock (`--wait` or fail at once, exit 5), remove staging
 //! folders of killed runs, reserve the run id, and only then do the work.
 //! The folder is built under a temporary name and renamed into place only
 //! when everything is written (see `report::run_folder`), so cron never
