@@ -9,8 +9,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// interest, and assess how advisers and the collaboration network cover a
 /// funding program's R&D areas.
 ///
-/// Exit codes: 0 success, 1 bad input or failure, 2 usage error,
-/// 3 infeasible assignment (the diagnosis is printed).
+/// Exit codes: 0 success (also when stdout is closed early, e.g. `| head`),
+/// 1 bad input or failure, 2 usage error, 3 infeasible assignment (the
+/// diagnosis is printed), 5 another run holds the output folder's lock.
 #[derive(Debug, Parser)]
 #[command(name = "rdmatch", version, about, long_about)]
 pub struct Cli {
@@ -136,6 +137,9 @@ pub struct GenerateArgs {
     /// Same seed, same files (byte for byte).
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// Write into --out even if it is not empty (files of the same name are replaced).
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -177,6 +181,10 @@ pub struct ScoreArgs {
     /// blended with ours: FILE or FILE:WEIGHT; repeat for several files.
     #[arg(long = "scores", value_name = "FILE[:WEIGHT]")]
     pub external: Vec<String>,
+    /// Replace existing files that were not named (e.g. alternates.csv beside
+    /// --out) or that are input files.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -195,6 +203,10 @@ pub struct ConflictsArgs {
     /// Output CSV: proposal_id,researcher_id,excluded,reasons.
     #[arg(long, default_value = "conflicts.csv")]
     pub out: PathBuf,
+    /// Replace existing files that were not named (e.g. alternates.csv beside
+    /// --out) or that are input files.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -204,6 +216,10 @@ pub struct NetworkArgs {
     /// Output folder for network_summary.json, network_nodes.csv, ...
     #[arg(long, default_value = "network")]
     pub out: PathBuf,
+    /// Replace existing files that were not named (e.g. alternates.csv beside
+    /// --out) or that are input files.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -247,6 +263,10 @@ pub struct AssignArgs {
     /// (loads.csv and alternates.csv are written beside it).
     #[arg(long)]
     pub out: PathBuf,
+    /// Replace existing files that were not named (e.g. alternates.csv beside
+    /// --out) or that are input files.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -262,6 +282,10 @@ pub struct CoverageArgs {
     /// blended into the text component: FILE or FILE:WEIGHT; repeatable.
     #[arg(long = "scores", value_name = "FILE[:WEIGHT]")]
     pub external: Vec<String>,
+    /// Replace existing files that were not named (e.g. alternates.csv beside
+    /// --out) or that are input files.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -283,6 +307,10 @@ pub struct RunArgs {
     /// Fixed run ID instead of the current time (for reproducible tests).
     #[arg(long, hide = true)]
     pub run_id: Option<String>,
+    /// When another run holds OUT's lock, wait for it to finish instead of
+    /// failing at once (exit code 5).
+    #[arg(long)]
+    pub wait: bool,
 }
 
 #[derive(Debug, Args)]

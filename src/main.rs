@@ -23,7 +23,12 @@ fn main() {
         Command::Config(a) => cmd::config::run(a),
     };
     if let Err(err) = result {
-        eprintln!("error: {err:#}");
+        // The reader of stdout went away (`| head -1`): end quietly, as
+        // ripgrep does (exit 0; see the README's exit codes).
+        if cmd::is_closed_stdout(&err) {
+            std::process::exit(0);
+        }
+        eprintln!("error: {}", cmd::render_error(&err));
         std::process::exit(cmd::exit_code(&err));
     }
 }

@@ -364,8 +364,12 @@ fn standalone_assign_takes_cosine_scores_and_openreview_files() {
     let cos = write(d.path(), "cos.csv", &cos);
     let hand = write(d.path(), "hand.csv", &hand);
     let or = write(d.path(), "openreview.csv", &headerless);
+    // Each solve in its own folder: alternates.csv and loads.csv are
+    // written beside the named output, and never over another run's.
     let solve = |scores: &Path, out: &str| -> Vec<u8> {
-        let out = d.path().join(out);
+        let dir = d.path().join(out.trim_end_matches(".csv"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let out = dir.join("assignment.csv");
         let o = run(&[
             "assign",
             "--scores",

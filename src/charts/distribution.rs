@@ -168,13 +168,14 @@ impl Draw for AdviserLoad<'_> {
         if self.loads.is_empty() {
             return no_data(area, st, "no advisers");
         }
-        let top = self
-            .loads
-            .iter()
-            .copied()
-            .max()
-            .unwrap_or(0)
-            .max(self.max_load.unwrap_or(0));
+        // Sized by the data: the axis reaches the cap only when the cap is
+        // near the loads (a cap of 4294967295 once allocated 34 GB here);
+        // a far cap is named in the label instead of drawn.
+        let data_top = self.loads.iter().copied().max().unwrap_or(0);
+        let cap_shown = self
+            .max_load
+            .filter(|&m| m <= data_top.saturating_mul(2).max(data_top.saturating_add(10)));
+        let top = data_top.max(cap_shown.unwrap_or(0));
         let mut counts = vec![0usize; top + 1];
         for &l in self.loads {
             counts[l] += 1;
@@ -233,7 +234,20 @@ impl Draw for AdviserLoad<'_> {
                 )
                 .map_err(de)?;
         }
-        if let Some(m) = self.max_load {
+        if let Some(m) = self.max_load.filter(|_| cap_shown.is_none()) {
+            let style = st
+                .label()
+                .color(&REF_RED)
+                .pos(Pos::new(HPos::Right, VPos::Top));
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    format!("max load = {m} (off the chart)"),
+                    (xmax, ymax * 0.98),
+                    style,
+                )))
+                .map_err(de)?;
+        }
+        if let Some(m) = cap_shown {
             let x = m as f64 + 0.5;
             chart
                 .draw_series(DashedLineSeries::new(
@@ -488,6 +502,16 @@ impl Draw for Expertise<'_> {
 mod tests {
     use super::super::tests::check_chart;
     use super::*;
+
+    #[test]
+    fn huge_max_load_does_not_size_the_histogram() {
+        // Regression: max_load = 4294967295 allocated one bucket per load
+        // value (34 GB) and aborted; the histogram now follows the data.
+        let c = adviser_load("Loads", &[0, 1, 2, 2], Some(u32::MAX as usize)).unwrap();
+        assert!(c.svg.contains("off the chart"), "cap named in the label");
+        let near = adviser_load("Loads", &[0, 1, 2, 2], Some(3)).unwrap();
+        assert!(!near.svg.contains("off the chart"));
+    }
 
     #[test]
     fn score_shares_are_hand_computed() {

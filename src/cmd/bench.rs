@@ -29,7 +29,7 @@ pub fn run(args: &BenchArgs, quiet: bool) -> anyhow::Result<()> {
     let t = Instant::now();
     generate(&dir, &opts)?;
     let gen_secs = t.elapsed().as_secs_f64();
-    println!(
+    outln!(
         "generated {} researchers, {} proposals, {} advisers, {} areas in {gen_secs:.2} s (peak {:.0} MiB) into {}",
         args.researchers,
         args.proposals,
@@ -37,7 +37,7 @@ pub fn run(args: &BenchArgs, quiet: bool) -> anyhow::Result<()> {
         args.areas,
         peak_rss_mib(),
         dir.display()
-    );
+    )?;
     let out = time_stages(&dir);
     if args.keep.is_none() {
         let _ = std::fs::remove_dir_all(&dir);
@@ -48,7 +48,7 @@ pub fn run(args: &BenchArgs, quiet: bool) -> anyhow::Result<()> {
 
 /// Times every stage on a data folder.
 fn time_stages(dir: &std::path::Path) -> anyhow::Result<()> {
-    println!("{:<24} {:>9} {:>14}", "stage", "seconds", "peak RSS MiB");
+    outln!("{:<24} {:>9} {:>14}", "stage", "seconds", "peak RSS MiB")?;
     let data = DataArgs {
         data: dir.to_path_buf(),
         config: None,
@@ -63,20 +63,22 @@ fn time_stages(dir: &std::path::Path) -> anyhow::Result<()> {
     })?;
     let res = run_stages(&ds, &cfg, &[], None, &mut progress)?;
     for ((name, secs), peak) in progress.timings().iter().zip(progress.peaks()) {
-        println!("{name:<24} {secs:>9.2} {peak:>14.0}");
+        outln!("{name:<24} {secs:>9.2} {peak:>14.0}")?;
     }
-    println!(
+    outln!(
         "{:<24} {:>9.2} {:>14.0}",
         "total (after generate)",
         total.elapsed().as_secs_f64(),
         peak_rss_mib()
-    );
+    )?;
     match &res.solution {
-        Ok(s) => println!(
+        Ok(s) => outln!(
             "assignment: total {:.3}, weakest {:.3}, {:?}",
-            s.total, s.weakest, s.stats
-        ),
-        Err(e) => println!("assignment infeasible:\n{e}"),
+            s.total,
+            s.weakest,
+            s.stats
+        )?,
+        Err(e) => outln!("assignment infeasible:\n{e}")?,
     }
     Ok(())
 }

@@ -4,6 +4,6 @@ use crate::cli::DataArgs;
 
 pub fn run(args: &DataArgs) -> anyhow::Result<()> {
     let cfg = super::config_for(args)?;
-    print!("{}", cfg.to_toml());
+    super::write_stdout(format_args!("{}", cfg.to_toml()))?;
     Ok(())
 }

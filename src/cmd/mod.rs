@@ -1,7 +1,8 @@
 //! One file per subcommand: each wires library stages together for the CLI.
 //! This is the edge where `anyhow` replaces the stages' typed errors.
 
-use std::path::Path;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
@@ -9,6 +10,15 @@ use crate::cli::{DataArgs, EncodingArg};
 use crate::config::Config;
 use crate::load::{self, EncodingChoice, LoadOptions, Loaded};
 use crate::model::Dataset;
+
+/// Writes a line to standard output, like `println!`, but returns an error
+/// instead of panicking when stdout is closed (`| head -1`) or full
+/// (`> /dev/full`); see [`write_stdout`].
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::cmd::write_stdout(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
 
 pub mod assign;
 pub mod bench;
@@ -38,11 +48,73 @@ pub enum Failure {
 
 /// The process exit code for an error (see `rdmatch --help`).
 pub fn exit_code(err: &anyhow::Error) -> i32 {
+    if let Some(crate::report::ReportError::Busy { .. }) =
+        err.downcast_ref::<crate::report::ReportError>()
+    {
+        return 5;
+    }
     match err.downcast_ref::<Failure>() {
         Some(Failure::Infeasible(_)) => 3,
         Some(Failure::RowsLeftOut { .. }) => 4,
         _ => 1,
     }
+}
+
+/// The error chain as one line of text for `main` to print: each cause
+/// once (a message that already quotes its source, as
+/// `cannot read X: No such file…` does, does not repeat it).
+pub fn render_error(err: &anyhow::Error) -> String {
+    let mut msg = err.to_string();
+    for cause in err.chain().skip(1) {
+        let c = cause.to_string();
+        if !msg.contains(&c) {
+            msg.push_str(": ");
+            msg.push_str(&c);
+        }
+    }
+    msg
+}
+
+/// Standard output could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write to standard output: {0}")]
+pub struct StdoutError(#[source] pub std::io::Error);
+
+/// Writes `args` to standard output and flushes. A reader that went away
+/// (`rdmatch validate | head -1`) gives [`StdoutError`] with `BrokenPipe`,
+/// which `main` turns into a quiet exit 0 as ripgrep does; a full device
+/// (`> /dev/full`) is a reported error (exit 1).
+pub fn write_stdout(args: std::fmt::Arguments) -> Result<(), StdoutError> {
+    let mut out = std::io::stdout().lock();
+    out.write_fmt(args)
+        .and_then(|()| out.flush())
+        .map_err(StdoutError)
+}
+
+/// Whether `err` is standard output closed by its reader (a broken pipe).
+pub fn is_closed_stdout(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        c.downcast_ref::<StdoutError>()
+            .is_some_and(|e| e.0.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Output file and folder modes from `[report] file_mode`.
+pub fn modes(cfg: &Config) -> anyhow::Result<crate::report::Modes> {
+    let mode = crate::report::files::parse_file_mode(&cfg.report.file_mode)
+        .map_err(|m| anyhow::anyhow!("{m}"))?;
+    Ok(crate::report::Modes::from_file_mode(mode))
+}
+
+/// Every file a data-reading command takes as input: the files of the data
+/// folder (and its `truth/`), `--config`, and `extra` (`--scores`, …).
+/// Outputs never replace them without `--force`.
+pub fn input_files(args: &DataArgs, extra: &[PathBuf]) -> Vec<PathBuf> {
+    let mut v = crate::report::files::files_in(&args.data);
+    v.extend(crate::report::files::files_in(&args.data.join("truth")));
+    v.extend(args.config.iter().cloned());
+    v.extend(extra.iter().cloned());
+    v
 }
 
 /// The config in force: `--config`, else `DATA/rdmatch.toml`, else defaults.
@@ -79,7 +151,8 @@ pub fn load_data(args: &DataArgs, cfg: &Config) -> anyhow::Result<Loaded> {
     load::load(&args.data, &opts).with_context(|| format!("loading {}", args.data.display()))
 }
 
-/// Loads the data, prints problems to stderr, and fails on any error.
+/// Loads the data, prints problems to stderr, and fails on any error
+/// (including config keys naming IDs the data does not have).
 pub fn load_checked(
     args: &DataArgs,
     cfg: &Config,
@@ -97,7 +170,10 @@ pub fn load_checked(
         );
     }
     match loaded.dataset {
-        Some(ds) => Ok((ds, loaded.report)),
+        Some(ds) => {
+            cfg.check_ids(&ds).map_err(|m| anyhow::anyhow!("{m}"))?;
+            Ok((ds, loaded.report))
+        }
         None => Err(Failure::InvalidInput {
             data: args.data.display().to_string(),
             errors,

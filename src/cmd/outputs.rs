@@ -1,9 +1,10 @@
 //! What a run writes: stage CSVs, charts, and the report formats, plus the
 //! adapter that turns stage outputs into the report's plain data.
 
+use std::ffi::OsString;
 use std::fs;
 use std::io::BufWriter;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -26,6 +27,19 @@ fn create(path: &Path) -> anyhow::Result<BufWriter<fs::File>> {
     )?))
 }
 
+/// `--out FILE` as (folder, file name): the folder the file is staged in and
+/// the name it gets.
+pub fn split_file_out(out: &Path) -> anyhow::Result<(PathBuf, OsString)> {
+    let name = out
+        .file_name()
+        .with_context(|| format!("--out {} does not name a file", out.display()))?;
+    let dir = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    Ok((dir.to_path_buf(), name.to_os_string()))
+}
+
 /// The score details of an eligible pair, if the scorer kept it.
 pub fn pair(res: &Results, p: usize, a: usize) -> Option<&PairScore> {
     res.matrix
@@ -43,17 +57,17 @@ pub fn write_stage_outputs(
     res: &Results,
     v: &ValidationReport,
 ) -> anyhow::Result<()> {
-    fs::write(dir.join("validation.txt"), v.render_full())
-        .context("cannot write validation.txt")?;
-    write_scores_csv(ds, &res.matrix, create(&dir.join("scores.csv"))?)
-        .context("writing scores.csv")?;
+    super::write_file(&dir.join("validation.txt"), v.render_full().as_bytes())?;
+    let path = dir.join("scores.csv");
+    write_scores_csv(ds, &res.matrix, create(&path)?)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    let path = dir.join("conflicts.csv");
     res.conflicts
-        .write_csv(ds, create(&dir.join("conflicts.csv"))?)
-        .context("writing conflicts.csv")?;
+        .write_csv(ds, create(&path)?)
+        .with_context(|| format!("cannot write {}", path.display()))?;
     match &res.solution {
         Ok(sol) => write_assignment_files(dir, res, sol, cfg.assign.alternates)?,
-        Err(inf) => fs::write(dir.join("diagnosis.txt"), inf.to_string())
-            .context("cannot write diagnosis.txt")?,
+        Err(inf) => super::write_file(&dir.join("diagnosis.txt"), inf.to_string().as_bytes())?,
     }
     network::write_outputs(&res.network, ds, dir)?;
     coverage::write_outputs(&res.coverage, dir)?;
@@ -85,36 +99,41 @@ pub fn write_assignment_files(
             .collect(),
         cells: &cells,
     };
-    assign::write_assignment_csv(
-        create(&dir.join("assignment.csv"))?,
-        &res.problem,
-        sol,
-        Some(&extra),
-    )?;
+    let path = dir.join("assignment.csv");
+    assign::write_assignment_csv(create(&path)?, &res.problem, sol, Some(&extra))
+        .with_context(|| format!("cannot write {}", path.display()))?;
     let alts = assign::alternates(&res.problem, sol, alternates);
-    assign::write_alternates_csv(create(&dir.join("alternates.csv"))?, &res.problem, &alts)?;
-    assign::write_loads_csv(create(&dir.join("loads.csv"))?, &res.problem, sol)?;
+    let path = dir.join("alternates.csv");
+    assign::write_alternates_csv(create(&path)?, &res.problem, &alts)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    let path = dir.join("loads.csv");
+    assign::write_loads_csv(create(&path)?, &res.problem, sol)
+        .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
 
 /// report.html, report.md, summary.json, assignment.xlsx and charts/.
 pub fn write_reports(dir: &Path, cfg: &Config, data: &ReportData) -> anyhow::Result<()> {
+    use super::write_file;
     let charts_dir = dir.join("charts");
-    fs::create_dir_all(&charts_dir).context("cannot create charts/")?;
+    fs::create_dir_all(&charts_dir)
+        .with_context(|| format!("cannot create {}", charts_dir.display()))?;
     for c in &data.charts {
-        fs::write(charts_dir.join(format!("{}.svg", c.name)), &c.svg)?;
-        fs::write(charts_dir.join(format!("{}.png", c.name)), &c.png)?;
+        write_file(
+            &charts_dir.join(format!("{}.svg", c.name)),
+            c.svg.as_bytes(),
+        )?;
+        write_file(&charts_dir.join(format!("{}.png", c.name)), &c.png)?;
     }
-    fs::write(
-        dir.join("report.html"),
-        report::html::render(data, &cfg.report),
+    let html = report::html::render(data, &cfg.report);
+    write_file(&dir.join("report.html"), html.as_bytes())?;
+    let md = report::markdown::render(data, &cfg.report);
+    write_file(&dir.join("report.md"), md.as_bytes())?;
+    write_file(
+        &dir.join("summary.json"),
+        report::summary::render(data)?.as_bytes(),
     )?;
-    fs::write(
-        dir.join("report.md"),
-        report::markdown::render(data, &cfg.report),
-    )?;
-    fs::write(dir.join("summary.json"), report::summary::render(data)?)?;
-    fs::write(dir.join("assignment.xlsx"), report::xlsx::render(data)?)?;
+    write_file(&dir.join("assignment.xlsx"), &report::xlsx::render(data)?)?;
     Ok(())
 }
 
@@ -151,6 +170,7 @@ pub fn charts(ds: &Dataset, cfg: &Config, res: &Results) -> anyhow::Result<Vec<C
     let loads: Vec<usize> = sol
         .map(|s| s.loads.iter().map(|&l| l as usize).collect())
         .unwrap_or_default();
+    // u32 → usize widens on every supported target.
     let max_load = ds.advisers.iter().map(|a| a.max_load as usize).max();
     out.push(charts::adviser_load(
         "Adviser load (proposals assigned)",

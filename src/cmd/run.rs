@@ -1,27 +1,28 @@
 //! `rdmatch run`: every stage, into one atomic run folder.
 //!
+//! Order matters for unattended runs: check `--previous` and `latest`, take
+//! the output root's lock (`--wait` or fail at once, exit 5), remove staging
+//! folders of killed runs, reserve the run id, and only then do the work.
 //! The folder is built under a temporary name and renamed into place only
 //! when everything is written (see `report::run_folder`), so cron never
 //! leaves half a report and never overwrites an earlier run. When no
 //! assignment exists the run folder is still written — with the diagnosis in
 //! the report — and the command exits with code 3.
 
-use std::fs;
 use std::path::Path;
 
-use anyhow::Context;
 use chrono::Utc;
 
 use crate::cli::{ObjectiveArg, RunArgs};
 use crate::config::{Config, Objective};
 use crate::load::{self, schema, ValidationReport};
 use crate::model::Dataset;
-use crate::report::{self, Manifest, RunFolder};
+use crate::report::{self, Manifest, RunFolder, RunLock};
 
 use super::outputs::{self, write_stage_outputs};
 use super::pipeline::run_stages;
 use super::progress::Progress;
-use super::{config_for, load_checked, Failure};
+use super::{config_for, is_closed_stdout, load_checked, Failure};
 
 pub fn objective(arg: Option<ObjectiveArg>, cfg: &mut Config) {
     match arg {
@@ -34,7 +35,45 @@ pub fn objective(arg: Option<ObjectiveArg>, cfg: &mut Config) {
 pub fn run(args: &RunArgs, quiet: bool) -> anyhow::Result<()> {
     let mut cfg = config_for(&args.data)?;
     objective(args.objective, &mut cfg);
+    let modes = super::modes(&cfg)?;
+    // A bad --previous fails before any work (it used to report "0 changes").
+    if let Some(p) = &args.previous {
+        report::check_previous(p)?;
+    }
+    report::files::create_dir_all(&args.out, modes)?;
+    let asked = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let _lock = RunLock::acquire(&args.out, args.wait, &asked)?;
+    // The run starts when it holds the lock, so run ids (from this time)
+    // follow the order in which runs commit.
     let started = Utc::now();
+    for stale in report::run_folder::remove_stale_staging(&args.out)? {
+        if !quiet {
+            eprintln!(
+                "note: removed {}, left by a run that was killed",
+                stale.display()
+            );
+        }
+    }
+    let previous = match &args.previous {
+        Some(p) => Some(p.clone()),
+        None => {
+            let p = report::previous_run(&args.out);
+            if p.is_none() && !quiet {
+                eprintln!(
+                    "note: {} holds no complete earlier run: this is the first run, so the report has no \"what changed\" section",
+                    args.out.display()
+                );
+            }
+            p
+        }
+    };
+    let run_id = match &args.run_id {
+        Some(id) => id.clone(),
+        None => report::available_run_id(&args.out, started),
+    };
+    let folder = RunFolder::create_with(&args.out, &run_id, modes)?;
+    let dir = folder.path().to_path_buf();
+
     let mut progress = Progress::new(quiet);
     let (ds, validation) = progress.stage("load and validate", || {
         load_checked(&args.data, &cfg, quiet)
@@ -51,19 +90,6 @@ pub fn run(args: &RunArgs, quiet: bool) -> anyhow::Result<()> {
         .map(|e| e.records.clone())
         .unwrap_or_default();
     let results = run_stages(&ds, &cfg, &locks, external.map(|e| e.scores), &mut progress)?;
-
-    fs::create_dir_all(&args.out)
-        .with_context(|| format!("cannot create {}", args.out.display()))?;
-    let previous = args
-        .previous
-        .clone()
-        .or_else(|| report::previous_run(&args.out));
-    let run_id = match &args.run_id {
-        Some(id) => id.clone(),
-        None => report::available_run_id(&args.out, started),
-    };
-    let folder = RunFolder::create(&args.out, &run_id)?;
-    let dir = folder.path().to_path_buf();
 
     let data = progress.stage("write outputs", || -> anyhow::Result<report::ReportData> {
         write_stage_outputs(&dir, &ds, &cfg, &results, &validation)?;
@@ -84,6 +110,14 @@ pub fn run(args: &RunArgs, quiet: bool) -> anyhow::Result<()> {
     // to prove a failed run leaves no partial folder (tests/run.rs).
     if std::env::var_os("RDMATCH_TEST_FAIL_AFTER_OUTPUTS").is_some() {
         anyhow::bail!("failing on purpose (RDMATCH_TEST_FAIL_AFTER_OUTPUTS is set)");
+    }
+    // Test hook: hold the lock with the outputs staged, so tests can start a
+    // second run or `kill -9` this one at that point (tests/run.rs).
+    if let Some(ms) = std::env::var("RDMATCH_TEST_PAUSE_BEFORE_COMMIT_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
     }
     let exit_status = match (&results.solution, validation.error_count()) {
         (Err(_), _) => 3,
@@ -113,7 +147,14 @@ pub fn run(args: &RunArgs, quiet: bool) -> anyhow::Result<()> {
     super::write_file(&dir.join("manifest.json"), manifest.to_json()?.as_bytes())?;
     let final_path = folder.commit()?;
     if !quiet {
-        print_summary(&ds, &data, &final_path);
+        // The run is committed; a closed stdout (`run | true`) must not turn
+        // its outcome (0 or 3) into another exit code.
+        if let Err(e) = print_summary(&ds, &data, &final_path) {
+            let e = anyhow::Error::from(e);
+            if !is_closed_stdout(&e) {
+                return Err(e);
+            }
+        }
     }
     if let Err(inf) = &results.solution {
         return Err(Failure::Infeasible(format!(
@@ -128,9 +169,13 @@ pub fn run(args: &RunArgs, quiet: bool) -> anyhow::Result<()> {
     )
 }
 
-fn print_summary(ds: &Dataset, data: &report::ReportData, dir: &Path) {
+fn print_summary(
+    ds: &Dataset,
+    data: &report::ReportData,
+    dir: &Path,
+) -> Result<(), super::StdoutError> {
     let h = &data.headline;
-    println!(
+    outln!(
         "{} proposals, {} advisers, {} researchers; {} pairs assigned, total score {:.3}, weakest proposal {:.3}; coverage {:.1}%; {} conflicted pairs excluded",
         ds.proposals.len(),
         ds.advisers.len(),
@@ -140,8 +185,8 @@ fn print_summary(ds: &Dataset, data: &report::ReportData, dir: &Path) {
         h.weakest_proposal_total,
         100.0 * h.coverage_ratio,
         h.conflicts_excluded
-    );
-    println!("report: {}", dir.join("report.html").display());
+    )?;
+    outln!("report: {}", dir.join("report.html").display())
 }
 
 /// SHA-256 and accepted rows of every input file, for the manifest.

@@ -12,8 +12,10 @@ use crate::score::{
     Scorer,
 };
 
+use super::outputs::split_file_out;
 use super::progress::Progress;
-use super::{config_for, load_checked};
+use super::{config_for, input_files, load_checked, modes};
+use crate::report::{Clobber, StagedOutput};
 
 pub fn run(args: &ScoreArgs, quiet: bool) -> anyhow::Result<()> {
     let mut cfg = config_for(&args.data)?;
@@ -29,6 +31,13 @@ pub fn run(args: &ScoreArgs, quiet: bool) -> anyhow::Result<()> {
             StrategyArg::TopPapers => ProfileStrategy::TopPapers,
         };
     }
+    let rules = Clobber {
+        inputs: input_files(&args.data, &external_paths(&args.external)),
+        named: vec![args.out.clone()],
+        force: args.force,
+        ..Clobber::default()
+    };
+    rules.check(&args.out)?;
     let mut progress = Progress::new(quiet);
     let (ds, v) = progress.stage("load and validate", || {
         load_checked(&args.data, &cfg, quiet)
@@ -43,16 +52,29 @@ pub fn run(args: &ScoreArgs, quiet: bool) -> anyhow::Result<()> {
         Keep::Top(args.top.unwrap_or(cfg.score.top_n))
     };
     let m = progress.stage("scores", || scorer.score(&ds, keep, &|_, _| false));
-    let f = std::fs::File::create(&args.out)
-        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    let (dir, name) = split_file_out(&args.out)?;
+    let staged = StagedOutput::new(&dir, modes(&cfg)?)?;
+    let tmp = staged.path().join(name);
+    let f =
+        std::fs::File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
     progress
         .stage("write", || write_scores_csv(&ds, &m, BufWriter::new(f)))
-        .context("writing scores")?;
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    staged.commit(&rules)?;
     if !quiet {
         let rows: usize = m.per_proposal.iter().map(Vec::len).sum();
-        println!("{rows} pairs → {}", args.out.display());
+        outln!("{rows} pairs → {}", args.out.display())?;
     }
     super::left_out(&v, "above")
+}
+
+/// The files of `--scores FILE[:WEIGHT]` arguments (inputs: never overwritten).
+pub fn external_paths(specs: &[String]) -> Vec<std::path::PathBuf> {
+    specs
+        .iter()
+        .filter_map(|s| s.parse::<ExternalSource>().ok())
+        .map(|s| s.path)
+        .collect()
 }
 
 /// Reads `--scores FILE[:WEIGHT]` arguments (none → `None`) and says on
@@ -89,10 +111,15 @@ pub fn eval(args: &EvalScoresArgs, _quiet: bool) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| args.data.data.join("truth"));
     let truth = read_truth(&truth_dir, &ds)?;
-    println!(
+    outln!(
         "{:<8} {:<11} {:>10} {:>10} {:>10} {:>10}",
-        "model", "strategy", "recall@5", "recall@10", "spearman", "proposals"
-    );
+        "model",
+        "strategy",
+        "recall@5",
+        "recall@10",
+        "spearman",
+        "proposals"
+    )?;
     for model in [TextModel::TfIdf, TextModel::Bm25] {
         for strategy in [ProfileStrategy::Profile, ProfileStrategy::TopPapers] {
             let mut sc = cfg.score.clone();
@@ -105,7 +132,7 @@ pub fn eval(args: &EvalScoresArgs, _quiet: bool) -> anyhow::Result<()> {
             });
             let r = evaluate(&ds, &m, &truth);
             let is_default = model == cfg.score.model && strategy == cfg.score.strategy;
-            println!(
+            outln!(
                 "{:<8} {:<11} {:>10.3} {:>10.3} {:>10.3} {:>10}{}",
                 format!("{model:?}"),
                 format!("{strategy:?}"),
@@ -114,7 +141,7 @@ pub fn eval(args: &EvalScoresArgs, _quiet: bool) -> anyhow::Result<()> {
                 r.spearman,
                 r.n_proposals,
                 if is_default { "  (default)" } else { "" }
-            );
+            )?;
         }
     }
     Ok(())

@@ -1,5 +1,6 @@
 //! `rdmatch conflicts`, `rdmatch network`, `rdmatch coverage`: one stage's
-//! outputs on their own.
+//! outputs on their own, staged and moved into place whole with the
+//! confidential modes (see `report::files`).
 
 use std::fs;
 use std::io::BufWriter;
@@ -12,11 +13,23 @@ use crate::coverage;
 use crate::graph::CollabGraph;
 use crate::load::ValidationReport;
 use crate::model::Dataset;
+use crate::report::{Clobber, StagedOutput};
 use crate::{conflicts, graph, network};
 
+use super::outputs::split_file_out;
 use super::pipeline::run_stages;
 use super::progress::Progress;
-use super::{config_for, load_checked};
+use super::{config_for, input_files, load_checked, modes};
+
+/// Outputs into a folder the user named: its files may be replaced, inputs not.
+fn folder_rules(data: &DataArgs, extra: &[std::path::PathBuf], force: bool) -> Clobber {
+    Clobber {
+        inputs: input_files(data, extra),
+        folder_named: true,
+        force,
+        ..Clobber::default()
+    }
+}
 
 /// The first stages that `conflicts` and `network` share.
 fn load_and_graph(
@@ -31,18 +44,30 @@ fn load_and_graph(
 }
 
 pub fn conflicts(args: &ConflictsArgs, quiet: bool) -> anyhow::Result<()> {
+    let rules = Clobber {
+        inputs: input_files(&args.data, &[]),
+        named: vec![args.out.clone()],
+        force: args.force,
+        ..Clobber::default()
+    };
+    // Refuse before the work, not after it.
+    rules.check(&args.out)?;
     let (cfg, ds, g, mut progress, v) = load_and_graph(&args.data, quiet)?;
     let set = progress.stage("conflicts", || conflicts::detect(&ds, &g, &cfg.conflicts));
-    let f = fs::File::create(&args.out)
-        .with_context(|| format!("cannot create {}", args.out.display()))?;
-    set.write_csv(&ds, BufWriter::new(f))?;
+    let (dir, name) = split_file_out(&args.out)?;
+    let staged = StagedOutput::new(&dir, modes(&cfg)?)?;
+    let tmp = staged.path().join(name);
+    let f = fs::File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+    set.write_csv(&ds, BufWriter::new(f))
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    staged.commit(&rules)?;
     if !quiet {
         let excluded = set.rows().filter(|r| r.excluded).count();
-        println!(
+        outln!(
             "{excluded} excluded pairs, {} flagged → {}",
             set.rows().count() - excluded,
             args.out.display()
-        );
+        )?;
     }
     super::left_out(&v, "above")
 }
@@ -52,18 +77,18 @@ pub fn network(args: &NetworkArgs, quiet: bool) -> anyhow::Result<()> {
     let report = progress.stage("network analytics", || {
         network::analyse(&ds, &g, &cfg.network, cfg.seed)
     });
-    fs::create_dir_all(&args.out)
-        .with_context(|| format!("cannot create {}", args.out.display()))?;
-    network::write_outputs(&report, &ds, &args.out)?;
+    let staged = StagedOutput::new(&args.out, modes(&cfg)?)?;
+    network::write_outputs(&report, &ds, staged.path())?;
+    staged.commit(&folder_rules(&args.data, &[], args.force))?;
     if !quiet {
-        println!(
+        outln!(
             "{} nodes, {} edges, {} components, modularity {:.3} → {}",
             report.nodes,
             report.edges,
             report.components,
             report.modularity,
             args.out.display()
-        );
+        )?;
     }
     super::left_out(&v, "above")
 }
@@ -82,22 +107,23 @@ pub fn coverage(args: &CoverageArgs, quiet: bool) -> anyhow::Result<()> {
     )?;
     let external = super::score::external_scores(&args.external, &ds, &args.data, quiet)?;
     let res = run_stages(&ds, &cfg, &locks, external.map(|e| e.scores), &mut progress)?;
-    fs::create_dir_all(&args.out)
-        .with_context(|| format!("cannot create {}", args.out.display()))?;
-    coverage::write_outputs(&res.coverage, &args.out)?;
+    let staged = StagedOutput::new(&args.out, modes(&cfg)?)?;
+    coverage::write_outputs(&res.coverage, staged.path())?;
     if let Some(prev) = &args.previous {
         let cmp = coverage::compare(prev, &res.coverage)?;
-        coverage::write_comparison(&cmp, &args.out)?;
+        coverage::write_comparison(&cmp, staged.path())?;
     }
+    let extra = super::score::external_paths(&args.external);
+    staged.commit(&folder_rules(&args.data, &extra, args.force))?;
     if !quiet {
         let s = &res.coverage.summary;
-        println!(
+        outln!(
             "{} of {} proposals covered ({:.1}%) → {}",
             s.covered,
             s.proposals,
             100.0 * s.coverage_ratio,
             args.out.display()
-        );
+        )?;
     }
     super::left_out(&v, "above")
 }

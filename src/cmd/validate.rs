@@ -7,7 +7,7 @@ use crate::config::Config;
 use crate::load::{self, locks::read_all, FileCount, LoadOptions, Problem};
 use crate::score::{self, ExternalError, ExternalSource, ScoreFileError};
 
-use super::{encoding, Failure};
+use super::{encoding, write_stdout, Failure};
 
 pub fn run(args: &ValidateArgs) -> anyhow::Result<()> {
     let config_path = args
@@ -72,7 +72,7 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<()> {
     for spec in &args.external {
         match check_scores(spec, loaded.dataset.as_ref(), opts.encoding) {
             Ok((count, note)) => {
-                println!("scores: {note}");
+                outln!("scores: {note}")?;
                 r.files.push(count);
             }
             Err(p) => {
@@ -82,13 +82,17 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<()> {
         }
     }
 
-    print!("{}", r.render(args.max_problems));
-    println!(
+    write_stdout(format_args!("{}", r.render(args.max_problems)))?;
+    outln!(
         "\n{}: {} error(s), {} warning(s)",
         args.data.data.display(),
         r.error_count(),
         r.warning_count()
-    );
+    )?;
+    // Config keys that name areas or proposals the data does not have.
+    if let Some(ds) = &loaded.dataset {
+        cfg.check_ids(ds).map_err(|m| anyhow::anyhow!("{m}"))?;
+    }
     if r.error_count() > 0 {
         if args.data.keep_going && r.file_error_count() == 0 {
             return Err(Failure::RowsLeftOut {

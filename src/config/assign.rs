@@ -65,6 +65,16 @@ impl AssignConfig {
         if self.reviewers_per_proposal == 0 {
             return Err("[assign] reviewers_per_proposal must be at least 1".into());
         }
+        for (key, map) in [
+            ("reviewers_per_area", &self.reviewers_per_area),
+            ("reviewers_per_proposal_id", &self.reviewers_per_proposal_id),
+        ] {
+            if let Some((id, _)) = map.iter().find(|(_, k)| **k == 0) {
+                return Err(format!(
+                    "[assign.{key}] {id} = 0: every proposal needs at least 1 adviser"
+                ));
+            }
+        }
         if self.min_load > self.default_max_load {
             return Err(format!(
                 "[assign] min_load ({}) is above default_max_load ({})",
@@ -72,5 +82,38 @@ impl AssignConfig {
             ));
         }
         Ok(())
+    }
+
+    /// Per-area and per-proposal keys must name IDs of the data.
+    pub fn check_ids(&self, ds: &crate::model::Dataset) -> Result<(), String> {
+        let unknown = |key: &str, ids: Vec<&String>, file: &str| -> Result<(), String> {
+            if ids.is_empty() {
+                return Ok(());
+            }
+            let list: Vec<String> = ids.iter().map(|i| format!("{i:?}")).collect();
+            Err(format!(
+                "[assign.{key}] names {} not in {file}: {}; correct or remove the key",
+                if ids.len() == 1 { "an ID" } else { "IDs" },
+                list.join(", ")
+            ))
+        };
+        let areas: std::collections::HashSet<&str> =
+            ds.areas.iter().map(|a| a.id.as_str()).collect();
+        unknown(
+            "reviewers_per_area",
+            self.reviewers_per_area
+                .keys()
+                .filter(|k| !areas.contains(k.as_str()))
+                .collect(),
+            "areas.csv",
+        )?;
+        unknown(
+            "reviewers_per_proposal_id",
+            self.reviewers_per_proposal_id
+                .keys()
+                .filter(|k| !ds.proposal_by_id.contains_key(k.as_str()))
+                .collect(),
+            "proposals.csv",
+        )
     }
 }

@@ -37,3 +37,14 @@ impl Default for ConflictConfig {
         }
     }
 }
+
+impl ConflictConfig {
+    pub fn check(&self) -> Result<(), String> {
+        match self.reference_year {
+            Some(y) if !(1900..=2100).contains(&y) => Err(format!(
+                "[conflicts] reference_year must be a year in 1900-2100 (found {y})"
+            )),
+            _ => Ok(()),
+        }
+    }
+}

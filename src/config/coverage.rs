@@ -46,6 +46,9 @@ impl CoverageConfig {
                 self.gap_weak_weight
             ));
         }
+        if self.gap_proposal_terms == 0 {
+            return Err("[coverage] gap_proposal_terms must be at least 1 (found 0)".into());
+        }
         Ok(())
     }
 }

@@ -103,12 +103,23 @@ impl Config {
         toml::from_str(text).map_err(|e| e.to_string())
     }
 
-    /// Range checks that the types cannot express.
+    /// Range checks that the types cannot express: every setting, each
+    /// error naming its `[section] key` and the value found.
     pub fn check(&self) -> Result<(), String> {
         self.score.check()?;
+        self.conflicts.check()?;
         self.assign.check()?;
         self.coverage.check()?;
+        self.network.check()?;
+        self.report.check()?;
         Ok(())
+    }
+
+    /// Keys that name areas or proposals (`[assign.reviewers_per_area]`,
+    /// `[assign.reviewers_per_proposal_id]`) must name ones the data has: a
+    /// misspelt ID would otherwise silently keep the default K.
+    pub fn check_ids(&self, ds: &crate::model::Dataset) -> Result<(), String> {
+        self.assign.check_ids(ds)
     }
 
     /// The config as TOML, for `rdmatch config` and the manifest.
@@ -132,6 +143,50 @@ mod tests {
     fn unknown_key_is_rejected_by_name() {
         let err = Config::from_toml("[assign]\nreviewers_per_proposl = 2\n").unwrap_err();
         assert!(err.contains("reviewers_per_proposl"), "{err}");
+    }
+
+    #[test]
+    fn bm25_k1_minus_one_is_rejected() {
+        // Regression: bm25_k1 = -1 was accepted and made every text score 0.
+        let c = Config::from_toml("[score]\nbm25_k1 = -1.0\n").unwrap();
+        let err = c.check().unwrap_err();
+        assert!(
+            err.contains("[score] bm25_k1") && err.contains("-1"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn every_out_of_range_setting_is_rejected_by_name() {
+        for (toml, key) in [
+            ("[network]\nlouvain_resolution = -1.0", "louvain_resolution"),
+            ("[network]\nlouvain_resolution = nan", "louvain_resolution"),
+            ("[score]\nhalf_life_years = inf", "half_life_years"),
+            ("[score]\nbm25_b = 1.5", "bm25_b"),
+            ("[score]\ntop_n = 0", "top_n"),
+            ("[network]\nlouvain_restarts = 0", "louvain_restarts"),
+            ("[network]\nbetweenness_samples = 0", "betweenness_samples"),
+            (
+                "[coverage]\nexpertise_threshold = 2.0",
+                "expertise_threshold",
+            ),
+            ("[conflicts]\nreference_year = 99999", "reference_year"),
+            ("[assign.reviewers_per_area]\nA01 = 0", "reviewers_per_area"),
+            (
+                "[assign.reviewers_per_proposal_id]\nP1 = 0",
+                "reviewers_per_proposal_id",
+            ),
+            ("[report]\nfile_mode = \"0644\"", "file_mode"),
+            (
+                "[report]\nnetwork_chart_max_nodes = 0",
+                "network_chart_max_nodes",
+            ),
+        ] {
+            let c = Config::from_toml(toml).unwrap();
+            let err = c.check().expect_err(toml);
+            assert!(err.contains(key), "{toml}: {err}");
+        }
+        assert_eq!(Config::default().check(), Ok(()));
     }
 
     #[test]

@@ -30,3 +30,23 @@ impl Default for NetworkConfig {
         }
     }
 }
+
+impl NetworkConfig {
+    pub fn check(&self) -> Result<(), String> {
+        // Resolution γ scales the null model of modularity (Reichardt &
+        // Bornholdt 2006); γ <= 0 or not finite has no meaningful optimum.
+        if !(self.louvain_resolution.is_finite() && self.louvain_resolution > 0.0) {
+            return Err(format!(
+                "[network] louvain_resolution must be a finite number > 0, 1.0 = classic modularity (found {})",
+                self.louvain_resolution
+            ));
+        }
+        if self.louvain_restarts == 0 {
+            return Err("[network] louvain_restarts must be at least 1 (found 0)".into());
+        }
+        if self.betweenness_samples == 0 {
+            return Err("[network] betweenness_samples must be at least 1 (found 0)".into());
+        }
+        Ok(())
+    }
+}

@@ -13,6 +13,11 @@ pub struct ReportConfig {
     /// warnings and data-quality warnings each); the rest are counted as
     /// "and N more". Every warning stays in the CSV/JSON outputs.
     pub max_listed_warnings: usize,
+    /// Mode of every output file (conflicts, scores, assignments, reports),
+    /// octal, e.g. "0640"; folders get the same plus `x` where it has `r`
+    /// (0750). At most "0660": others never get access. Narrowed by the
+    /// umask.
+    pub file_mode: String,
 }
 
 impl Default for ReportConfig {
@@ -21,6 +26,16 @@ impl Default for ReportConfig {
             title: "rdmatch report".into(),
             network_chart_max_nodes: 400,
             max_listed_warnings: 200,
+            file_mode: "0640".into(),
         }
+    }
+}
+
+impl ReportConfig {
+    pub fn check(&self) -> Result<(), String> {
+        if self.network_chart_max_nodes == 0 {
+            return Err("[report] network_chart_max_nodes must be at least 1 (found 0)".into());
+        }
+        crate::report::files::parse_file_mode(&self.file_mode).map(|_| ())
     }
 }

@@ -82,11 +82,29 @@ impl ScoreConfig {
                 w[0], w[1], w[2]
             ));
         }
-        if self.half_life_years <= 0.0 {
+        if !(self.half_life_years.is_finite() && self.half_life_years > 0.0) {
             return Err(format!(
-                "[score] half_life_years must be > 0 (found {})",
+                "[score] half_life_years must be a finite number > 0 (found {})",
                 self.half_life_years
             ));
+        }
+        // BM25 (Robertson & Zaragoza 2009): k1 >= 0 scales term frequency
+        // saturation (negative k1 makes every score 0 or negative), b in
+        // [0, 1] is the share of length normalisation.
+        if !(self.bm25_k1.is_finite() && self.bm25_k1 >= 0.0) {
+            return Err(format!(
+                "[score] bm25_k1 must be a finite number >= 0, usually 1.2-2.0 (found {})",
+                self.bm25_k1
+            ));
+        }
+        if !(0.0..=1.0).contains(&self.bm25_b) {
+            return Err(format!(
+                "[score] bm25_b must be in [0, 1] (found {})",
+                self.bm25_b
+            ));
+        }
+        if self.top_n == 0 {
+            return Err("[score] top_n must be at least 1 (found 0)".into());
         }
         if !(self.lexical_weight.is_finite() && self.lexical_weight > 0.0) {
             return Err(format!(

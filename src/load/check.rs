@@ -11,6 +11,7 @@ use polars::prelude::StringChunked;
 
 use crate::model::*;
 
+use super::identifier;
 use super::problem::{FileCount, Problem, Severity};
 use super::schema::{self, FileSpec};
 use super::source::RawFile;
@@ -172,6 +173,13 @@ impl<'a> Rows<'a> {
                 ok = false;
             }
         }
+        // Text that goes into a workbook cell must fit one.
+        for &col in super::limits::workbook_columns(self.spec.name) {
+            if let Some(m) = super::limits::too_long(self.get(row, col)) {
+                self.error(row, col, "is longer than an Excel cell holds", m);
+                ok = false;
+            }
+        }
         ok
     }
 
@@ -239,10 +247,12 @@ impl Ids {
         }
     }
 
-    /// Registers a new ID, or explains why it is a duplicate.
-    fn check_new(&self, id: &str) -> Result<(), String> {
+    /// Registers a new ID, or explains why it cannot be one: `(kind,
+    /// message)` for [`Rows::error`].
+    fn check_new(&self, id: &str) -> Result<(), (&'static str, String)> {
+        identifier::check(id).map_err(|m| ("holds invisible or bidirectional characters", m))?;
         match self.map.get(id) {
-            Some(e) => Err(format!("duplicate ID \"{id}\" (first used on line {}); IDs must be unique, so this row is rejected", e.line)),
+            Some(e) => Err(("is a duplicate ID", format!("duplicate ID \"{id}\" (first used on line {}); IDs must be unique, so this row is rejected", e.line))),
             None => Ok(()),
         }
     }
@@ -349,8 +359,8 @@ pub fn check(
             r.begin();
             let id = r.get(i, "institution_id");
             let mut ok = r.required_present(i);
-            if let Err(m) = inst.check_new(id) {
-                r.error(i, "institution_id", "is a duplicate ID", m);
+            if let Err((kind, m)) = inst.check_new(id) {
+                r.error(i, "institution_id", kind, m);
                 ok = false;
             }
             let sector = Sector::parse(r.get(i, "sector"));
@@ -391,8 +401,8 @@ pub fn check(
             r.begin();
             let id = r.get(i, "researcher_id");
             let mut ok = r.required_present(i);
-            if let Err(m) = res.check_new(id) {
-                r.error(i, "researcher_id", "is a duplicate ID", m);
+            if let Err((kind, m)) = res.check_new(id) {
+                r.error(i, "researcher_id", kind, m);
                 ok = false;
             }
             let institution = r.lookup(i, "institution_id", &inst);
@@ -422,8 +432,8 @@ pub fn check(
             r.begin();
             let id = r.get(i, "area_id");
             let mut ok = r.required_present(i);
-            if let Err(m) = area.check_new(id) {
-                r.error(i, "area_id", "is a duplicate ID", m);
+            if let Err((kind, m)) = area.check_new(id) {
+                r.error(i, "area_id", kind, m);
                 ok = false;
             }
             if r.get(i, "keywords").is_empty() {
@@ -532,8 +542,8 @@ pub fn check(
             r.begin();
             let id = r.get(i, "proposal_id");
             let mut ok = r.required_present(i);
-            if let Err(m) = prop.check_new(id) {
-                r.error(i, "proposal_id", "is a duplicate ID", m);
+            if let Err((kind, m)) = prop.check_new(id) {
+                r.error(i, "proposal_id", kind, m);
                 ok = false;
             }
             let a = r.lookup(i, "area_id", &area);
@@ -681,8 +691,8 @@ pub fn check(
             r.begin();
             let id = r.get(i, "publication_id");
             let mut ok = r.required_present(i);
-            if let Err(m) = publ.check_new(id) {
-                r.error(i, "publication_id", "is a duplicate ID", m);
+            if let Err((kind, m)) = publ.check_new(id) {
+                r.error(i, "publication_id", kind, m);
                 ok = false;
             }
             let ys = r.get(i, "year");
@@ -845,6 +855,7 @@ pub fn check(
 
 /// Problems that are not wrong but that a PO should know about.
 fn dataset_warnings(t: &Tables, names: &[Option<String>; 2], problems: &mut Vec<Problem>) {
+    identifier::warn_lookalikes(t, problems);
     let advisers_file = names[0].clone().unwrap_or_else(|| "advisers.csv".into());
     let publications_file = names[1]
         .clone()

@@ -16,12 +16,16 @@ use std::path::{Path, PathBuf};
 use crate::model::Dataset;
 
 mod check;
+mod identifier;
+mod limits;
 pub mod locks;
 mod problem;
 pub mod schema;
 mod source;
 
 pub use crate::table::EncodingChoice;
+pub use identifier::escape as escape_identifier;
+pub use limits::EXCEL_CELL_CHARS;
 pub use problem::{thousands, DroppedRow};
 pub use problem::{FileCount, Problem, Severity, ValidationReport};
 

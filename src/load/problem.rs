@@ -89,7 +89,12 @@ impl fmt::Display for Problem {
         if let Some(field) = &self.field {
             write!(f, ": column '{field}'")?;
         }
-        write!(f, ": {}", shortened(&self.message))
+        // Values quoted in messages may hold invisible or bidi characters.
+        write!(
+            f,
+            ": {}",
+            shortened(&super::identifier::escape(&self.message))
+        )
     }
 }
 

@@ -26,19 +26,24 @@
 
 pub mod changes;
 mod data;
+pub mod files;
 pub mod html;
 pub mod manifest;
 pub mod markdown;
+pub mod owner;
 pub mod run_folder;
+pub mod run_lock;
 pub mod summary;
 pub mod xlsx;
 
 pub use changes::{compare, read_run_outputs, RunOutputs};
 pub use data::*;
+pub use files::{Clobber, Modes, StagedOutput};
 pub use manifest::{
     hash_outputs, sha256_file, sha256_hex, InputFile, Manifest, OutputFile, StageTiming,
 };
-pub use run_folder::{available_run_id, previous_run, run_id, RunFolder};
+pub use run_folder::{available_run_id, check_previous, previous_run, run_id, RunFolder};
+pub use run_lock::RunLock;
 
 use std::path::PathBuf;
 
@@ -53,12 +58,20 @@ pub enum ReportError {
         #[source]
         source: std::io::Error,
     },
-    #[error("run folder {path} already exists; runs are never overwritten: pick another run id (see report::available_run_id) or move the old folder away")]
+    #[error("run folder {path} already exists; runs are never overwritten: pick another --run-id or move the old folder away")]
     RunExists { path: PathBuf },
     #[error("run id {run_id:?} is not a plain folder name (empty, hidden, `latest`, or containing a path separator); use report::run_id")]
     BadRunId { run_id: String },
     #[error("{path} exists and is not a symbolic link; rdmatch keeps `latest` as a link to the newest run: remove or rename {path}")]
     LatestNotLink { path: PathBuf },
+    #[error("another rdmatch run ({holder}) is writing into this output folder (lock {path}); pass --wait to start when it finishes, or use another --out")]
+    Busy { path: PathBuf, holder: String },
+    #[error("will not replace {path}: {why}; choose another --out, or pass --force to replace it")]
+    WouldOverwrite { path: PathBuf, why: &'static str },
+    #[error("{path} is not an empty folder; pass --force to write into it anyway (files of the same name are replaced), or choose a new folder")]
+    NotEmpty { path: PathBuf },
+    #[error("--previous {path}: {why}; pass a run folder written by `rdmatch run` (it holds manifest.json), or leave --previous out to compare with OUT/latest")]
+    PreviousNotRun { path: PathBuf, why: String },
     #[error("cannot build assignment.xlsx: {0}")]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
     #[error("cannot serialise {what}: {source}")]

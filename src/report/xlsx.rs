@@ -23,6 +23,24 @@ use rust_xlsxwriter::{
 use super::data::{AreaAssignment, ReportData};
 use super::ReportError;
 
+/// Excel's most characters per cell (the loader rejects longer input
+/// values in workbook columns; see `load::limits`).
+const MAX_CELL_CHARS: usize = crate::load::EXCEL_CELL_CHARS;
+
+/// `s` cut to fit one Excel cell: generated texts (a long diagnosis, many
+/// gap terms) end with a marked ellipsis saying where the full text is,
+/// instead of failing the whole workbook at the last stage of a run.
+fn fit(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.len() <= MAX_CELL_CHARS || s.chars().count() <= MAX_CELL_CHARS {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    const MARK: &str = " … [cut at Excel's 32,767-character cell limit; full text in report.md]";
+    let keep = MAX_CELL_CHARS - MARK.chars().count();
+    let mut out: String = s.chars().take(keep).collect();
+    out.push_str(MARK);
+    std::borrow::Cow::Owned(out)
+}
+
 /// Excel's longest sheet name, in UTF-16 code units.
 const MAX_SHEET_NAME: usize = 31;
 /// Column width bounds (Excel character units).
@@ -198,7 +216,7 @@ fn summary_sheet(ws: &mut Worksheet, data: &ReportData, f: &Formats) -> Result<(
     let mut i = 1;
     for (k, v) in text_rows {
         ws.write_string(row(i), 0, k)?;
-        ws.write_string(row(i), 1, v)?;
+        ws.write_string(row(i), 1, fit(v))?;
         widths.see(0, k);
         widths.see(1, v);
         i += 1;
@@ -226,7 +244,7 @@ fn summary_sheet(ws: &mut Worksheet, data: &ReportData, f: &Formats) -> Result<(
     }
     if let Some(why) = &data.infeasibility {
         ws.write_string_with_format(row(i), 0, "No feasible assignment", &f.bold)?;
-        ws.write_string_with_format(row(i), 1, why, &f.wrap)?;
+        ws.write_string_with_format(row(i), 1, fit(why), &f.wrap)?;
         i += 1;
     }
     if !data.coverage.is_empty() {
@@ -253,7 +271,7 @@ fn summary_sheet(ws: &mut Worksheet, data: &ReportData, f: &Formats) -> Result<(
             ws.write_number(row(i), 4, c.covered_proposals as f64)?;
             ws.write_number_with_format(row(i), 5, c.coverage_ratio, &f.score)?;
             let gaps = c.gap_terms.join("; ");
-            ws.write_string_with_format(row(i), 6, &gaps, &f.wrap)?;
+            ws.write_string_with_format(row(i), 6, fit(&gaps), &f.wrap)?;
             widths.see(0, &c.area_id);
             widths.see(1, &c.area_name);
             widths.see(6, &gaps);
@@ -299,7 +317,7 @@ fn area_sheet(ws: &mut Worksheet, area: &AreaAssignment, f: &Formats) -> Result<
         widths.see(1, &p.title);
         let write_proposal = |ws: &mut Worksheet, r: u32| -> Result<(), ReportError> {
             ws.write_string(r, 0, &p.proposal_id)?;
-            ws.write_string(r, 1, &p.title)?;
+            ws.write_string(r, 1, fit(&p.title))?;
             ws.write_number_with_format(r, 2, total, &f.score)?;
             Ok(())
         };
@@ -322,7 +340,7 @@ fn area_sheet(ws: &mut Worksheet, area: &AreaAssignment, f: &Formats) -> Result<
                 }
             }
             let terms = a.shared_terms.join("; ");
-            ws.write_string(r, terms_col, &terms)?;
+            ws.write_string(r, terms_col, fit(&terms))?;
             widths.see(3, &a.researcher_id);
             widths.see(4, &a.name);
             widths.see(5, &a.institution);
@@ -362,6 +380,15 @@ mod tests {
     fn names(raws: &[&str]) -> Vec<String> {
         let mut taken = BTreeSet::new();
         raws.iter().map(|r| sheet_name(r, &mut taken)).collect()
+    }
+
+    #[test]
+    fn an_overlong_generated_text_is_cut_with_a_mark() {
+        let long = "x".repeat(40_000);
+        let cut = fit(&long);
+        assert_eq!(cut.chars().count(), MAX_CELL_CHARS);
+        assert!(cut.ends_with("full text in report.md]"));
+        assert_eq!(fit("short"), "short");
     }
 
     #[test]

@@ -136,11 +136,15 @@ pub fn words(text: &str) -> Vec<String> {
 
 /// The canonical keyword phrases of a keyword list: [`normalize_keyword`],
 /// empty entries dropped, duplicates removed (first occurrence kept).
+/// Linear: a set remembers what was seen (`Vec::contains` made a cell of a
+/// million keywords quadratic and never finish).
 pub fn phrases(keywords: &[String]) -> Vec<String> {
+    let mut seen: std::collections::HashSet<String> =
+        std::collections::HashSet::with_capacity(keywords.len());
     let mut out: Vec<String> = Vec::with_capacity(keywords.len());
     for k in keywords {
         let n = normalize_keyword(k);
-        if !n.is_empty() && !out.contains(&n) {
+        if !n.is_empty() && seen.insert(n.clone()) {
             out.push(n);
         }
     }
