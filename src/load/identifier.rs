@@ -16,6 +16,7 @@
 //!
 //! Pure functions on strings; the loader (`check.rs`) calls them.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -148,23 +149,29 @@ fn latin_reading(c: char) -> Option<char> {
 
 /// The skeleton of an ID: look-alike letters folded to Latin. Two IDs with
 /// the same skeleton look the same to a reader.
-pub fn skeleton(id: &str) -> String {
-    id.chars()
-        .map(|c| latin_lookalike(c).unwrap_or(c))
-        .collect()
+pub fn skeleton(id: &str) -> Cow<'_, str> {
+    // Only non-ASCII letters are folded: an ASCII ID is its own skeleton,
+    // without an allocation (most IDs of a large call).
+    if id.is_ascii() {
+        return Cow::Borrowed(id);
+    }
+    Cow::Owned(id.chars().map(|c| latin_lookalike(c).unwrap_or(c)).collect())
 }
 
 /// The ID with Cyrillic and Greek letters transliterated to Latin.
-pub fn transliteration(id: &str) -> String {
-    id.chars().map(|c| latin_reading(c).unwrap_or(c)).collect()
+pub fn transliteration(id: &str) -> Cow<'_, str> {
+    if id.is_ascii() {
+        return Cow::Borrowed(id);
+    }
+    Cow::Owned(id.chars().map(|c| latin_reading(c).unwrap_or(c)).collect())
 }
 
 /// Pairs of distinct IDs that look or read the same (same skeleton or same
 /// transliteration), each pair once as (first seen, later), in input order.
 /// Linear in the number of IDs.
 pub fn confusable_pairs<'a>(ids: impl IntoIterator<Item = &'a str>) -> Vec<(&'a str, &'a str)> {
-    let mut by_look: HashMap<String, &'a str> = HashMap::new();
-    let mut by_reading: HashMap<String, &'a str> = HashMap::new();
+    let mut by_look: foldhash::HashMap<Cow<'a, str>, &'a str> = Default::default();
+    let mut by_reading: foldhash::HashMap<Cow<'a, str>, &'a str> = Default::default();
     let mut out = Vec::new();
     for id in ids {
         let mut pair = None;
