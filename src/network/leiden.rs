@@ -389,7 +389,7 @@ mod tests {
             prop_assert_eq!(m.len(), n);
             prop_assert_eq!(disconnected_communities(g, &m), 0);
             prop_assert!((q - modularity(g, &m, 1.0)).abs() < 1e-12);
-            prop_assert!(q >= -0.5 && q < 1.0);
+            prop_assert!((-0.5..1.0).contains(&q));
             let (m2, q2) = leiden(g, 1.0, seed, 0);
             prop_assert_eq!(&m, &m2);
             prop_assert_eq!(q, q2);

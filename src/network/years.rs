@@ -28,9 +28,12 @@ pub struct YearRow {
     pub cross_sector_share: Option<f64>,
 }
 
+/// Publications, co-authored publications and author pairs of one year.
+type YearAcc = (u64, u64, Vec<(u32, u32)>);
+
 /// Rows for every year with a publication, ascending.
 pub fn year_rows(ds: &Dataset) -> Vec<YearRow> {
-    let mut by_year: BTreeMap<i32, (u64, u64, Vec<(u32, u32)>)> = BTreeMap::new();
+    let mut by_year: BTreeMap<i32, YearAcc> = BTreeMap::new();
     for p in &ds.publications {
         let e = by_year.entry(p.year).or_default();
         e.0 += 1;
@@ -47,7 +50,7 @@ pub fn year_rows(ds: &Dataset) -> Vec<YearRow> {
             }
         }
     }
-    let years: Vec<(i32, (u64, u64, Vec<(u32, u32)>))> = by_year.into_iter().collect();
+    let years: Vec<(i32, YearAcc)> = by_year.into_iter().collect();
     years
         .into_par_iter()
         .map(|(year, (publications, coauthored, mut pairs))| {
