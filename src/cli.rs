@@ -213,13 +213,34 @@ pub struct ConflictsArgs {
 pub struct NetworkArgs {
     #[command(flatten)]
     pub data: DataArgs,
-    /// Output folder for network_summary.json, network_nodes.csv, ...
+    /// Output folder for network_summary.json, network_nodes.csv, network.gexf,
+    /// vosviewer_map.txt, ...
     #[arg(long, default_value = "network")]
     pub out: PathBuf,
     /// Replace existing files that were not named (e.g. alternates.csv beside
     /// --out) or that are input files.
     #[arg(long)]
     pub force: bool,
+    /// Analyse this edge list instead of --data: CSV with a header, first two
+    /// columns researcher IDs, optional third a weight (duplicates summed,
+    /// self-loops ignored), optional `year` column.
+    #[arg(long, value_name = "FILE")]
+    pub edges: Option<PathBuf>,
+    /// With --edges: node attributes (columns id plus any of label,
+    /// institution, sector, area) for the mixing figures and labels.
+    #[arg(long, value_name = "FILE", requires = "edges")]
+    pub nodes: Option<PathBuf>,
+    /// Community detection (default: [network] communities, "leiden").
+    #[arg(long, value_enum)]
+    pub communities: Option<CommunitiesArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CommunitiesArg {
+    /// Leiden (Traag et al. 2019): communities are guaranteed connected.
+    Leiden,
+    /// Louvain (Blondel et al. 2008).
+    Louvain,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -56,14 +56,41 @@ fn sample_run_writes_a_complete_folder_and_reruns_identically() {
         "network_summary.json",
         "network_nodes.csv",
         "network_communities.csv",
+        "network_years.csv",
+        "network.gexf",
+        "vosviewer_map.txt",
+        "vosviewer_network.txt",
         "validation.txt",
     ] {
         assert!(d1.join(f).is_file(), "missing {f}");
     }
+    // Every community has a label, in the CSV and in the chart's legend
+    // (which never falls back to "community N" on the sample).
+    let comms = std::fs::read_to_string(d1.join("network_communities.csv")).unwrap();
+    let mut rdr = csv::Reader::from_reader(comms.as_bytes());
+    assert_eq!(&rdr.headers().unwrap()[1], "label");
+    let mut labelled = 0;
+    for row in rdr.records() {
+        let row = row.unwrap();
+        assert!(
+            row[1].contains(" · "),
+            "community {} label {:?}",
+            &row[0],
+            &row[1]
+        );
+        labelled += 1;
+    }
+    assert!(labelled > 1, "{labelled} communities");
+    let svg = std::fs::read_to_string(d1.join("charts/network.svg")).unwrap();
+    assert!(!svg.contains(">community "), "unlabelled legend entry");
+    assert!(
+        svg.contains(" · "),
+        "legend shows institution · sector lines"
+    );
     let charts: Vec<_> = std::fs::read_dir(d1.join("charts")).unwrap().collect();
     assert!(
-        charts.len() >= 16,
-        "expected 8 charts × (svg, png), found {}",
+        charts.len() >= 18,
+        "expected 9 charts × (svg, png), found {}",
         charts.len()
     );
     // latest points to the run.

@@ -14,6 +14,7 @@ const MAX_COL_CHARS: usize = 16;
 
 struct Heat<'a> {
     labels: &'a [String],
+    columns: &'a [String],
     counts: &'a [Vec<u64>],
 }
 
@@ -55,7 +56,38 @@ pub fn collaboration_heatmap(
             ),
         });
     }
-    render("collaboration_heatmap", title, &Heat { labels, counts })
+    collaboration_heatmap_named(title, labels, labels, counts)
+}
+
+/// [`collaboration_heatmap`] with separate column labels: rows carry the
+/// full area names ("A01 Cancer immunotherapy") and columns a short form
+/// ("A01") in the same order, so the rotated column labels take little
+/// height and the cells stay large enough for their counts.
+pub fn collaboration_heatmap_named(
+    title: &str,
+    labels: &[String],
+    columns: &[String],
+    counts: &[Vec<u64>],
+) -> Result<Chart, ChartError> {
+    if columns.len() != labels.len() {
+        return Err(ChartError::Input {
+            chart: "collaboration_heatmap",
+            message: format!(
+                "{} column labels for {} rows; pass one column label per area",
+                columns.len(),
+                labels.len()
+            ),
+        });
+    }
+    render(
+        "collaboration_heatmap",
+        title,
+        &Heat {
+            labels,
+            columns,
+            counts,
+        },
+    )
 }
 
 /// Sequential blue scale (ColorBrewer "Blues" end points and middle) for
@@ -75,6 +107,23 @@ fn blues(t: f64) -> RGBColor {
     let u = (t - a.0) / (b.0 - a.0);
     let c = |k: usize| (a.1[k] + (b.1[k] - a.1[k]) * u).round() as u8;
     RGBColor(c(0), c(1), c(2))
+}
+
+/// A cell's count: exact, or compact ("1.2k", "35k", "1.2M") when asked.
+fn cell_text(v: u64, compact: bool) -> String {
+    if !compact || v < 1000 {
+        return v.to_string();
+    }
+    let (x, unit) = if v < 1_000_000 {
+        (v as f64 / 1e3, "k")
+    } else {
+        (v as f64 / 1e6, "M")
+    };
+    if x < 10.0 {
+        format!("{x:.1}{unit}")
+    } else {
+        format!("{x:.0}{unit}")
+    }
 }
 
 /// Position on the colour scale: log(1 + v) / log(1 + max), in [0, 1].
@@ -110,7 +159,7 @@ impl Draw for Heat<'_> {
             .map(|l| fit_text(area, &ellipsize(l, 30), &font, row_max))
             .collect();
         let cols: Vec<String> = self
-            .labels
+            .columns
             .iter()
             .map(|l| ellipsize(l, MAX_COL_CHARS))
             .collect();
@@ -128,8 +177,33 @@ impl Draw for Heat<'_> {
         let block = row_w + pad + n as i32 * cell + cbar_w;
         let x0 = row_w + pad + ((w - block) / 2).max(0);
         let y0 = pad;
-        let show_values = n <= MAX_VALUE_CELLS && cell >= st.px(26.0);
-        let vfont_size = (cell as f64 / st.s * 0.42).clamp(10.0, 16.0);
+        // Counts must fit inside their cells: shrink the font to the widest
+        // count (down to 9 px), then switch to compact counts ("1.2k"),
+        // else leave the cells unlabelled (the colour bar still reads).
+        let fits = |size: f64, compact: bool| {
+            let f = st.font(size);
+            self.counts.iter().flatten().all(|&v| {
+                let t = cell_text(v, compact);
+                area.estimate_text_size(&t, &f)
+                    .map(|(w, h)| (w as i32) <= cell * 9 / 10 && (h as i32) <= cell * 8 / 10)
+                    .unwrap_or(false)
+            })
+        };
+        let mut value_style: Option<(f64, bool)> = None;
+        if n <= MAX_VALUE_CELLS {
+            'search: for compact in [false, true] {
+                let mut size = (cell as f64 / st.s * 0.42).clamp(9.0, 16.0);
+                while size >= 9.0 {
+                    if fits(size, compact) {
+                        value_style = Some((size, compact));
+                        break 'search;
+                    }
+                    size -= 1.0;
+                }
+            }
+        }
+        let show_values = value_style.is_some();
+        let (vfont_size, compact) = value_style.unwrap_or((10.0, false));
         let vfont = st.font(vfont_size);
         for (i, row) in self.counts.iter().enumerate() {
             for (j, &v) in row.iter().enumerate() {
@@ -143,7 +217,7 @@ impl Draw for Heat<'_> {
                 if show_values {
                     let colour = if t > 0.55 { WHITE } else { BLACK };
                     area.draw_text(
-                        &v.to_string(),
+                        &cell_text(v, compact),
                         &vfont
                             .clone()
                             .color(&colour)
@@ -254,6 +328,44 @@ impl Draw for Heat<'_> {
 mod tests {
     use super::super::tests::check_chart;
     use super::*;
+
+    #[test]
+    fn compact_counts() {
+        assert_eq!(cell_text(999, true), "999");
+        assert_eq!(cell_text(1234, true), "1.2k");
+        assert_eq!(cell_text(35_400, true), "35k");
+        assert_eq!(cell_text(2_500_000, true), "2.5M");
+        assert_eq!(cell_text(1234, false), "1234");
+    }
+
+    #[test]
+    fn four_digit_counts_fit_their_cells() {
+        // 12 areas with four-digit counts: every printed count is no wider
+        // than 90 % of a cell (measured with the embedded font).
+        let labels: Vec<String> = (0..12).map(|i| format!("Area name number {i}")).collect();
+        let m: Vec<Vec<u64>> = (0..12)
+            .map(|i| {
+                (0..12)
+                    .map(|j| if i == j { 4321 } else { 1000 + (i * j) as u64 })
+                    .collect()
+            })
+            .collect();
+        let cols: Vec<String> = (1..=12).map(|i| format!("A{i:02}")).collect();
+        let c = collaboration_heatmap_named("t", &labels, &cols, &m).unwrap();
+        check_chart(&c, "collaboration_heatmap", "t");
+        assert!(c.svg.contains("Area name number 11"), "area names shown");
+        assert!(c.svg.contains("\nA12\n"), "short column labels");
+        // Either the exact or the compact count of the diagonal is drawn.
+        assert!(
+            c.svg.contains("\n4321\n") || c.svg.contains("\n4.3k\n"),
+            "counts drawn"
+        );
+        // With names on both axes the cells may be too small for any count;
+        // then none is drawn rather than spilling over (the search keeps a
+        // size only when the widest count is within 90 % of a cell).
+        let both = collaboration_heatmap("t", &labels, &m).unwrap();
+        check_chart(&both, "collaboration_heatmap", "t");
+    }
 
     #[test]
     fn colour_scale_ends_and_log_position() {

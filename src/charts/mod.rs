@@ -15,8 +15,11 @@
 //! then says "no data" under its title instead of failing. Output is
 //! deterministic: the same input gives the same SVG and PNG bytes.
 //!
-//! Drawing uses plotters with the DejaVu Sans font embedded in the binary
-//! (no system fonts are read). Sizes: SVG 900×520, PNG 1200×700 (slide
+//! Drawing uses plotters with the IPAex Gothic font embedded in the binary
+//! (no system fonts are read): it has Latin, kana and kanji glyphs, so
+//! Japanese names (areas, institutions, titles) render in the PNGs instead
+//! of as empty boxes. The SVGs name the `sans-serif` family; browsers pick
+//! a system font with the glyphs. Sizes: SVG 900×520, PNG 1200×700 (slide
 //! size); the PNG is the SVG drawing scaled by 4/3, so titles are at least
 //! 24 px and labels at least 16 px in the SVG.
 
@@ -25,6 +28,7 @@ mod distribution;
 mod heatmap;
 mod network;
 mod png;
+mod years;
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -36,9 +40,10 @@ use plotters::style::FontStyle;
 
 pub use areas::{coverage_by_area, sector_mix, SectorMixRow};
 pub use distribution::{adviser_load, degree_distribution, proposal_expertise, score_distribution};
-pub use heatmap::collaboration_heatmap;
-pub use network::{network_chart, network_layout, NetworkNode};
+pub use heatmap::{collaboration_heatmap, collaboration_heatmap_named};
+pub use network::{community_layout, network_chart, network_layout, NetworkNode};
 pub use png::PNG_SIGNATURE;
+pub use years::{collaboration_by_year, YearPoint};
 
 /// SVG canvas size in pixels (width, height).
 pub const SVG_SIZE: (u32, u32) = (900, 520);
@@ -47,9 +52,13 @@ pub const PNG_SIZE: (u32, u32) = (1200, 700);
 
 /// Font family name under which the embedded font is registered.
 const FAMILY: &str = "sans-serif";
-/// DejaVu Sans (Bitstream Vera licence), embedded so that rendering never
-/// depends on fonts installed on the machine.
-static FONT_BYTES: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
+/// IPAex Gothic 004.01 (IPA Font License v1.0, which allows redistribution
+/// of the unmodified font with its licence: assets/IPAexGothic-LICENSE.txt;
+/// from Debian's fonts-ipaexfont-gothic), embedded so that rendering never
+/// depends on fonts installed on the machine. Why this font: one TrueType
+/// file (6 MB, which ab_glyph reads) covering Latin and JIS X 0208 kanji;
+/// plotters has no per-glyph fallback, so one font must cover everything.
+pub(crate) static FONT_BYTES: &[u8] = include_bytes!("../../assets/IPAexGothic.ttf");
 
 /// One rendered chart.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -82,8 +91,8 @@ impl Chart {
 #[derive(Debug, thiserror::Error)]
 pub enum ChartError {
     /// The embedded font could not be parsed: the binary was built from a
-    /// damaged `assets/DejaVuSans.ttf`.
-    #[error("chart '{chart}': the embedded font assets/DejaVuSans.ttf cannot be read; rebuild rdmatch from a clean checkout")]
+    /// damaged `assets/IPAexGothic.ttf`.
+    #[error("chart '{chart}': the embedded font assets/IPAexGothic.ttf cannot be read; rebuild rdmatch from a clean checkout")]
     Font { chart: &'static str },
     /// Input that no chart can show (e.g. a heat map that is not square).
     #[error("chart '{chart}': {message}")]
@@ -351,6 +360,43 @@ pub(crate) mod tests {
         assert!(dark > 500, "PNG looks blank ({dark} dark pixels)");
     }
 
+    /// Japanese text must render with real glyphs: two different kanji
+    /// strings give different, non-empty bitmaps (a font without them draws
+    /// the same fallback box, or nothing, for both).
+    #[test]
+    fn japanese_glyphs_render_in_png() {
+        ensure_font("test").unwrap();
+        let draw = |t: &str| {
+            let mut buf = vec![255u8; 240 * 80 * 3];
+            {
+                let root = BitMapBackend::with_buffer(&mut buf, (240, 80)).into_drawing_area();
+                root.draw_text(t, &Sty { s: 1.0 }.font(40.0), (5, 5))
+                    .unwrap();
+                root.present().unwrap();
+            }
+            buf
+        };
+        let dark = |b: &[u8]| b.chunks(3).filter(|p| p[0] < 128).count();
+        let (a, b, c) = (draw("免疫"), draw("腫瘍"), draw("がん"));
+        for img in [&a, &b, &c] {
+            assert!(dark(img) > 150, "glyphs drawn ({} dark pixels)", dark(img));
+        }
+        assert_ne!(a, b);
+        assert_ne!(a, c);
+        // Repeated single kanji differ too (a fallback box would not).
+        assert_ne!(draw("免免"), draw("疫疫"));
+        // And in a chart's PNG: the same chart with two Japanese area names.
+        let chart = |name: &str| {
+            let rows = [
+                (format!("A01 {name}"), 0.5),
+                ("A02 神経変性疾患".to_string(), 0.8),
+            ];
+            let c = coverage_by_area("Coverage", &rows).unwrap();
+            png::tests::decode_rgb(&c.png).2
+        };
+        assert_ne!(chart("がん免疫療法"), chart("再生医療研究"));
+    }
+
     /// Writes every chart, drawn from a synthetic but realistic data set,
     /// to `$TMPDIR/charts/` for a person to look at:
     /// `cargo test --release dump_charts -- --ignored`.
@@ -442,7 +488,15 @@ pub(crate) mod tests {
             collaboration_heatmap("Collaboration between R&D areas", &labels, &m).unwrap(),
             degree_distribution("Degree distribution of the collaboration graph", &degrees)
                 .unwrap(),
-            network_chart("Largest component by community", &nodes, &edges, 400, 42).unwrap(),
+            network_chart(
+                "Largest component by community",
+                &nodes,
+                &edges,
+                400,
+                42,
+                &[],
+            )
+            .unwrap(),
             proposal_expertise(
                 "Assigned expertise per proposal, weakest first",
                 "total score of assigned advisers",

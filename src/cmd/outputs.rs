@@ -69,7 +69,9 @@ pub fn write_stage_outputs(
         Ok(sol) => write_assignment_files(dir, res, sol, cfg.assign.alternates)?,
         Err(inf) => super::write_file(&dir.join("diagnosis.txt"), inf.to_string().as_bytes())?,
     }
-    network::write_outputs(&res.network, ds, dir)?;
+    let areas_of = network::mixing::researcher_areas(ds);
+    let export = network::export_graph(&res.network, ds, &res.graph, &areas_of, None);
+    network::write_outputs(&res.network, ds, &export, dir)?;
     coverage::write_outputs(&res.coverage, dir)?;
     Ok(())
 }
@@ -210,10 +212,16 @@ pub fn charts(ds: &Dataset, cfg: &Config, res: &Results) -> anyhow::Result<Vec<C
         "Sector mix of applicants and advisers by area",
         &mix,
     )?);
-    let labels: Vec<String> = ds.areas.iter().map(|a| a.id.clone()).collect();
-    out.push(charts::collaboration_heatmap(
+    let labels: Vec<String> = ds
+        .areas
+        .iter()
+        .map(|a| format!("{} {}", a.id, a.name))
+        .collect();
+    let columns: Vec<String> = ds.areas.iter().map(|a| a.id.clone()).collect();
+    out.push(charts::collaboration_heatmap_named(
         "Collaboration between areas (edges)",
         &labels,
+        &columns,
         &res.network.area_matrix,
     )?);
     let degrees: Vec<usize> = res
@@ -254,12 +262,34 @@ pub fn charts(ds: &Dataset, cfg: &Config, res: &Results) -> anyhow::Result<Vec<C
         .filter(|&(u, v)| pos[u] != usize::MAX && pos[v] != usize::MAX)
         .map(|(u, v)| (pos[u], pos[v]))
         .collect();
+    let community_labels: Vec<String> = res
+        .network
+        .communities
+        .iter()
+        .map(|c| c.label.clone())
+        .collect();
     out.push(charts::network_chart(
         "Collaboration network: largest component by community",
         &chart_nodes,
         &edges,
         cfg.report.network_chart_max_nodes,
         cfg.seed,
+        &community_labels,
+    )?);
+    let years: Vec<charts::YearPoint> = res
+        .network
+        .years
+        .iter()
+        .map(|y| charts::YearPoint {
+            year: y.year,
+            ties: y.ties,
+            cross_institution_share: y.cross_institution_share,
+            cross_sector_share: y.cross_sector_share,
+        })
+        .collect();
+    out.push(charts::collaboration_by_year(
+        "Collaboration by publication year",
+        &years,
     )?);
     let mut per: Vec<(String, f64)> = match sol {
         Some(s) => s
@@ -436,10 +466,23 @@ pub fn report_data(
             ),
             ("Transitivity".into(), format!("{:.4}", n.transitivity)),
             (
-                "Communities (Louvain)".into(),
-                n.communities.len().to_string(),
+                format!("Communities ({})", n.community_method.as_str()),
+                format!(
+                    "{} ({} internally disconnected)",
+                    n.communities.len(),
+                    n.disconnected_communities
+                ),
             ),
             ("Modularity".into(), format!("{:.4}", n.modularity)),
+            (
+                "Largest communities".into(),
+                n.communities
+                    .iter()
+                    .take(5)
+                    .map(|c| format!("{} ({})", c.label, c.size))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
             (
                 "Cross-institution edges".into(),
                 pct(n.cross_institution_edge_share),
@@ -447,10 +490,14 @@ pub fn report_data(
             ("Cross-sector edges".into(), pct(n.cross_sector_edge_share)),
             (
                 "Betweenness".into(),
-                format!(
-                    "{:?} ({} sources)",
-                    n.betweenness_method, n.betweenness_samples
-                ),
+                match n.betweenness_epsilon {
+                    Some(e) => format!(
+                        "sampled ({} sources; every value within ±{e:.4} with probability {:.0}%)",
+                        n.betweenness_samples,
+                        100.0 * (1.0 - n.betweenness_delta)
+                    ),
+                    None => format!("exact ({} sources)", n.betweenness_samples),
+                },
             ),
         ],
         top_brokers: n

@@ -7,8 +7,8 @@ use std::io::BufWriter;
 
 use anyhow::Context;
 
-use crate::cli::{ConflictsArgs, CoverageArgs, DataArgs, NetworkArgs};
-use crate::config::Config;
+use crate::cli::{CommunitiesArg, ConflictsArgs, CoverageArgs, DataArgs, NetworkArgs};
+use crate::config::{CommunityMethod, Config};
 use crate::coverage;
 use crate::graph::CollabGraph;
 use crate::load::ValidationReport;
@@ -73,19 +73,75 @@ pub fn conflicts(args: &ConflictsArgs, quiet: bool) -> anyhow::Result<()> {
 }
 
 pub fn network(args: &NetworkArgs, quiet: bool) -> anyhow::Result<()> {
-    let (cfg, ds, g, mut progress, v) = load_and_graph(&args.data, quiet)?;
-    let report = progress.stage("network analytics", || {
-        network::analyse(&ds, &g, &cfg.network, cfg.seed)
-    });
+    let mut cfg = config_for(&args.data)?;
+    if let Some(c) = args.communities {
+        cfg.network.communities = match c {
+            CommunitiesArg::Leiden => CommunityMethod::Leiden,
+            CommunitiesArg::Louvain => CommunityMethod::Louvain,
+        };
+    }
+    let mut progress = Progress::new(quiet);
+    let (ds, g, report, export, v) = match &args.edges {
+        Some(edges) => {
+            let input = progress.stage("read edge list", || {
+                network::edges::read(edges, args.nodes.as_deref())
+            })?;
+            let g = network::edges::graph(&input);
+            let mut report = progress.stage("network analytics", || {
+                network::analyse_with_areas(
+                    &input.dataset,
+                    &g,
+                    &cfg.network,
+                    cfg.seed,
+                    input.areas_of.clone(),
+                    input.known,
+                )
+            });
+            report.self_loops_ignored = input.self_loops_ignored;
+            report.duplicate_rows_merged = input.duplicate_rows_merged;
+            let weights: Vec<f64> = input.edges.iter().map(|e| e.weight).collect();
+            let export =
+                network::export_graph(&report, &input.dataset, &g, &input.areas_of, Some(&weights));
+            (
+                input.dataset,
+                g,
+                report,
+                export,
+                ValidationReport::default(),
+            )
+        }
+        None => {
+            let (ds, v) = progress.stage("load and validate", || {
+                load_checked(&args.data, &cfg, quiet)
+            })?;
+            let g = progress.stage("collaboration graph", || graph::build(&ds));
+            let report = progress.stage("network analytics", || {
+                network::analyse(&ds, &g, &cfg.network, cfg.seed)
+            });
+            let areas_of = network::mixing::researcher_areas(&ds);
+            let export = network::export_graph(&report, &ds, &g, &areas_of, None);
+            (ds, g, report, export, v)
+        }
+    };
+    drop(g);
     let staged = StagedOutput::new(&args.out, modes(&cfg)?)?;
-    network::write_outputs(&report, &ds, staged.path())?;
+    network::write_outputs(&report, &ds, &export, staged.path())?;
     staged.commit(&folder_rules(&args.data, &[], args.force))?;
     if !quiet {
+        let mut extra = String::new();
+        if args.edges.is_some() {
+            extra = format!(
+                " ({} self-loop rows ignored, {} repeated pairs summed)",
+                report.self_loops_ignored, report.duplicate_rows_merged
+            );
+        }
         outln!(
-            "{} nodes, {} edges, {} components, modularity {:.3} → {}",
+            "{} nodes, {} edges{extra}, {} components, {} communities ({}, modularity {:.3}) → {}",
             report.nodes,
             report.edges,
             report.components,
+            report.communities.len(),
+            report.community_method.as_str(),
             report.modularity,
             args.out.display()
         )?;

@@ -22,7 +22,7 @@ mod score;
 pub use assign::{AssignConfig, Objective};
 pub use conflicts::ConflictConfig;
 pub use coverage::CoverageConfig;
-pub use network::NetworkConfig;
+pub use network::{CommunityMethod, NetworkConfig};
 pub use report::ReportConfig;
 pub use score::{ProfileStrategy, ScoreConfig, TextModel};
 

@@ -1024,15 +1024,60 @@ mod tests {
         );
         assert_eq!(seen.advisers_without_pubs, 0);
         // Community structure: most co-authors share the lead's institution,
-        // a real minority cross institutions and sectors.
+        // a real minority cross institutions and sectors. Measured with the
+        // lab-and-contacts model (issue 14): 91.6 % of (lead, co-author)
+        // pairs share the institution, 4.2 % cross sectors; in the whole
+        // graph (with proposal teams) 43.6 % of ties cross institutions and
+        // 22.1 % sectors (data/README.md).
         let (same, cross, sector) = seen.lead_pairs;
         let share = same as f64 / (same + cross) as f64;
         eprintln!("lead/co-author pairs: same institution {same}, other {cross} (other sector {sector}); japanese titles {}, multi-sector proposals {}, adviser member rows {}", seen.japanese_titles, seen.cross_sector_proposals, seen.adviser_members);
         assert!(
-            (0.55..0.9).contains(&share),
+            (0.55..0.95).contains(&share),
             "same-institution share {share}"
         );
-        assert!(sector * 20 > same + cross, "cross-sector pairs {sector}");
+        assert!(sector * 40 > same + cross, "cross-sector pairs {sector}");
+    }
+
+    /// The co-authorship network looks like a real medical one: mean
+    /// degree 10–20 (MEDLINE ≈ 18, Newman 2001), a heavy tail (the largest
+    /// degree several times the mean, a percent of researchers above three
+    /// times it), and most ties inside institutions.
+    #[test]
+    fn coauthorship_degrees_are_realistic() {
+        let d = tempfile::tempdir().unwrap();
+        generate(d.path(), &GenerateOptions::default()).unwrap();
+        let load_opts = crate::load::LoadOptions {
+            default_max_load: 6,
+            ..Default::default()
+        };
+        let ds = crate::load::load(d.path(), &load_opts)
+            .unwrap()
+            .dataset
+            .expect("a generated set validates");
+        let g = crate::graph::build(&ds);
+        let mut deg: Vec<usize> = (0..g.node_count()).map(|r| g.degree(r)).collect();
+        deg.sort_unstable();
+        let n = deg.len() as f64;
+        let mean = deg.iter().sum::<usize>() as f64 / n;
+        let max = deg[deg.len() - 1];
+        let above3 = deg.iter().filter(|&&x| x as f64 > 3.0 * mean).count() as f64 / n;
+        let cross = g
+            .edges()
+            .filter(|(u, v, _)| ds.researchers[*u].institution != ds.researchers[*v].institution)
+            .count() as f64
+            / g.edge_count() as f64;
+        eprintln!(
+            "degree mean {mean:.2}, median {}, max {max}, share > 3×mean {above3:.4}, cross-institution ties {cross:.3}",
+            deg[deg.len() / 2]
+        );
+        assert!((10.0..=20.0).contains(&mean), "mean degree {mean}");
+        assert!(max as f64 >= 4.0 * mean, "max {max} vs mean {mean}");
+        assert!(above3 >= 0.005, "tail share {above3}");
+        assert!(
+            (0.1..0.5).contains(&cross),
+            "cross-institution share {cross}"
+        );
     }
 
     #[test]

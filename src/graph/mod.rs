@@ -142,7 +142,23 @@ pub fn build(ds: &Dataset) -> CollabGraph {
         }
     }
     drop(events);
+    from_sorted(n, endpoints, weights)
+}
 
+/// A graph on `n` nodes from edges `(u, v)` with `u < v < n`, strictly
+/// ascending (no duplicates, no self-loops) — the form [`build`] produces
+/// and the edge-list input (`network::edges`) hands on. Edge `e` gets
+/// `weights[e]`.
+///
+/// Panics when an edge breaks that contract (a caller bug, not user data:
+/// both callers sort and de-duplicate first).
+pub fn from_sorted(n: usize, endpoints: Vec<(u32, u32)>, weights: Vec<CollabEdge>) -> CollabGraph {
+    assert_eq!(endpoints.len(), weights.len(), "one weight per edge");
+    assert!(
+        endpoints.iter().all(|&(u, v)| u < v && (v as usize) < n)
+            && endpoints.windows(2).all(|w| w[0] < w[1]),
+        "edges must be u < v < n, strictly ascending"
+    );
     let mut graph = UnGraph::with_capacity(n, endpoints.len());
     for r in 0..n {
         graph.add_node(r);

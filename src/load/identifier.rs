@@ -17,7 +17,6 @@
 //! Pure functions on strings; the loader (`check.rs`) calls them.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fmt::Write;
 
 /// Whether `c` is invisible or changes text direction: format characters
@@ -155,7 +154,11 @@ pub fn skeleton(id: &str) -> Cow<'_, str> {
     if id.is_ascii() {
         return Cow::Borrowed(id);
     }
-    Cow::Owned(id.chars().map(|c| latin_lookalike(c).unwrap_or(c)).collect())
+    Cow::Owned(
+        id.chars()
+            .map(|c| latin_lookalike(c).unwrap_or(c))
+            .collect(),
+    )
 }
 
 /// The ID with Cyrillic and Greek letters transliterated to Latin.

@@ -23,18 +23,18 @@ use rand_chacha::ChaCha8Rng;
 use super::csr::Csr;
 
 /// A weighted graph of communities (level ≥ 1) or of nodes (level 0).
-struct Weighted {
-    offsets: Vec<usize>,
-    adj: Vec<u32>,
-    w: Vec<f64>,
+pub(super) struct Weighted {
+    pub(super) offsets: Vec<usize>,
+    pub(super) adj: Vec<u32>,
+    pub(super) w: Vec<f64>,
     /// Weight of the self-loop (edges inside the merged node), counted once.
-    self_w: Vec<f64>,
+    pub(super) self_w: Vec<f64>,
     /// Weighted degree: Σ incident weights + 2 × self-loop.
-    k: Vec<f64>,
+    pub(super) k: Vec<f64>,
 }
 
 impl Weighted {
-    fn from_csr(g: Csr) -> Self {
+    pub(super) fn from_csr(g: Csr) -> Self {
         let n = g.node_count();
         Weighted {
             offsets: g.offsets.to_vec(),
@@ -45,7 +45,7 @@ impl Weighted {
         }
     }
 
-    fn n(&self) -> usize {
+    pub(super) fn n(&self) -> usize {
         self.k.len()
     }
 }
@@ -151,7 +151,7 @@ fn one_level(g: &Weighted, order: &[usize], gamma: f64, m2: f64) -> (Vec<usize>,
 }
 
 /// Labels `0..c` in order of first appearance.
-fn renumber(comm: &[usize]) -> (Vec<usize>, usize) {
+pub(super) fn renumber(comm: &[usize]) -> (Vec<usize>, usize) {
     let mut map = vec![usize::MAX; comm.len().max(comm.iter().max().map_or(0, |m| m + 1))];
     let mut next = 0;
     let out = comm
@@ -168,7 +168,7 @@ fn renumber(comm: &[usize]) -> (Vec<usize>, usize) {
 }
 
 /// Phase 2: one node per community.
-fn aggregate(g: &Weighted, comm: &[usize], count: usize) -> Weighted {
+pub(super) fn aggregate(g: &Weighted, comm: &[usize], count: usize) -> Weighted {
     let mut self_w = vec![0.0; count];
     let mut k = vec![0.0; count];
     let mut triples: Vec<(u32, u32, f64)> = Vec::with_capacity(g.adj.len());

@@ -20,17 +20,34 @@
 //!
 //! Algorithms, one file each: [`components`] (BFS), [`clustering`]
 //! (oriented triangle counting), [`betweenness`] (Brandes, exact or
-//! sampled), [`louvain`], [`mixing`]. Parallel with rayon except components
-//! and Louvain (sequential by nature); every result is deterministic for a
-//! seed.
+//! sampled with an error bound), [`leiden`] (default) and [`louvain`]
+//! communities, [`mixing`], [`years`] (ties per publication year),
+//! [`layout`] (positions for the exports). Parallel with rayon except
+//! components and the community methods (sequential by nature); every
+//! result is deterministic for a seed.
+//!
+//! Inputs other than a data folder: [`edges`] reads an edge list (and a
+//! node file) into the same [`Dataset`] form. Exports planners open in
+//! other tools, one file per format returning a string: [`gexf`] (Gephi),
+//! [`vosviewer`] (VOSviewer map and network files).
 
+#[cfg(test)]
+mod bench;
 pub mod betweenness;
 pub mod clustering;
 pub mod components;
 mod csr;
+pub mod edges;
+pub mod export;
+pub mod gexf;
+pub mod label;
+pub mod layout;
+pub mod leiden;
 pub mod louvain;
 pub mod mixing;
+pub mod vosviewer;
 pub mod write;
+pub mod years;
 
 #[cfg(test)]
 mod tests;
@@ -38,12 +55,13 @@ mod tests;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::config::NetworkConfig;
+use crate::config::{CommunityMethod, NetworkConfig};
 use crate::graph::CollabGraph;
 use crate::model::{AreaIx, Dataset, InstitutionIx, ResearcherIx, Sector};
 
 pub use betweenness::BetweennessMethod;
 pub use csr::Csr;
+pub use export::{export_graph, ExportGraph};
 pub use write::{write_outputs, NetworkError};
 
 /// A researcher ranked as broker or boundary spanner.
@@ -61,7 +79,7 @@ pub struct Broker {
     pub distinct_neighbour_sectors: u32,
 }
 
-/// One Louvain community (IDs `0..`, largest first).
+/// One community (IDs `0..`, largest first).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Community {
     pub id: usize,
@@ -77,6 +95,14 @@ pub struct Community {
     pub dominant_sector: (Sector, f64),
     pub institutions: usize,
     pub sectors: usize,
+    /// What the community is, for legends and tables: dominant area,
+    /// institution and sector joined by " · " (only the attributes the
+    /// input has), e.g. "Cancer immunotherapy · Otsu Univ. · academia";
+    /// never empty (see [`label`]).
+    pub label: String,
+    /// Keywords most members share (researcher keywords and those of their
+    /// papers), most shared first, at most [`label::TOP_TERMS`].
+    pub top_terms: Vec<String>,
 }
 
 /// Network figures of one R&D area. An area's researchers are its
@@ -121,9 +147,23 @@ pub struct NetworkReport {
     pub betweenness_method: BetweennessMethod,
     /// Source nodes used for betweenness (`nodes` when exact).
     pub betweenness_samples: usize,
+    /// Bound on every node's betweenness error (sampled; `None` when exact)
+    /// holding with probability `1 − betweenness_delta`.
+    pub betweenness_epsilon: Option<f64>,
+    pub betweenness_delta: f64,
+    pub community_method: CommunityMethod,
     pub modularity: f64,
+    /// Communities whose members are not one connected subgraph (0 with
+    /// Leiden by construction; Louvain can leave some).
+    pub disconnected_communities: usize,
     pub louvain_resolution: f64,
     pub seed: u64,
+    /// Edge-list input only: rows naming the same researcher twice
+    /// (ignored) and rows repeating a pair (weights summed); 0 otherwise.
+    pub self_loops_ignored: usize,
+    pub duplicate_rows_merged: usize,
+    /// Ties per publication year (empty without publications).
+    pub years: Vec<years::YearRow>,
     /// Shares of edges crossing institutions / sectors, [0, 1]; `None` without edges.
     pub cross_institution_edge_share: Option<f64>,
     pub cross_sector_edge_share: Option<f64>,
@@ -149,6 +189,8 @@ pub struct NetworkReport {
     pub node_in_largest: Vec<bool>,
     pub node_distinct_neighbour_institutions: Vec<u32>,
     pub node_distinct_neighbour_sectors: Vec<u32>,
+    /// Layout position in [0, 1]² (see [`layout`]), for the exports.
+    pub node_position: Vec<(f64, f64)>,
 }
 
 /// Relabels groups `0..c` by size descending, ties by the smallest rank
@@ -200,6 +242,20 @@ fn share(part: u64, whole: u64) -> Option<f64> {
 /// `betweenness_exact_max_nodes`, else `betweenness_samples`), Louvain
 /// `O(m)` per pass.
 pub fn analyse(ds: &Dataset, g: &CollabGraph, cfg: &NetworkConfig, seed: u64) -> NetworkReport {
+    let areas_of = mixing::researcher_areas(ds);
+    analyse_with_areas(ds, g, cfg, seed, areas_of, label::Known::ALL)
+}
+
+/// [`analyse`] with each researcher's areas given (the edge-list input
+/// takes them from its node file) and the attributes labels may use.
+pub fn analyse_with_areas(
+    ds: &Dataset,
+    g: &CollabGraph,
+    cfg: &NetworkConfig,
+    seed: u64,
+    areas_of: Vec<Vec<AreaIx>>,
+    known: label::Known,
+) -> NetworkReport {
     let (offsets, adj) = g.adjacency();
     let csr = Csr { offsets, adj };
     let n = csr.node_count();
@@ -224,19 +280,29 @@ pub fn analyse(ds: &Dataset, g: &CollabGraph, cfg: &NetworkConfig, seed: u64) ->
                 rayon::join(
                     || clustering::clustering(csr),
                     || {
-                        betweenness::betweenness(
+                        betweenness::betweenness_adaptive(
                             csr,
                             cfg.betweenness_exact_max_nodes,
                             cfg.betweenness_samples,
+                            cfg.betweenness_epsilon,
+                            cfg.betweenness_delta,
                             seed,
                         )
                     },
                 )
             },
-            || louvain::louvain_best(csr, cfg.louvain_resolution, seed, cfg.louvain_restarts),
+            || match cfg.communities {
+                CommunityMethod::Leiden => {
+                    leiden::leiden_best(csr, cfg.louvain_resolution, seed, cfg.louvain_restarts)
+                }
+                CommunityMethod::Louvain => {
+                    louvain::louvain_best(csr, cfg.louvain_resolution, seed, cfg.louvain_restarts)
+                }
+            },
         );
         (cl, bt, louv)
     };
+    let disconnected_communities = leiden::disconnected_communities(csr, &louv);
     let (node_community, community_sizes) = relabel(&louv, &rank);
 
     // Distinct institutions / sectors among neighbours.
@@ -287,11 +353,13 @@ pub fn analyse(ds: &Dataset, g: &CollabGraph, cfg: &NetworkConfig, seed: u64) ->
         *degree_count.entry(d).or_insert(0u64) += 1;
     }
 
-    let areas_of = mixing::researcher_areas(ds);
     let edges = g.edge_pairs();
     let mix = mixing::mixing(ds, &edges, &areas_of);
 
-    let communities = community_stats(ds, &edges, &node_community, &community_sizes, &areas_of);
+    let mut communities = community_stats(ds, &edges, &node_community, &community_sizes, &areas_of);
+    label::label_communities(ds, &mut communities, &node_community, &node_degree, known);
+    let node_position = layout::community_layout(&node_community, &community_sizes, &node_degree);
+    let years = years::year_rows(ds);
 
     let mut area_people: Vec<Vec<ResearcherIx>> = vec![Vec::new(); ds.areas.len()];
     for (r, areas) in areas_of.iter().enumerate() {
@@ -344,9 +412,16 @@ pub fn analyse(ds: &Dataset, g: &CollabGraph, cfg: &NetworkConfig, seed: u64) ->
         degree_distribution: degree_count.into_iter().collect(),
         betweenness_method: bt.method,
         betweenness_samples: bt.sources,
+        betweenness_epsilon: bt.epsilon,
+        betweenness_delta: bt.delta,
+        community_method: cfg.communities,
         modularity,
+        disconnected_communities,
         louvain_resolution: cfg.louvain_resolution,
         seed,
+        self_loops_ignored: 0,
+        duplicate_rows_merged: 0,
+        years,
         cross_institution_edge_share: share(mix.cross_institution_edges, m as u64),
         cross_sector_edge_share: share(mix.cross_sector_edges, m as u64),
         sector_matrix: mix.sector_matrix,
@@ -363,6 +438,7 @@ pub fn analyse(ds: &Dataset, g: &CollabGraph, cfg: &NetworkConfig, seed: u64) ->
         node_in_largest,
         node_distinct_neighbour_institutions,
         node_distinct_neighbour_sectors,
+        node_position,
     }
 }
 
@@ -422,6 +498,8 @@ fn community_stats(
                 dominant_sector: (sector, frac(sk)),
                 institutions,
                 sectors: n_sectors,
+                label: String::new(),
+                top_terms: Vec::new(),
             }
         })
         .collect()

@@ -4,17 +4,22 @@
 //! * `network_nodes.csv` — `researcher_id,degree,betweenness,clustering,community,
 //!   institution_id,sector,component,in_largest_component,
 //!   distinct_neighbour_institutions,distinct_neighbour_sectors`, by researcher ID;
-//! * `network_communities.csv` — `community,size,internal_edges,external_edges,
+//! * `network_communities.csv` — `community,label,size,internal_edges,external_edges,
 //!   dominant_area,dominant_area_share,dominant_institution,
 //!   dominant_institution_share,dominant_sector,dominant_sector_share,
-//!   institutions,sectors`, by community ID (largest first);
+//!   institutions,sectors,top_terms`, by community ID (largest first);
 //! * `mixing_sector.csv` — sector × sector edge counts (first column `sector`);
 //! * `mixing_area.csv` — area × area edge counts (first column `area_id`),
 //!   areas by ID;
 //! * `area_network.csv` — `area_id,researchers,internal_edges,external_edges,
 //!   in_largest_component_share,cross_institution_edge_share,
 //!   cross_sector_edge_share,communities_spanned,ei_index`, by area ID;
-//!   an empty cell means undefined (no researchers / no edges).
+//!   an empty cell means undefined (no researchers / no edges);
+//! * `network_years.csv` — `year,publications,coauthored_publications,ties,
+//!   cross_institution_share,cross_sector_share` ([`super::years`]);
+//! * `network.gexf` — Gephi ([`super::gexf`]);
+//! * `vosviewer_map.txt`, `vosviewer_network.txt` — VOSviewer
+//!   ([`super::vosviewer`]).
 //!
 //! Each writer also has an `impl Write` form for tests.
 
@@ -24,7 +29,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::{Broker, NetworkReport};
+use super::export::ExportGraph;
+use super::{gexf, vosviewer, Broker, NetworkReport};
 use crate::model::{Dataset, Sector};
 
 /// Writing a network output failed.
@@ -72,14 +78,20 @@ struct Summary {
     average_clustering: f64,
     transitivity: f64,
     triangles: u64,
+    community_method: &'static str,
     modularity: f64,
+    disconnected_communities: usize,
     louvain_resolution: f64,
     communities: usize,
     cross_institution_edge_share: Option<f64>,
     cross_sector_edge_share: Option<f64>,
     betweenness_method: &'static str,
     betweenness_samples: usize,
+    betweenness_epsilon: Option<f64>,
+    betweenness_delta: f64,
     seed: u64,
+    self_loops_ignored: usize,
+    duplicate_rows_merged: usize,
     degree_distribution: Vec<(u32, u64)>,
     top_brokers: Vec<Broker>,
     boundary_spanners: Vec<Broker>,
@@ -106,14 +118,20 @@ pub fn write_summary(report: &NetworkReport, w: impl Write) -> Result<(), serde_
         average_clustering: r6(report.average_clustering),
         transitivity: r6(report.transitivity),
         triangles: report.triangles,
+        community_method: report.community_method.as_str(),
         modularity: r6(report.modularity),
+        disconnected_communities: report.disconnected_communities,
         louvain_resolution: report.louvain_resolution,
         communities: report.communities.len(),
         cross_institution_edge_share: report.cross_institution_edge_share.map(r6),
         cross_sector_edge_share: report.cross_sector_edge_share.map(r6),
         betweenness_method: report.betweenness_method.as_str(),
         betweenness_samples: report.betweenness_samples,
+        betweenness_epsilon: report.betweenness_epsilon.map(r6),
+        betweenness_delta: report.betweenness_delta,
         seed: report.seed,
+        self_loops_ignored: report.self_loops_ignored,
+        duplicate_rows_merged: report.duplicate_rows_merged,
         degree_distribution: report.degree_distribution.clone(),
         top_brokers: rounded(&report.top_brokers),
         boundary_spanners: rounded(&report.boundary_spanners),
@@ -164,6 +182,7 @@ pub fn write_communities(report: &NetworkReport, ds: &Dataset, w: impl Write) ->
     let mut out = crate::table::CsvWriter::new(w);
     out.write_record([
         "community",
+        "label",
         "size",
         "internal_edges",
         "external_edges",
@@ -175,6 +194,7 @@ pub fn write_communities(report: &NetworkReport, ds: &Dataset, w: impl Write) ->
         "dominant_sector_share",
         "institutions",
         "sectors",
+        "top_terms",
     ])?;
     for c in &report.communities {
         let (area, area_share) = match c.dominant_area {
@@ -183,6 +203,7 @@ pub fn write_communities(report: &NetworkReport, ds: &Dataset, w: impl Write) ->
         };
         out.write_record([
             c.id.to_string(),
+            c.label.clone(),
             c.size.to_string(),
             c.internal_edges.to_string(),
             c.external_edges.to_string(),
@@ -194,6 +215,7 @@ pub fn write_communities(report: &NetworkReport, ds: &Dataset, w: impl Write) ->
             f6(c.dominant_sector.1),
             c.institutions.to_string(),
             c.sectors.to_string(),
+            c.top_terms.join(";"),
         ])?;
     }
     out.flush()?;
@@ -269,11 +291,37 @@ pub fn write_area_network(report: &NetworkReport, ds: &Dataset, w: impl Write) -
     Ok(())
 }
 
+/// `network_years.csv`.
+pub fn write_years(report: &NetworkReport, w: impl Write) -> csv::Result<()> {
+    let mut out = crate::table::CsvWriter::new(w);
+    out.write_record([
+        "year",
+        "publications",
+        "coauthored_publications",
+        "ties",
+        "cross_institution_share",
+        "cross_sector_share",
+    ])?;
+    for y in &report.years {
+        out.write_record([
+            y.year.to_string(),
+            y.publications.to_string(),
+            y.coauthored_publications.to_string(),
+            y.ties.to_string(),
+            opt6(y.cross_institution_share),
+            opt6(y.cross_sector_share),
+        ])?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
 /// Writes every network file into `out_dir` (which must exist) and returns
 /// their paths in the order listed in the module doc.
 pub fn write_outputs(
     report: &NetworkReport,
     ds: &Dataset,
+    export: &ExportGraph,
     out_dir: &Path,
 ) -> Result<Vec<PathBuf>, NetworkError> {
     let open = |name: &str| -> Result<(PathBuf, BufWriter<File>), NetworkError> {
@@ -316,5 +364,27 @@ pub fn write_outputs(
     let (path, f) = open("area_network.csv")?;
     write_area_network(report, ds, f).map_err(csv_err(&path))?;
     written.push(path);
+    let (path, f) = open("network_years.csv")?;
+    write_years(report, f).map_err(csv_err(&path))?;
+    written.push(path);
+    let description = format!(
+        "Collaboration network: {} researchers, {} ties; communities by {} (modularity {:.3})",
+        report.nodes,
+        report.edges,
+        report.community_method.as_str(),
+        report.modularity
+    );
+    for (name, text) in [
+        ("network.gexf", gexf::to_gexf(export, &description)),
+        ("vosviewer_map.txt", vosviewer::map_file(export)),
+        ("vosviewer_network.txt", vosviewer::network_file(export)),
+    ] {
+        let path = out_dir.join(name);
+        std::fs::write(&path, text).map_err(|source| NetworkError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        written.push(path);
+    }
     Ok(written)
 }

@@ -838,9 +838,10 @@ fn generated_quality_table() {
                 "| {model:?} | {strategy:?} | {:.3} | {:.3} | {:.3} | {} |",
                 r.recall_at_5, r.recall_at_10, r.spearman, r.n_proposals
             );
-            // Every combination must carry the signal (measured ≥ 0.504).
+            // Every combination must carry the signal (measured ≥ 0.504
+            // before issue 14's generator; re-measured in docs/benchmarks.md).
             assert!(
-                r.recall_at_10 > 0.48 && r.spearman > 0.4,
+                r.recall_at_10 > 0.45 && r.spearman > 0.37,
                 "{model:?} {strategy:?}: {r:?}"
             );
         }
@@ -903,8 +904,12 @@ fn bench_generated() {
 /// Regression floor for the default config on a fixed generated set
 /// (generator defaults: 2,000 researchers, 300 advisers, 500 proposals,
 /// seed 42). Measured when the default was chosen: recall@10 = 0.515,
-/// recall@5 = 0.448, Spearman = 0.438 (TF-IDF, profile). Fails when a change
-/// to text processing or scoring loses more than 0.02 of recall@10.
+/// recall@5 = 0.448, Spearman = 0.438 (TF-IDF, profile); re-measured after
+/// the generator's lab-based co-authorship (issue 14: co-authors' profiles
+/// now carry their lab lead's papers, a harder and more realistic set):
+/// recall@10 = 0.495, recall@5 = 0.394, Spearman = 0.410. Fails when a
+/// change to text processing or scoring loses more than 0.02 of recall@10
+/// (or 0.03 of Spearman) from that measurement.
 #[test]
 fn default_recall_floor() {
     let (ds, truth, _dir) = generated(&crate::generate::GenerateOptions::default());
@@ -912,6 +917,6 @@ fn default_recall_floor() {
     let m = Scorer::new(&ds, &cfg).score(&ds, Keep::All, &no_exclude());
     let r = evaluate(&ds, &m, &truth);
     assert_eq!(r.n_proposals, 500);
-    assert!(r.recall_at_10 >= 0.515 - 0.02, "{r:?}");
-    assert!(r.spearman >= 0.438 - 0.03, "{r:?}");
+    assert!(r.recall_at_10 >= 0.495 - 0.02, "{r:?}");
+    assert!(r.spearman >= 0.410 - 0.03, "{r:?}");
 }

@@ -1,0 +1,683 @@
+//! The edge-list input of `rdmatch network --edges FILE [--nodes FILE]`:
+//! a collaboration network made elsewhere (a bibliometric export, another
+//! tool's co-authorship list) analysed without a full data folder.
+//!
+//! **Takes** two CSV files (UTF-8, a header row, comma-separated, LF or
+//! CRLF line endings, an optional byte-order mark):
+//! * edges: the first two columns are researcher IDs, an optional third
+//!   column is a positive weight (default 1); a column named `year`, if
+//!   present, gives the year of the tie (for GEXF's first/last year).
+//!   Self-loops are ignored and counted; a pair listed more than once
+//!   (either order) is one edge whose weight is the sum of its rows;
+//! * nodes (optional): a column `id` (or the first column) plus any of
+//!   `label`/`name`, `institution`, `sector` (academia, industry,
+//!   government, hospital, nonprofit), `area` (several separated by `;`);
+//!   other columns are ignored. Nodes without a tie are kept as isolated.
+//!
+//! Every problem is located like the loader's ([`Problem`]): file, line
+//! and column, e.g. `edges.csv:7: column 'weight': "x" is not a number`.
+//! Reading is self-contained (the `csv` crate with record positions) so
+//! the command needs no data folder.
+//!
+//! **Hands on** an [`EdgeInput`]: a [`Dataset`] with one researcher per
+//! node (institutions, sectors and areas from the node file), the
+//! researchers' areas, the weighted edge list and the counts of what was
+//! ignored or merged.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use super::label::Known;
+use crate::load::Problem;
+use crate::model::{Area, AreaIx, Dataset, Institution, Researcher, Sector, Tables};
+
+/// Problems listed in the error message at most.
+const MAX_LISTED: usize = 20;
+
+/// The edge or node file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum EdgeFileError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}", render(.0))]
+    Invalid(Vec<Problem>),
+}
+
+fn render(problems: &[Problem]) -> String {
+    let mut s = format!("{} error(s) in the network input:", problems.len());
+    for p in problems.iter().take(MAX_LISTED) {
+        s.push_str(&format!("\n  {p}"));
+    }
+    if problems.len() > MAX_LISTED {
+        s.push_str(&format!("\n  ... and {} more", problems.len() - MAX_LISTED));
+    }
+    s
+}
+
+/// One undirected edge, `u < v` (node indexes).
+#[derive(Clone, Debug, PartialEq)]
+pub struct WeightedEdge {
+    pub u: usize,
+    pub v: usize,
+    /// Sum of the weights of its rows, > 0.
+    pub weight: f64,
+    /// Rows that named this pair.
+    pub rows: u32,
+    pub first_year: Option<i32>,
+    pub last_year: Option<i32>,
+}
+
+/// The network read from the files.
+#[derive(Clone, Debug)]
+pub struct EdgeInput {
+    /// One researcher per node; ID order of first appearance (edge file,
+    /// then node-file-only IDs).
+    pub dataset: Dataset,
+    /// Areas of each node (from the node file's `area` column).
+    pub areas_of: Vec<Vec<AreaIx>>,
+    /// Edges `u < v`, ascending.
+    pub edges: Vec<WeightedEdge>,
+    pub known: Known,
+    pub edge_rows: usize,
+    pub self_loops_ignored: usize,
+    /// Rows that repeated a pair already read (their weight was added).
+    pub duplicate_rows_merged: usize,
+}
+
+/// The collaboration graph of the input: one node per ID, one edge per
+/// pair; `joint_pubs` holds the number of rows of the pair and the years
+/// come from the `year` column.
+pub fn graph(input: &EdgeInput) -> crate::graph::CollabGraph {
+    let mut endpoints = Vec::with_capacity(input.edges.len());
+    let mut weights = Vec::with_capacity(input.edges.len());
+    for e in &input.edges {
+        // Node indexes come from the interner, so they fit u32 whenever the
+        // graph fits in memory; a larger input fails here rather than wrapping.
+        let (u, v) = (
+            u32::try_from(e.u).expect("fewer than 2^32 nodes"),
+            u32::try_from(e.v).expect("fewer than 2^32 nodes"),
+        );
+        endpoints.push((u, v));
+        weights.push(crate::graph::CollabEdge {
+            joint_pubs: e.rows,
+            first_pub_year: e.first_year,
+            last_pub_year: e.last_year,
+            joint_proposals: 0,
+        });
+    }
+    crate::graph::from_sorted(input.dataset.researchers.len(), endpoints, weights)
+}
+
+fn problem(file: &str, line: u64, field: &str, message: String) -> Problem {
+    Problem::file_error(file, Some(line), Some(field), message)
+}
+
+fn file_problem(file: &str, message: String) -> Problem {
+    Problem::file_error(file, None, None, message)
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+fn read_text(path: &Path) -> Result<String, EdgeFileError> {
+    let bytes = std::fs::read(path).map_err(|source| EdgeFileError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let name = file_name(path);
+    let text = String::from_utf8(bytes).map_err(|e| {
+        EdgeFileError::Invalid(vec![file_problem(
+            &name,
+            format!(
+                "not valid UTF-8 (first bad byte at offset {}); save the file as UTF-8",
+                e.utf8_error().valid_up_to()
+            ),
+        )])
+    })?;
+    Ok(text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text))
+}
+
+fn reader(text: &str) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(text.as_bytes())
+}
+
+/// Physical line numbers (1-based) from byte offsets: after a CRLF line
+/// end the csv crate's positions (line and byte) still point into the
+/// previous line's terminator, so line ends are skipped and lines counted
+/// from the text itself.
+struct Lines<'a> {
+    text: &'a [u8],
+    starts: Vec<u64>,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Lines<'a> {
+        let mut starts = vec![0u64];
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                starts.push(i as u64 + 1);
+            }
+        }
+        Lines {
+            text: text.as_bytes(),
+            starts,
+        }
+    }
+
+    fn of(&self, pos: Option<&csv::Position>) -> u64 {
+        let mut byte = pos.map_or(0, |p| p.byte());
+        while let Some(&c) = usize::try_from(byte).ok().and_then(|b| self.text.get(b)) {
+            if c != b'\r' && c != b'\n' {
+                break;
+            }
+            byte += 1;
+        }
+        self.starts.partition_point(|&s| s <= byte) as u64
+    }
+}
+
+/// Interns IDs in order of first appearance.
+#[derive(Default)]
+struct Ids {
+    index: HashMap<String, usize>,
+    ids: Vec<String>,
+}
+
+impl Ids {
+    fn get(&mut self, id: &str) -> usize {
+        if let Some(&i) = self.index.get(id) {
+            return i;
+        }
+        let i = self.ids.len();
+        self.index.insert(id.to_string(), i);
+        self.ids.push(id.to_string());
+        i
+    }
+}
+
+/// Node-file values of one node.
+#[derive(Clone, Debug, Default)]
+struct NodeRow {
+    label: Option<String>,
+    institution: Option<String>,
+    sector: Option<Sector>,
+    areas: Vec<String>,
+}
+
+/// Reads the edge file and, if given, the node file.
+pub fn read(edges_path: &Path, nodes_path: Option<&Path>) -> Result<EdgeInput, EdgeFileError> {
+    let mut problems = Vec::new();
+    let mut ids = Ids::default();
+    let text = read_text(edges_path)?;
+    let efile = file_name(edges_path);
+    let lines = Lines::new(&text);
+    let mut rdr = reader(&text);
+    let header = match rdr.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            return Err(EdgeFileError::Invalid(vec![file_problem(
+                &efile,
+                format!("cannot read the header: {e}"),
+            )]))
+        }
+    };
+    if header.len() < 2 {
+        return Err(EdgeFileError::Invalid(vec![file_problem(
+            &efile,
+            format!(
+                "the header has {} column(s); an edge file needs two researcher-ID columns (e.g. `source,target`) and optionally a weight",
+                header.len()
+            ),
+        )]));
+    }
+    let col = |i: usize| header.get(i).unwrap_or("").trim().to_string();
+    let (c_a, c_b) = (col(0), col(1));
+    let c_w = (header.len() >= 3 && !col(2).eq_ignore_ascii_case("year")).then(|| col(2));
+    let c_year = (0..header.len()).find(|&i| i >= 2 && col(i).eq_ignore_ascii_case("year"));
+    let mut pairs: BTreeMap<(usize, usize), WeightedEdge> = BTreeMap::new();
+    let (mut rows, mut self_loops, mut dups) = (0usize, 0usize, 0usize);
+    for rec in rdr.records() {
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                let line = lines.of(e.position());
+                problems.push(problem(&efile, line, &c_a, format!("unreadable row: {e}")));
+                continue;
+            }
+        };
+        let line = lines.of(rec.position());
+        if rec.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        rows += 1;
+        let a = rec.get(0).unwrap_or("").trim();
+        let b = rec.get(1).unwrap_or("").trim();
+        let mut ok = true;
+        for (v, c) in [(a, &c_a), (b, &c_b)] {
+            if v.is_empty() {
+                problems.push(problem(
+                    &efile,
+                    line,
+                    c,
+                    "empty researcher ID; every row needs two IDs".into(),
+                ));
+                ok = false;
+            }
+        }
+        let weight = match &c_w {
+            Some(c) => match rec.get(2).map(str::trim).filter(|s| !s.is_empty()) {
+                None => Some(1.0),
+                Some(s) => match s.parse::<f64>() {
+                    Ok(w) if w.is_finite() && w > 0.0 => Some(w),
+                    Ok(_) => {
+                        problems.push(problem(
+                            &efile,
+                            line,
+                            c,
+                            format!("\"{s}\" is not a positive weight; use a number > 0 or leave the cell empty for 1"),
+                        ));
+                        None
+                    }
+                    Err(_) => {
+                        problems.push(problem(
+                            &efile,
+                            line,
+                            c,
+                            format!("\"{s}\" is not a number; use a number > 0 or leave the cell empty for 1"),
+                        ));
+                        None
+                    }
+                },
+            },
+            None => Some(1.0),
+        };
+        let year = match c_year {
+            Some(i) => match rec.get(i).map(str::trim).filter(|s| !s.is_empty()) {
+                None => None,
+                Some(s) => match s.parse::<i32>() {
+                    Ok(y) if (1000..=9999).contains(&y) => Some(y),
+                    _ => {
+                        problems.push(problem(
+                            &efile,
+                            line,
+                            &col(i),
+                            format!("\"{s}\" is not a four-digit year"),
+                        ));
+                        ok = false;
+                        None
+                    }
+                },
+            },
+            None => None,
+        };
+        let Some(weight) = weight.filter(|_| ok) else {
+            continue;
+        };
+        let (ia, ib) = (ids.get(a), ids.get(b));
+        if ia == ib {
+            self_loops += 1;
+            continue;
+        }
+        let key = (ia.min(ib), ia.max(ib));
+        match pairs.get_mut(&key) {
+            Some(e) => {
+                dups += 1;
+                e.weight += weight;
+                e.rows += 1;
+                if let Some(y) = year {
+                    e.first_year = Some(e.first_year.map_or(y, |f| f.min(y)));
+                    e.last_year = Some(e.last_year.map_or(y, |l| l.max(y)));
+                }
+            }
+            None => {
+                pairs.insert(
+                    key,
+                    WeightedEdge {
+                        u: key.0,
+                        v: key.1,
+                        weight,
+                        rows: 1,
+                        first_year: year,
+                        last_year: year,
+                    },
+                );
+            }
+        }
+    }
+    if rows == 0 && problems.is_empty() {
+        problems.push(file_problem(
+            &efile,
+            "no edges after the header; list one pair of researcher IDs per row".into(),
+        ));
+    }
+    let (node_rows, known) = match nodes_path {
+        Some(p) => read_nodes(p, &mut ids, &mut problems)?,
+        None => (HashMap::new(), Known::default()),
+    };
+    if !problems.is_empty() {
+        return Err(EdgeFileError::Invalid(problems));
+    }
+    let (dataset, areas_of) = dataset(&ids.ids, &node_rows, known);
+    Ok(EdgeInput {
+        dataset,
+        areas_of,
+        edges: pairs.into_values().collect(),
+        known,
+        edge_rows: rows,
+        self_loops_ignored: self_loops,
+        duplicate_rows_merged: dups,
+    })
+}
+
+fn read_nodes(
+    path: &Path,
+    ids: &mut Ids,
+    problems: &mut Vec<Problem>,
+) -> Result<(HashMap<usize, NodeRow>, Known), EdgeFileError> {
+    let text = read_text(path)?;
+    let file = file_name(path);
+    let lines = Lines::new(&text);
+    let mut rdr = reader(&text);
+    let header: Vec<String> = match rdr.headers() {
+        Ok(h) => h.iter().map(|c| c.trim().to_ascii_lowercase()).collect(),
+        Err(e) => {
+            problems.push(file_problem(&file, format!("cannot read the header: {e}")));
+            return Ok((HashMap::new(), Known::default()));
+        }
+    };
+    let find = |names: &[&str]| header.iter().position(|h| names.contains(&h.as_str()));
+    let c_id = find(&["id", "researcher_id"]).unwrap_or(0);
+    let c_label = find(&["label", "name"]);
+    let c_inst = find(&["institution", "institution_id", "affiliation"]);
+    let c_sector = find(&["sector"]);
+    let c_area = find(&["area", "areas", "area_id"]);
+    let known = Known {
+        institution: c_inst.is_some(),
+        sector: c_sector.is_some(),
+        area: c_area.is_some(),
+    };
+    let mut out: HashMap<usize, NodeRow> = HashMap::new();
+    let mut first_line: HashMap<usize, u64> = HashMap::new();
+    for rec in rdr.records() {
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                let line = lines.of(e.position());
+                problems.push(problem(
+                    &file,
+                    line,
+                    &header[c_id],
+                    format!("unreadable row: {e}"),
+                ));
+                continue;
+            }
+        };
+        if rec.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let line = lines.of(rec.position());
+        let cell = |c: Option<usize>| {
+            c.and_then(|i| rec.get(i))
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        let Some(id) = cell(Some(c_id)) else {
+            problems.push(problem(&file, line, &header[c_id], "empty node ID".into()));
+            continue;
+        };
+        let ix = ids.get(&id);
+        if let Some(prev) = first_line.insert(ix, line) {
+            problems.push(problem(
+                &file,
+                line,
+                &header[c_id],
+                format!("\"{id}\" is listed twice (first on line {prev}); give each node one row"),
+            ));
+            continue;
+        }
+        let sector = match cell(c_sector) {
+            None => None,
+            Some(s) => match Sector::parse(&s) {
+                Some(x) => Some(x),
+                None => {
+                    problems.push(problem(
+                        &file,
+                        line,
+                        "sector",
+                        format!("\"{s}\" is not a sector; use academia, industry, government, hospital or nonprofit"),
+                    ));
+                    None
+                }
+            },
+        };
+        let areas = cell(c_area)
+            .map(|s| {
+                s.split(';')
+                    .map(str::trim)
+                    .filter(|a| !a.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.insert(
+            ix,
+            NodeRow {
+                label: cell(c_label),
+                institution: cell(c_inst),
+                sector,
+                areas,
+            },
+        );
+    }
+    Ok((out, known))
+}
+
+/// Name of the institution of nodes without one.
+const UNKNOWN_INSTITUTION: &str = "(unknown)";
+
+fn dataset(
+    ids: &[String],
+    rows: &HashMap<usize, NodeRow>,
+    known: Known,
+) -> (Dataset, Vec<Vec<AreaIx>>) {
+    // An institution is a (name, sector) pair: the data model gives each
+    // institution one sector.
+    let mut inst_ix: BTreeMap<(String, Sector), usize> = BTreeMap::new();
+    let mut institutions: Vec<Institution> = Vec::new();
+    let mut area_ix: BTreeMap<String, usize> = BTreeMap::new();
+    let mut areas: Vec<Area> = Vec::new();
+    let mut researchers = Vec::with_capacity(ids.len());
+    let mut areas_of = Vec::with_capacity(ids.len());
+    let empty = NodeRow::default();
+    for (i, id) in ids.iter().enumerate() {
+        let row = rows.get(&i).unwrap_or(&empty);
+        let name = row
+            .institution
+            .clone()
+            .unwrap_or_else(|| UNKNOWN_INSTITUTION.to_string());
+        let sector = row.sector.unwrap_or(Sector::Academia);
+        let key = (name.clone(), sector);
+        let inst = match inst_ix.get(&key) {
+            Some(&x) => x,
+            None => {
+                let x = institutions.len();
+                // Same name in two sectors: keep the IDs distinct.
+                let same_name = inst_ix.keys().any(|(n, _)| *n == name);
+                let iid = if same_name && known.sector {
+                    format!("{name} ({})", sector.as_str())
+                } else {
+                    name.clone()
+                };
+                institutions.push(Institution {
+                    id: iid,
+                    name: name.clone(),
+                    sector,
+                    country: String::new(),
+                    region: None,
+                });
+                inst_ix.insert(key, x);
+                x
+            }
+        };
+        let mut mine = Vec::new();
+        for a in &row.areas {
+            let x = *area_ix.entry(a.clone()).or_insert_with(|| {
+                areas.push(Area {
+                    id: a.clone(),
+                    name: a.clone(),
+                    program: String::new(),
+                    description: String::new(),
+                    keywords: Vec::new(),
+                });
+                areas.len() - 1
+            });
+            mine.push(x);
+        }
+        mine.sort_unstable();
+        mine.dedup();
+        areas_of.push(mine);
+        researchers.push(Researcher {
+            id: id.clone(),
+            name: row.label.clone().unwrap_or_else(|| id.clone()),
+            institution: inst,
+            position: None,
+            keywords: Vec::new(),
+            orcid: None,
+        });
+    }
+    let ds = Dataset::new(Tables {
+        institutions,
+        researchers,
+        areas,
+        ..Default::default()
+    });
+    (ds, areas_of)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    #[test]
+    fn crlf_self_loops_duplicates_and_weights() {
+        let d = tempfile::tempdir().unwrap();
+        let e = write(
+            d.path(),
+            "e.csv",
+            "\u{feff}a,b,w,year\r\nx,y,2,2019\r\ny,x,1.5,2021\r\nz,z,1,\r\ny,z,,\r\n",
+        );
+        let g = read(&e, None).unwrap();
+        assert_eq!(g.dataset.researchers.len(), 3);
+        assert_eq!(
+            (g.edge_rows, g.self_loops_ignored, g.duplicate_rows_merged),
+            (4, 1, 1)
+        );
+        assert_eq!(g.edges.len(), 2);
+        assert_eq!(g.edges[0].weight, 3.5);
+        assert_eq!(g.edges[0].rows, 2);
+        assert_eq!(
+            (g.edges[0].first_year, g.edges[0].last_year),
+            (Some(2019), Some(2021))
+        );
+        // An empty weight cell means 1.
+        assert_eq!((g.edges[1].u, g.edges[1].v, g.edges[1].weight), (1, 2, 1.0));
+    }
+
+    #[test]
+    fn bad_rows_are_located_by_line_and_column() {
+        let d = tempfile::tempdir().unwrap();
+        let e = write(
+            d.path(),
+            "edges.csv",
+            "src,dst,weight\nA,B,1\nA,,1\nB,C,heavy\nC,D,-1\n",
+        );
+        let err = read(&e, None).unwrap_err().to_string();
+        assert!(
+            err.contains("edges.csv:3: column 'dst': empty researcher ID"),
+            "{err}"
+        );
+        assert!(
+            err.contains("edges.csv:4: column 'weight': \"heavy\" is not a number"),
+            "{err}"
+        );
+        assert!(
+            err.contains("edges.csv:5: column 'weight': \"-1\" is not a positive weight"),
+            "{err}"
+        );
+        // CRLF line ends and a quoted line break: lines are physical lines.
+        let e = write(
+            d.path(),
+            "crlf.csv",
+            "src,dst,weight\r\n\"A\r\nx\",B,1\r\nA,,1\r\n",
+        );
+        let err = read(&e, None).unwrap_err().to_string();
+        assert!(
+            err.contains("crlf.csv:4: column 'dst': empty researcher ID"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn node_file_attributes_and_errors() {
+        let d = tempfile::tempdir().unwrap();
+        let e = write(d.path(), "e.csv", "a,b\nA,B\n");
+        let n = write(
+            d.path(),
+            "n.csv",
+            "id,institution,sector,area,extra\nA,U1,academia,X;Y,1\nB,C1,industry,Y,2\nC,U1,academia,,3\n",
+        );
+        let g = read(&e, Some(&n)).unwrap();
+        let ds = &g.dataset;
+        assert_eq!(ds.researchers.len(), 3, "node-only C is kept as isolated");
+        assert_eq!(ds.institutions.len(), 2);
+        assert_eq!(ds.sector_of(1), Sector::Industry);
+        assert_eq!(g.areas_of, vec![vec![0, 1], vec![1], vec![]]);
+        assert!(g.known.institution && g.known.sector && g.known.area);
+        let bad = write(
+            d.path(),
+            "bad.csv",
+            "id,sector\nA,academia\nB,pharma\nA,industry\n",
+        );
+        let err = read(&e, Some(&bad)).unwrap_err().to_string();
+        assert!(
+            err.contains("bad.csv:3: column 'sector': \"pharma\" is not a sector"),
+            "{err}"
+        );
+        assert!(
+            err.contains("bad.csv:4: column 'id': \"A\" is listed twice (first on line 2)"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn header_only_and_one_column_are_file_errors() {
+        let d = tempfile::tempdir().unwrap();
+        let e = write(d.path(), "e.csv", "a,b\n");
+        assert!(read(&e, None).unwrap_err().to_string().contains("no edges"));
+        let e = write(d.path(), "e1.csv", "a\nx\n");
+        assert!(read(&e, None)
+            .unwrap_err()
+            .to_string()
+            .contains("two researcher-ID columns"));
+    }
+}
