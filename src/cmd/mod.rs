@@ -182,6 +182,34 @@ pub fn load_checked(
     }
 }
 
+/// What `run` and `coverage` start from: the checked data, its report, the
+/// locks (`DATA/locks.csv` when present) and the `--scores` files.
+pub struct Inputs {
+    pub ds: Dataset,
+    pub validation: load::ValidationReport,
+    pub locks: Vec<load::locks::Lock>,
+    pub external: Option<crate::score::ReadExternal>,
+}
+
+pub fn load_inputs(
+    data: &DataArgs,
+    external: &[String],
+    cfg: &Config,
+    quiet: bool,
+    progress: &mut progress::Progress,
+) -> anyhow::Result<Inputs> {
+    let (ds, validation) =
+        progress.stage("load and validate", || load_checked(data, cfg, quiet))?;
+    let locks = assign::locks_for(&data.data, None, &ds, encoding(data.encoding))?;
+    let external = score::external_scores(external, &ds, data, quiet)?;
+    Ok(Inputs {
+        ds,
+        validation,
+        locks,
+        external,
+    })
+}
+
 /// After a command has written everything: with `--keep-going`, rows that
 /// were left out make the command exit 4 (see [`Failure::RowsLeftOut`]).
 pub fn left_out(report: &load::ValidationReport, listed: &str) -> anyhow::Result<()> {

@@ -22,7 +22,7 @@ use crate::report::{self, Manifest, RunFolder, RunLock};
 use super::outputs::{self, write_stage_outputs};
 use super::pipeline::run_stages;
 use super::progress::Progress;
-use super::{config_for, is_closed_stdout, load_checked, Failure};
+use super::{config_for, is_closed_stdout, Failure};
 
 pub fn objective(arg: Option<ObjectiveArg>, cfg: &mut Config) {
     match arg {
@@ -75,16 +75,12 @@ pub fn run(args: &RunArgs, quiet: bool) -> anyhow::Result<()> {
     let dir = folder.path().to_path_buf();
 
     let mut progress = Progress::new(quiet);
-    let (ds, validation) = progress.stage("load and validate", || {
-        load_checked(&args.data, &cfg, quiet)
-    })?;
-    let locks = super::assign::locks_for(
-        &args.data.data,
-        None,
-        &ds,
-        super::encoding(args.data.encoding),
-    )?;
-    let external = super::score::external_scores(&args.external, &ds, &args.data, quiet)?;
+    let super::Inputs {
+        ds,
+        validation,
+        locks,
+        external,
+    } = super::load_inputs(&args.data, &args.external, &cfg, quiet, &mut progress)?;
     let score_files = external
         .as_ref()
         .map(|e| e.records.clone())

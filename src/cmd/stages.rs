@@ -152,16 +152,12 @@ pub fn network(args: &NetworkArgs, quiet: bool) -> anyhow::Result<()> {
 pub fn coverage(args: &CoverageArgs, quiet: bool) -> anyhow::Result<()> {
     let cfg = config_for(&args.data)?;
     let mut progress = Progress::new(quiet);
-    let (ds, v) = progress.stage("load and validate", || {
-        load_checked(&args.data, &cfg, quiet)
-    })?;
-    let locks = super::assign::locks_for(
-        &args.data.data,
-        None,
-        &ds,
-        super::encoding(args.data.encoding),
-    )?;
-    let external = super::score::external_scores(&args.external, &ds, &args.data, quiet)?;
+    let super::Inputs {
+        ds,
+        validation: v,
+        locks,
+        external,
+    } = super::load_inputs(&args.data, &args.external, &cfg, quiet, &mut progress)?;
     let res = run_stages(&ds, &cfg, &locks, external.map(|e| e.scores), &mut progress)?;
     let staged = StagedOutput::new(&args.out, modes(&cfg)?)?;
     coverage::write_outputs(&res.coverage, staged.path())?;
