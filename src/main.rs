@@ -6,6 +6,9 @@ use clap::Parser;
 use rdmatch::cli::{Cli, Command};
 use rdmatch::cmd;
 
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let cli = Cli::parse();
     let q = cli.quiet;

@@ -7,7 +7,10 @@
 /// prefixes such as `R000123`.
 type IdMap<K, V> = foldhash::HashMap<K, V>;
 
-use polars::prelude::StringChunked;
+use polars::prelude::{PolarsDataType, StringChunked, StringType};
+
+/// The arrow array behind a polars string column.
+type Utf8ViewArray = <StringType as PolarsDataType>::Array;
 
 use crate::model::*;
 
@@ -23,7 +26,9 @@ struct Rows<'a> {
     problems: &'a mut Vec<Problem>,
     /// The spec's columns present in the file, by name (a handful: a
     /// linear search beats hashing the name for every cell).
-    cols: Vec<(&'static str, &'a StringChunked)>,
+    cols: Vec<(&'static str, Cells<'a>)>,
+    /// The columns whose text goes into workbook cells.
+    workbook: &'static [&'static str],
     accepted: usize,
     /// The file where the chain of rejections that reached the current row
     /// started, when the row is rejected only through references.
@@ -37,13 +42,17 @@ impl<'a> Rows<'a> {
         let cols = spec
             .columns
             .iter()
-            .filter_map(|c| Some((c.name, raw.frame.column(c.name).ok()?.str().ok()?)))
+            .filter_map(|c| {
+                let column = raw.frame.column(c.name).ok()?.str().ok()?;
+                Some((c.name, Cells::of(column)))
+            })
             .collect();
         Rows {
             spec,
             raw,
             problems,
             cols,
+            workbook: super::limits::workbook_columns(spec.name),
             accepted: 0,
             cascade: None,
             own_error: false,
@@ -78,8 +87,7 @@ impl<'a> Rows<'a> {
         self.cols
             .iter()
             .find(|(n, _)| *n == col)
-            .and_then(|(_, c)| c.get(row))
-            .map_or("", str::trim)
+            .map_or("", |(_, c)| c.get(row).trim())
     }
 
     fn push(
@@ -154,6 +162,24 @@ impl<'a> Rows<'a> {
         }
     }
 
+    /// The accepted index of the ID in `col` of every row (`None` where it
+    /// does not resolve), computed in parallel.
+    fn resolve_all(&self, col: &str, ids: &Ids) -> Vec<Option<u32>> {
+        use rayon::prelude::*;
+        let Some(&(_, cells)) = self.cols.iter().find(|(n, _)| *n == col) else {
+            return Vec::new();
+        };
+        (0..self.len())
+            .into_par_iter()
+            .map(
+                |i| match ids.map.get(cells.get(i).trim()).map(|e| &e.state) {
+                    Some(IdState::Accepted(x)) => u32::try_from(*x).ok(),
+                    _ => None,
+                },
+            )
+            .collect()
+    }
+
     /// Checks every non-empty column of the spec; false if one is blank.
     fn required_present(&mut self, row: usize) -> bool {
         let mut ok = true;
@@ -174,7 +200,7 @@ impl<'a> Rows<'a> {
             }
         }
         // Text that goes into a workbook cell must fit one.
-        for &col in super::limits::workbook_columns(self.spec.name) {
+        for &col in self.workbook {
             if let Some(m) = super::limits::too_long(self.get(row, col)) {
                 self.error(row, col, "is longer than an Excel cell holds", m);
                 ok = false;
@@ -192,6 +218,33 @@ impl<'a> Rows<'a> {
             read,
             accepted: self.accepted,
             rejected: read - self.accepted,
+        }
+    }
+}
+
+/// One column's cells. The reader builds each column as one polars array;
+/// reading that array directly skips the chunk search of
+/// `ChunkedArray::get` on every cell.
+#[derive(Clone, Copy)]
+enum Cells<'a> {
+    One(&'a Utf8ViewArray),
+    Chunked(&'a StringChunked),
+}
+
+impl<'a> Cells<'a> {
+    fn of(column: &'a StringChunked) -> Cells<'a> {
+        match column.downcast_iter().next() {
+            Some(a) if column.chunks().len() == 1 && column.null_count() == 0 => Cells::One(a),
+            _ => Cells::Chunked(column),
+        }
+    }
+
+    /// The cell of row `i`; "" for a missing cell.
+    fn get(self, i: usize) -> &'a str {
+        match self {
+            Cells::One(a) if i < a.len() => a.value(i),
+            Cells::One(_) => "",
+            Cells::Chunked(c) => c.get(i).unwrap_or(""),
         }
     }
 }
@@ -352,6 +405,191 @@ pub fn check(
     let names = [&raws[3], &raws[6]].map(|r| r.as_ref().map(|r| r.name.clone()));
     let members_file = name_of(&raws[5], &schema::MEMBERS);
 
+    // publications.csv refers to no other file: it is checked while the
+    // files of people and proposals are.
+    let pub_raw = raws[6].take();
+    let (publications, ()) = rayon::join(
+        || {
+            pub_raw.map(|raw| {
+                let mut own = Vec::new();
+                let (publications, count) = check_publications(&raw, &mut publ, &mut own);
+                (publications, count, own)
+            })
+        },
+        || {
+            check_people(
+                &mut raws,
+                &mut t,
+                &mut counts,
+                [&mut inst, &mut res, &mut area, &mut prop],
+                default_max_load,
+                &members_file,
+                problems,
+            )
+        },
+    );
+    if let Some((publications, count, own)) = publications {
+        t.publications = publications;
+        counts.push(count);
+        problems.extend(own);
+    }
+
+    // authorships
+    if let Some(raw) = raws[7].take() {
+        let mut r = Rows::new(&schema::AUTHORSHIPS, &raw, problems);
+        // A publication has a handful of authors: a duplicate is found in
+        // its own list; the map of first lines is built only for the
+        // message, the first time there is one.
+        let mut first: Option<IdMap<(usize, usize), u64>> = None;
+        // Publications with many authors (consortium papers) are looked up
+        // in a set instead, so no publication makes this quadratic.
+        const LONG_LIST: usize = 32;
+        let mut many: IdMap<(usize, usize), ()> = IdMap::default();
+        // Authorship files list a publication's authors together: the
+        // previous row's publication is compared before the map is asked.
+        let mut last: Option<(&str, usize)> = None;
+        // Each row's researcher, looked up side by side (the map only is
+        // read); a row whose ID does not resolve is looked up again below,
+        // where its problem is reported.
+        let who_ix = r.resolve_all("researcher_id", &res);
+        for i in 0..r.len() {
+            r.begin();
+            let ok = r.required_present(i);
+            let (pid, rid) = (r.get(i, "publication_id"), r.get(i, "researcher_id"));
+            let p = match last {
+                Some((s, x)) if s == pid => Some(x),
+                _ => {
+                    let p = r.lookup(i, "publication_id", &publ);
+                    last = p.map(|x| (pid, x));
+                    p
+                }
+            };
+            let who = match who_ix.get(i).copied().flatten() {
+                Some(x) => usize::try_from(x).ok(),
+                None => None,
+            }
+            .or_else(|| r.lookup(i, "researcher_id", &res));
+            let (Some(p), Some(who), true) = (p, who, ok) else {
+                continue;
+            };
+            let authors = &t.publications[p].authors;
+            let duplicate = if authors.len() < LONG_LIST {
+                authors.contains(&who)
+            } else {
+                many.contains_key(&(p, who))
+            };
+            if duplicate {
+                let map = first.get_or_insert_with(|| {
+                    let mut m = IdMap::default();
+                    for j in 0..i {
+                        let key = (r.get(j, "publication_id"), r.get(j, "researcher_id"));
+                        if let (Ok(pj), Ok(aj)) = (publ.resolve(key.0), res.resolve(key.1)) {
+                            m.entry((pj, aj)).or_insert(r.line(j));
+                        }
+                    }
+                    m
+                });
+                let l = map.get(&(p, who)).copied().unwrap_or(0);
+                r.error(
+                    i,
+                    "researcher_id",
+                    "repeats an author of the same publication",
+                    format!("\"{rid}\" is already an author of \"{pid}\" (line {l}); remove the duplicate row"),
+                );
+                continue;
+            }
+            if let Some(map) = first.as_mut() {
+                map.insert((p, who), r.line(i));
+            }
+            let authors = &mut t.publications[p].authors;
+            authors.push(who);
+            if authors.len() == LONG_LIST {
+                many.extend(authors.iter().map(|&a| ((p, a), ())));
+            } else if authors.len() > LONG_LIST {
+                many.insert((p, who), ());
+            }
+            r.accepted += 1;
+        }
+        counts.push(r.count());
+    }
+
+    // conflicts (optional)
+    if let Some(raw) = raws[8].take() {
+        let mut r = Rows::new(&schema::CONFLICTS, &raw, problems);
+        for i in 0..r.len() {
+            r.begin();
+            let ok = r.required_present(i);
+            let who = r.lookup(i, "researcher_id", &res);
+            let (pid, oid) = (r.get(i, "proposal_id"), r.get(i, "other_researcher_id"));
+            let target = match (pid.is_empty(), oid.is_empty()) {
+                (false, true) => match prop.resolve(pid) {
+                    Ok(p) => Some(DeclaredTarget::Proposal(p)),
+                    Err(e) => {
+                        r.bad_ref(i, "proposal_id", e);
+                        None
+                    }
+                },
+                (true, false) => match res.resolve(oid) {
+                    Ok(o) => Some(DeclaredTarget::Researcher(o)),
+                    Err(e) => {
+                        r.bad_ref(i, "other_researcher_id", e);
+                        None
+                    }
+                },
+                (true, true) => {
+                    r.error(
+                        i,
+                        "proposal_id",
+                        "and other_researcher_id are both empty",
+                        "and other_researcher_id are both empty; fill exactly one of them".into(),
+                    );
+                    None
+                }
+                (false, false) => {
+                    r.error(i, "proposal_id", "and other_researcher_id are both filled", "and other_researcher_id are both filled; a row declares one conflict, split it into two rows".into());
+                    None
+                }
+            };
+            let reason = r.get(i, "reason");
+            if let (Some(who), Some(target), true) = (who, target, ok) {
+                if reason.is_empty() {
+                    r.warn(
+                        i,
+                        "reason",
+                        "is empty (the PO will see \"declared\" as the reason)",
+                        "is empty; the PO will see \"declared\" as the reason".into(),
+                    );
+                }
+                t.declared_conflicts.push(DeclaredConflict {
+                    researcher: who,
+                    target,
+                    reason: if reason.is_empty() {
+                        "declared".into()
+                    } else {
+                        reason.to_string()
+                    },
+                });
+                r.accepted += 1;
+            }
+        }
+        counts.push(r.count());
+    }
+
+    dataset_warnings(&t, &names, problems);
+    Checked { tables: t, counts }
+}
+
+/// Checks the files of institutions, people, areas and proposals, in the
+/// order their references need.
+fn check_people(
+    raws: &mut [Option<RawFile>],
+    t: &mut Tables,
+    counts: &mut Vec<FileCount>,
+    [inst, res, area, prop]: [&mut Ids; 4],
+    default_max_load: u32,
+    members_file: &str,
+    problems: &mut Vec<Problem>,
+) {
     // institutions
     if let Some(raw) = raws[0].take() {
         let mut r = Rows::new(&schema::INSTITUTIONS, &raw, problems);
@@ -683,174 +921,56 @@ pub fn check(
             );
         }
     }
+}
 
-    // publications
-    if let Some(raw) = raws[6].take() {
-        let mut r = Rows::new(&schema::PUBLICATIONS, &raw, problems);
-        for i in 0..r.len() {
-            r.begin();
-            let id = r.get(i, "publication_id");
-            let mut ok = r.required_present(i);
-            if let Err((kind, m)) = publ.check_new(id) {
-                r.error(i, "publication_id", kind, m);
-                ok = false;
-            }
-            let ys = r.get(i, "year");
-            let year = if ys.is_empty() {
-                None
-            } else {
-                match parse_year(ys) {
-                    Ok(y) => Some(y),
-                    Err(m) => {
-                        r.error(i, "year", "is not a year in 1900–2100", m);
-                        None
-                    }
-                }
-            };
-            match (ok, year) {
-                (true, Some(year)) => {
-                    publ.accept(id, r.line(i), t.publications.len());
-                    t.publications.push(Publication {
-                        id: id.to_string(),
-                        year,
-                        title: r.get(i, "title").to_string(),
-                        abstract_text: r.get(i, "abstract").to_string(),
-                        keywords: split_list(r.get(i, "keywords")),
-                        authors: Vec::new(),
-                    });
-                    r.accepted += 1;
-                }
-                _ => publ.reject(id, r.line(i), r.root()),
-            }
+/// Checks publications.csv. It refers to no other file, so it is checked
+/// while the files of people and proposals are (they are most of the
+/// other half of the work).
+fn check_publications(
+    raw: &RawFile,
+    publ: &mut Ids,
+    problems: &mut Vec<Problem>,
+) -> (Vec<Publication>, FileCount) {
+    let mut publications = Vec::with_capacity(raw.positions.len());
+    let mut r = Rows::new(&schema::PUBLICATIONS, &raw, problems);
+    for i in 0..r.len() {
+        r.begin();
+        let id = r.get(i, "publication_id");
+        let mut ok = r.required_present(i);
+        if let Err((kind, m)) = publ.check_new(id) {
+            r.error(i, "publication_id", kind, m);
+            ok = false;
         }
-        counts.push(r.count());
-    }
-
-    // authorships
-    if let Some(raw) = raws[7].take() {
-        let mut r = Rows::new(&schema::AUTHORSHIPS, &raw, problems);
-        // A publication has a handful of authors: a duplicate is found in
-        // its own list; the map of first lines is built only for the
-        // message, the first time there is one.
-        let mut first: Option<IdMap<(usize, usize), u64>> = None;
-        // Publications with many authors (consortium papers) are looked up
-        // in a set instead, so no publication makes this quadratic.
-        const LONG_LIST: usize = 32;
-        let mut many: IdMap<(usize, usize), ()> = IdMap::default();
-        for i in 0..r.len() {
-            r.begin();
-            let ok = r.required_present(i);
-            let (pid, rid) = (r.get(i, "publication_id"), r.get(i, "researcher_id"));
-            let p = r.lookup(i, "publication_id", &publ);
-            let who = r.lookup(i, "researcher_id", &res);
-            let (Some(p), Some(who), true) = (p, who, ok) else {
-                continue;
-            };
-            let authors = &t.publications[p].authors;
-            let duplicate = if authors.len() < LONG_LIST {
-                authors.contains(&who)
-            } else {
-                many.contains_key(&(p, who))
-            };
-            if duplicate {
-                let map = first.get_or_insert_with(|| {
-                    let mut m = IdMap::default();
-                    for j in 0..i {
-                        let key = (r.get(j, "publication_id"), r.get(j, "researcher_id"));
-                        if let (Ok(pj), Ok(aj)) = (publ.resolve(key.0), res.resolve(key.1)) {
-                            m.entry((pj, aj)).or_insert(r.line(j));
-                        }
-                    }
-                    m
-                });
-                let l = map.get(&(p, who)).copied().unwrap_or(0);
-                r.error(
-                    i,
-                    "researcher_id",
-                    "repeats an author of the same publication",
-                    format!("\"{rid}\" is already an author of \"{pid}\" (line {l}); remove the duplicate row"),
-                );
-                continue;
-            }
-            if let Some(map) = first.as_mut() {
-                map.insert((p, who), r.line(i));
-            }
-            let authors = &mut t.publications[p].authors;
-            authors.push(who);
-            if authors.len() == LONG_LIST {
-                many.extend(authors.iter().map(|&a| ((p, a), ())));
-            } else if authors.len() > LONG_LIST {
-                many.insert((p, who), ());
-            }
-            r.accepted += 1;
-        }
-        counts.push(r.count());
-    }
-
-    // conflicts (optional)
-    if let Some(raw) = raws[8].take() {
-        let mut r = Rows::new(&schema::CONFLICTS, &raw, problems);
-        for i in 0..r.len() {
-            r.begin();
-            let ok = r.required_present(i);
-            let who = r.lookup(i, "researcher_id", &res);
-            let (pid, oid) = (r.get(i, "proposal_id"), r.get(i, "other_researcher_id"));
-            let target = match (pid.is_empty(), oid.is_empty()) {
-                (false, true) => match prop.resolve(pid) {
-                    Ok(p) => Some(DeclaredTarget::Proposal(p)),
-                    Err(e) => {
-                        r.bad_ref(i, "proposal_id", e);
-                        None
-                    }
-                },
-                (true, false) => match res.resolve(oid) {
-                    Ok(o) => Some(DeclaredTarget::Researcher(o)),
-                    Err(e) => {
-                        r.bad_ref(i, "other_researcher_id", e);
-                        None
-                    }
-                },
-                (true, true) => {
-                    r.error(
-                        i,
-                        "proposal_id",
-                        "and other_researcher_id are both empty",
-                        "and other_researcher_id are both empty; fill exactly one of them".into(),
-                    );
+        let ys = r.get(i, "year");
+        let year = if ys.is_empty() {
+            None
+        } else {
+            match parse_year(ys) {
+                Ok(y) => Some(y),
+                Err(m) => {
+                    r.error(i, "year", "is not a year in 1900–2100", m);
                     None
                 }
-                (false, false) => {
-                    r.error(i, "proposal_id", "and other_researcher_id are both filled", "and other_researcher_id are both filled; a row declares one conflict, split it into two rows".into());
-                    None
-                }
-            };
-            let reason = r.get(i, "reason");
-            if let (Some(who), Some(target), true) = (who, target, ok) {
-                if reason.is_empty() {
-                    r.warn(
-                        i,
-                        "reason",
-                        "is empty (the PO will see \"declared\" as the reason)",
-                        "is empty; the PO will see \"declared\" as the reason".into(),
-                    );
-                }
-                t.declared_conflicts.push(DeclaredConflict {
-                    researcher: who,
-                    target,
-                    reason: if reason.is_empty() {
-                        "declared".into()
-                    } else {
-                        reason.to_string()
-                    },
+            }
+        };
+        match (ok, year) {
+            (true, Some(year)) => {
+                publ.accept(id, r.line(i), publications.len());
+                publications.push(Publication {
+                    id: id.to_string(),
+                    year,
+                    title: r.get(i, "title").to_string(),
+                    abstract_text: r.get(i, "abstract").to_string(),
+                    keywords: split_list(r.get(i, "keywords")),
+                    authors: Vec::new(),
                 });
                 r.accepted += 1;
             }
+            _ => publ.reject(id, r.line(i), r.root()),
         }
-        counts.push(r.count());
     }
-
-    dataset_warnings(&t, &names, problems);
-    Checked { tables: t, counts }
+    let count = r.count();
+    (publications, count)
 }
 
 /// Problems that are not wrong but that a PO should know about.

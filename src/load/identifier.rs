@@ -173,6 +173,12 @@ pub fn transliteration(id: &str) -> Cow<'_, str> {
 /// transliteration), each pair once as (first seen, later), in input order.
 /// Linear in the number of IDs.
 pub fn confusable_pairs<'a>(ids: impl IntoIterator<Item = &'a str>) -> Vec<(&'a str, &'a str)> {
+    let ids: Vec<&'a str> = ids.into_iter().collect();
+    // Distinct ASCII IDs are their own skeletons and readings, so a pair
+    // needs at least one non-ASCII ID: most calls have none.
+    if ids.iter().all(|id| id.is_ascii()) {
+        return Vec::new();
+    }
     let mut by_look: foldhash::HashMap<Cow<'a, str>, &'a str> = Default::default();
     let mut by_reading: foldhash::HashMap<Cow<'a, str>, &'a str> = Default::default();
     let mut out = Vec::new();
