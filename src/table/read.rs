@@ -174,13 +174,6 @@ impl Builder {
         self.table.positions.push(position);
     }
 
-    /// Gives a headerless part of a table its columns.
-    pub fn columns(&mut self, n: usize) {
-        self.cols = (0..n)
-            .map(|_| StringChunkedBuilder::new(PlSmallStr::EMPTY, 0))
-            .collect();
-    }
-
     /// Columns so far (0 before the header or the first row).
     pub fn width(&self) -> usize {
         self.cols.len()
@@ -352,188 +345,28 @@ pub fn detect_delimiter(text: &str) -> Delimiter {
     best.0
 }
 
-/// How the first record of a part is read.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Start {
-    /// The first record is the header.
-    Header,
-    /// No header: the first record sets the width.
-    FirstRow,
-    /// A later part of a table whose header has this many cells.
-    Width(usize),
-}
-
 /// Splits LF-terminated text (as `decode` returns it) into a table.
 pub fn read_text(text: &str, encoding: Encoding, header: bool) -> Result<RawTable, TableError> {
     let delimiter = detect_delimiter(text);
-    let format = Format {
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delimiter.byte())
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut record = csv::ByteRecord::new();
+    let mut table = Builder::new(Format {
         encoding,
         delimiter: Some(delimiter),
         sheet: None,
-    };
-    if header && text.len() >= 2 * PART_BYTES && rayon::current_num_threads() > 1 {
-        if let Some(table) = read_parts(text, delimiter, &format, PART_BYTES)? {
-            return Ok(table);
-        }
-    }
-    let start = if header {
-        Start::Header
-    } else {
-        Start::FirstRow
-    };
-    // The last part is never cut short: a quote left open is an error.
-    Ok(tokenise(text, delimiter, &format, start, 0, true)?
-        .unwrap_or_else(|| Builder::new(format.clone()))
-        .finish())
-}
-
-/// Large texts are cut into parts of about this many bytes, tokenised side
-/// by side (the publications file of a large call is most of its bytes).
-const PART_BYTES: usize = 8 << 20;
-
-/// Reads a large text in parts cut after a line break where the quotes
-/// seen so far are balanced. A cut is right when the part before it ends
-/// outside any quoted cell, which its own tokenising tells; if any part
-/// does not (a quote that is literal by the rules of RFC 4180, such as
-/// `ab"c`, unbalances the count), `None`: the caller reads the text whole.
-fn read_parts(
-    text: &str,
-    delimiter: Delimiter,
-    format: &Format,
-    part_bytes: usize,
-) -> Result<Option<RawTable>, TableError> {
-    use rayon::prelude::*;
-    let bytes = text.as_bytes();
-    let parts = (bytes.len() / part_bytes.max(1)).min(4 * rayon::current_num_threads());
-    let mut cuts = vec![0usize];
-    let (mut at, mut quotes) = (0usize, 0usize);
-    for k in 1..parts {
-        let target = (bytes.len() / parts * k).max(at);
-        quotes += bytes[at..target].iter().filter(|&&b| b == b'"').count();
-        at = target;
-        while at < bytes.len() && !(bytes[at] == b'\n' && quotes % 2 == 0) {
-            quotes += usize::from(bytes[at] == b'"');
-            at += 1;
-        }
-        if at >= bytes.len() {
-            break;
-        }
-        at += 1;
-        cuts.push(at);
-    }
-    cuts.push(bytes.len());
-    if cuts.len() < 3 {
-        return Ok(None);
-    }
-    let spans: Vec<(usize, usize)> = cuts.windows(2).map(|w| (w[0], w[1])).collect();
-    // The line each part starts on.
-    let breaks: Vec<u64> = spans
-        .par_iter()
-        .map(|&(a, b)| {
-            let n = bytes[a..b].iter().filter(|&&c| c == b'\n').count();
-            u64::try_from(n).unwrap_or(u64::MAX)
-        })
-        .collect();
-    let mut first_lines = Vec::with_capacity(spans.len());
-    let mut line = 0u64;
-    for n in &breaks {
-        first_lines.push(line);
-        line = line.saturating_add(*n);
-    }
-    let Some(width) = header_width(&text[..spans[0].1], delimiter) else {
-        return Ok(None);
-    };
-    let last = spans.len() - 1;
-    let pieces: Vec<Result<Option<Builder>, TableError>> = spans
-        .par_iter()
-        .enumerate()
-        .map(|(k, &(a, b))| {
-            let start = if k == 0 {
-                Start::Header
-            } else {
-                Start::Width(width)
-            };
-            tokenise(
-                &text[a..b],
-                delimiter,
-                format,
-                start,
-                first_lines[k],
-                k == last,
-            )
-        })
-        .collect();
-    let mut tables = Vec::with_capacity(pieces.len());
-    for piece in pieces {
-        match piece? {
-            Some(b) => tables.push(b.finish()),
-            None => return Ok(None),
-        }
-    }
-    let mut tables = tables.into_iter();
-    let Some(mut table) = tables.next() else {
-        return Ok(None);
-    };
-    if table.header.len() != width {
-        return Ok(None);
-    }
-    for t in tables {
-        for (c, more) in table.columns.iter_mut().zip(&t.columns) {
-            c.append(more)
-                .map_err(|e| TableError::new(None, format!("cannot be held as a table: {e}")))?;
-        }
-        table.positions.extend(t.positions);
-        table.rejected.extend(t.rejected);
-    }
-    Ok(Some(table))
-}
-
-/// The number of cells of the first non-blank record.
-fn header_width(text: &str, delimiter: Delimiter) -> Option<usize> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(delimiter.byte())
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut record = csv::ByteRecord::new();
-    while rdr.read_byte_record(&mut record).ok()? {
-        if !(record.len() == 1 && record[0].is_empty()) {
-            return Some(record.len());
-        }
-    }
-    None
-}
-
-/// Tokenises one part of a text, whose first line is line `line_offset + 1`
-/// of the file. `None` when a part that is not the last ends inside a
-/// quoted cell (it was cut in the wrong place).
-fn tokenise(
-    text: &str,
-    delimiter: Delimiter,
-    format: &Format,
-    start: Start,
-    line_offset: u64,
-    last: bool,
-) -> Result<Option<Builder>, TableError> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(delimiter.byte())
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut record = csv::ByteRecord::new();
-    let mut table = Builder::new(format.clone());
+    });
     let mut width: Option<usize> = None;
-    if let Start::Width(w) = start {
-        table.columns(w);
-        width = Some(w);
-    }
     loop {
-        let begin = rdr.position().clone();
+        let start = rdr.position().clone();
         match rdr.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map_or(begin.line(), |p| p.line()) + line_offset;
+                let line = e.position().map_or(start.line(), |p| p.line());
                 return Err(TableError::new(
                     Some(line),
                     format!("is not valid CSV near line {line}: {}", csv_kind(&e)),
@@ -544,11 +377,11 @@ fn tokenise(
         // The reader skips blank lines before a record without counting
         // them in the position it gives; the text is LF-only, so each
         // skipped blank line is one '\n' at the start.
-        let blank = text.as_bytes()[slice_start(text, begin.byte())..]
+        let blank = text.as_bytes()[slice_start(text, start.byte())..]
             .iter()
             .take_while(|&&b| b == b'\n')
             .count();
-        let line = begin.line() + u64::try_from(blank).unwrap_or(0) + line_offset;
+        let line = start.line() + u64::try_from(blank).unwrap_or(0);
         // A blank line between rows is not a row (Excel and editors leave them).
         if record.len() == 1 && record[0].is_empty() {
             continue;
@@ -556,15 +389,12 @@ fn tokenise(
         // The span starts after the skipped blank lines, so that the line
         // of an unclosed quote below is not shifted by them.
         let skipped = u64::try_from(blank).unwrap_or(0);
-        let span = slice(text, begin.byte().saturating_add(skipped), end.byte());
+        let span = slice(text, start.byte().saturating_add(skipped), end.byte());
         let at_end = usize::try_from(end.byte()).map_or(true, |e| e >= text.len());
         if let Some(open_at) = at_end
             .then(|| unclosed_quote(span, delimiter.byte()))
             .flatten()
         {
-            if !last {
-                return Ok(None);
-            }
             let before = span[..open_at].iter().filter(|&&b| b == b'\n').count();
             let opened = line + u64::try_from(before).unwrap_or(0);
             return Err(TableError::new(
@@ -578,7 +408,7 @@ fn tokenise(
         // so every field is valid UTF-8 too.
         let field = |k: usize| std::str::from_utf8(&record[k]).unwrap_or("");
         let n = record.len();
-        if start == Start::Header && width.is_none() {
+        if header && width.is_none() {
             table.header(
                 (0..n)
                     .map(|k| field(k).trim().trim_start_matches('\u{feff}').to_string())
@@ -589,7 +419,7 @@ fn tokenise(
         }
         let w = *width.get_or_insert(n);
         if n != w {
-            let spans = end.line() > begin.line() + skipped + 1;
+            let spans = end.line() > start.line() + skipped + 1;
             let hint = if spans && n < w {
                 " An unclosed quote (\") may have joined the following lines into this row."
             } else if n > w {
@@ -613,7 +443,7 @@ fn tokenise(
         }
         table.push_row((0..n).map(field), Position::Line(line));
     }
-    Ok(Some(table))
+    Ok(table.finish())
 }
 
 fn slice_start(text: &str, from: u64) -> usize {
@@ -680,101 +510,6 @@ mod tests {
             },
         )
         .unwrap()
-    }
-
-    fn whole(text: &str) -> Result<RawTable, TableError> {
-        let d = detect_delimiter(text);
-        let f = Format {
-            encoding: Encoding::Utf8,
-            delimiter: Some(d),
-            sheet: None,
-        };
-        Ok(tokenise(text, d, &f, Start::Header, 0, true)?
-            .unwrap_or_else(|| Builder::new(f.clone()))
-            .finish())
-    }
-
-    fn in_parts(text: &str, part_bytes: usize) -> Result<Option<RawTable>, TableError> {
-        let d = detect_delimiter(text);
-        let f = Format {
-            encoding: Encoding::Utf8,
-            delimiter: Some(d),
-            sheet: None,
-        };
-        read_parts(text, d, &f, part_bytes)
-    }
-
-    fn same(a: &RawTable, b: &RawTable) -> Result<(), String> {
-        if a.header != b.header || a.positions != b.positions || a.rejected != b.rejected {
-            return Err(format!(
-                "header/positions/rejected differ: {:?} {:?} {:?} / {:?} {:?} {:?}",
-                a.header, a.positions, a.rejected, b.header, b.positions, b.rejected
-            ));
-        }
-        for i in 0..a.len() {
-            let (x, y): (Vec<&str>, Vec<&str>) =
-                (a.row(i).iter().collect(), b.row(i).iter().collect());
-            if x != y {
-                return Err(format!("row {i}: {x:?} vs {y:?}"));
-            }
-        }
-        Ok(())
-    }
-
-    #[test]
-    fn a_large_text_read_in_parts_equals_the_text_read_whole() {
-        let mut text = String::from("id,title,abstract\n");
-        for i in 0..2000 {
-            text.push_str(&format!(
-                "P{i},\"Title {i}, with a comma\",\"line one\nline \"\"two\"\"\"\n"
-            ));
-            if i % 97 == 0 {
-                text.push_str("\n");
-            }
-            if i % 251 == 0 {
-                text.push_str("ragged,row\n");
-            }
-        }
-        let t = in_parts(&text, 4096)
-            .unwrap()
-            .expect("a clean text is cut, not read whole");
-        assert_eq!(
-            t.columns[0].chunks().len() > 1,
-            true,
-            "read in more than one part"
-        );
-        same(&whole(&text).unwrap(), &t).unwrap();
-        assert_eq!(t.len(), 2000);
-        assert_eq!(t.rejected.len(), 8);
-    }
-
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
-        /// Wherever the cuts fall (quoted line breaks, literal quotes such
-        /// as `ab"c`, blank lines, ragged rows, a quote left open), reading
-        /// in parts gives what reading whole gives, or falls back to it.
-        #[test]
-        fn reading_in_parts_never_differs_from_reading_whole(
-            body in proptest::collection::vec(
-                proptest::prop_oneof![
-                    proptest::strategy::Just("a"), proptest::strategy::Just("bc"),
-                    proptest::strategy::Just(","), proptest::strategy::Just("\""),
-                    proptest::strategy::Just("\n"), proptest::strategy::Just(" "),
-                    proptest::strategy::Just("é"), proptest::strategy::Just("\"\""),
-                ],
-                0..400,
-            ),
-            part in 1usize..64,
-        ) {
-            let text = format!("x,y,z\n{}", body.concat());
-            let w = whole(&text);
-            match (w, in_parts(&text, part)) {
-                (Ok(a), Ok(Some(b))) => same(&a, &b).map_err(proptest::test_runner::TestCaseError::fail)?,
-                (_, Ok(None)) => {}
-                (Err(a), Err(b)) => proptest::prop_assert_eq!(a.message, b.message),
-                (a, b) => proptest::prop_assert!(false, "whole {:?} vs parts {:?}", a.map(|t| t.len()), b.map(|t| t.map(|t| t.len()))),
-            }
-        }
     }
 
     #[test]
@@ -846,6 +581,18 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.line, Some(4), "{}", e.message);
         assert!(e.message.contains("opens on line 4"), "{}", e.message);
+    }
+
+    #[test]
+    fn blank_lines_before_a_ragged_row_do_not_make_it_span_lines() {
+        let t = read("x,y,z\na,b,c\n\n\nshort\n");
+        assert_eq!(t.rejected.len(), 1);
+        assert_eq!(t.rejected[0].position, Position::Line(5));
+        assert!(
+            !t.rejected[0].message.contains("unclosed quote"),
+            "{}",
+            t.rejected[0].message
+        );
     }
 
     #[test]
