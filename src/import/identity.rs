@@ -80,7 +80,13 @@ pub struct Query<'a> {
     pub institutions: &'a [String],
     /// The author gave affiliations, known or not.
     pub has_affiliation: bool,
+    /// `institutions` is the placeholder of authors without affiliation:
+    /// a match on it is a match on the name alone.
+    pub placeholder: bool,
 }
+
+/// Confidence of a match of two authors who both gave no affiliation.
+pub const NAME_ONLY_CONFIDENCE: f64 = 0.5;
 
 #[derive(Default)]
 pub struct People {
@@ -218,7 +224,27 @@ impl People {
                     .any(|i| q.institutions.contains(i))
             })
             .collect();
+        // Several at the institution, one of them with the same full name.
+        let full: Vec<PersonIx> = here
+            .iter()
+            .copied()
+            .filter(|ix| {
+                q.names
+                    .iter()
+                    .any(|n| self.persons[ix.0].names.iter().any(|m| m.same_full(n)))
+            })
+            .collect();
+        let here = if here.len() > 1 && full.len() == 1 {
+            full
+        } else {
+            here
+        };
         match here.as_slice() {
+            [_] if q.placeholder => Outcome::Matched {
+                person: here[0],
+                method: Method::NameAffiliation,
+                confidence: NAME_ONLY_CONFIDENCE,
+            },
             [one] => {
                 let p = &self.persons[one.0];
                 let full = q
@@ -277,6 +303,7 @@ mod tests {
             erad: None,
             institutions: inst,
             has_affiliation: !inst.is_empty(),
+            placeholder: false,
         }
     }
 

@@ -81,18 +81,20 @@ pub fn parse(path: &Path, sink: &mut Sink) -> Result<(), ImportError> {
     Ok(())
 }
 
-/// `AU  - Wörmann B` → (`AU`, `Wörmann B`).
-fn split_tag(line: &str) -> Option<(&str, &str)> {
-    let head = line.get(..4)?;
-    let dash = line.get(4..5)?;
-    if dash != "-" {
+/// `AU  - Wörmann B` → (`AU`, `Wörmann B`); also the unpadded
+/// `GN - …` some exports write.
+pub(super) fn split_tag(line: &str) -> Option<(&str, &str)> {
+    let b = line.as_bytes();
+    let n = b.iter().take_while(|c| c.is_ascii_uppercase()).count();
+    if !(2..=4).contains(&n) {
         return None;
     }
-    let tag = head.trim_end();
-    if tag.is_empty() || !tag.chars().all(|c| c.is_ascii_uppercase()) {
+    let spaces = b[n..].iter().take_while(|c| **c == b' ').count();
+    if n + spaces > 4 || b.get(n + spaces) != Some(&b'-') {
         return None;
     }
-    Some((tag, line.get(5..).unwrap_or("")))
+    let rest = &line[n + spaces + 1..];
+    Some((&line[..n], rest.strip_prefix(' ').unwrap_or(rest)))
 }
 
 fn build(file: &str, r: Rec) -> Item {

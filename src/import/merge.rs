@@ -72,7 +72,12 @@ impl Works {
         self.ids
             .insert(t.get(row, t.col("publication_id")).to_string());
         for (k, c) in ID_COLUMNS.iter().enumerate() {
-            for v in t.get(row, t.col(c)).split(';').filter(|v| !v.is_empty()) {
+            for v in t
+                .get(row, t.col(c))
+                .split(';')
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+            {
                 self.by_id[k].entry(v.to_string()).or_insert(row);
             }
         }
@@ -102,7 +107,7 @@ impl Works {
             .find(|&row| {
                 ids_of(&w.ids).into_iter().enumerate().all(|(k, v)| {
                     let have = t.get(row, t.col(ID_COLUMNS[k]));
-                    v.is_none_or(|v| have.is_empty() || have.split(';').any(|h| h == v))
+                    v.is_none_or(|v| have.is_empty() || have.split(';').any(|h| h.trim() == v))
                 })
             })
             .map(|row| (row, MatchedBy::TitleYear))
@@ -149,7 +154,7 @@ impl Works {
                 let have = &t.rows[row][c];
                 // A second identifier of one kind (WoS lists some papers
                 // twice, under two UTs) is kept beside the first.
-                if !have.split(';').any(|h| h == v) {
+                if !have.split(';').any(|h| h.trim() == v) {
                     let cell = if have.is_empty() {
                         v.clone()
                     } else {

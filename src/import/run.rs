@@ -368,11 +368,17 @@ impl Importer {
                 return dec;
             }
         }
-        let inst: Vec<String> = a
+        let mut inst: Vec<String> = a
             .affiliations
             .iter()
             .filter_map(|f| self.insts.lookup(f))
             .collect();
+        // No affiliation: the placeholder institution of earlier authors
+        // without one.
+        let placeholder = a.affiliations.is_empty() && self.insts.ids.contains(UNKNOWN_INSTITUTION);
+        if placeholder {
+            inst.push(UNKNOWN_INSTITUTION.to_string());
+        }
         let mut names = vec![PersonName::parse(&a.name)];
         names.extend(a.other_names.iter().map(|n| PersonName::parse(n)));
         let q = Query {
@@ -381,6 +387,7 @@ impl Importer {
             erad: a.erad_id.as_deref(),
             institutions: &inst,
             has_affiliation: !a.affiliations.is_empty(),
+            placeholder,
         };
         match self.people.find(&q, taken) {
             Outcome::Matched { person, .. } if taken.contains(&person) => {
@@ -711,19 +718,18 @@ impl Importer {
         }
     }
 
-    /// Adds ORCID iDs and the e-Rad number the researcher lacks (when the
-    /// match is sure: by identifier, decision or as a new researcher) and
-    /// the author's spellings for later name matches.
+    /// Adds the author's spellings for later name matches, ORCID iDs no
+    /// researcher has (to a researcher without one, or when the match is
+    /// sure: by identifier, decision or as a new researcher) and the e-Rad
+    /// number when the match is sure.
     fn enrich(&mut self, ix: PersonIx, a: &ImportedAuthor, sure: bool) {
         let row = self.person_rows[ix.0];
         for n in std::iter::once(&a.name).chain(&a.other_names) {
             self.people.add_name(ix, PersonName::parse(n));
         }
-        if !sure {
-            return;
-        }
         let mut gained = false;
-        for o in &a.orcids {
+        let take_orcid = sure || self.people.get(ix).orcids.is_empty();
+        for o in a.orcids.iter().filter(|_| take_orcid) {
             if self.people.by_orcid(o).is_none() {
                 self.people.add_orcid(ix, o.clone());
                 gained = true;
@@ -734,7 +740,7 @@ impl Importer {
             let v = self.people.get(ix).orcids.join(";");
             self.folder.researchers.set(row, c, v);
         }
-        if let Some(e) = &a.erad_id {
+        if let Some(e) = a.erad_id.as_ref().filter(|_| sure) {
             if self.people.get(ix).erad.is_none() {
                 self.people.set_erad(ix, e.clone());
                 let c = self.folder.researchers.ensure_col("erad_id");

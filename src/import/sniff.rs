@@ -125,14 +125,11 @@ pub fn sniff_bytes(bytes: &[u8]) -> Seen {
         } else if line.len() > 3
             && line.as_bytes()[2] == b' '
             && line.as_bytes()[..2].iter().all(u8::is_ascii_uppercase)
-            && !line[2..].starts_with(" -")
+            && !line.as_bytes()[2..].starts_with(b" -")
         {
             wos += 1;
         }
-        if line.len() >= 6
-            && &line[4..6] == "- "
-            && line[..4].trim_end().chars().all(|c| c.is_ascii_uppercase())
-        {
+        if super::medline::split_tag(line).is_some() {
             medline += 1;
         }
     }

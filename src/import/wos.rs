@@ -242,7 +242,8 @@ fn build(rec: RecordRef, f: Fields) -> Item {
     Item::Work(ImportedWork {
         record: Some(rec),
         ids: WorkIds {
-            doi: normalise_doi(&f.di),
+            // `DI` may list several DOIs (`10.1/x; 10.1/x.r001`): the first is the paper's.
+            doi: normalise_doi(f.di.split(';').next().unwrap_or("")),
             pmid: nonempty(&f.pm).filter(|p| p.chars().all(|c| c.is_ascii_digit())),
             wos_ut: nonempty(&f.ut),
             ..Default::default()
