@@ -11,9 +11,12 @@ use serde_json::Value;
 
 use super::ImportError;
 
+/// A reader positioned at the first byte of the document, and that byte.
+type Opened = (BufReader<Box<dyn Read>>, Option<u8>);
+
 type Each<'a> = dyn FnMut(Value, String) -> Result<(), ImportError> + 'a;
 
-fn open(path: &Path) -> Result<(BufReader<Box<dyn Read>>, Option<u8>), ImportError> {
+fn open(path: &Path) -> Result<Opened, ImportError> {
     let mut f = std::fs::File::open(path).map_err(|e| ImportError::io(path, e))?;
     let mut head = Vec::new();
     let mut byte = [0u8; 1];

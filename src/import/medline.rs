@@ -52,7 +52,7 @@ pub fn parse(path: &Path, sink: &mut Sink) -> Result<(), ImportError> {
             }
             continue;
         }
-        let Some((tag, value)) = split_tag(&line) else {
+        let Some((tag, value)) = split_tag(line) else {
             return Err(ImportError::Malformed {
                 file,
                 line: n,
