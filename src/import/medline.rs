@@ -29,6 +29,8 @@ pub fn parse(path: &Path, sink: &mut Sink) -> Result<(), ImportError> {
     let file = lines.file().to_string();
     let mut rec: Option<Rec> = None;
     while let Some((n, line)) = lines.next_line()? {
+        // Exports joined with `cat` carry a byte-order mark at each file's start.
+        let line = line.strip_prefix('\u{feff}').unwrap_or(line);
         if line.trim().is_empty() {
             if let Some(r) = rec.take() {
                 sink(build(&file, r))?;

@@ -30,6 +30,8 @@ pub fn parse_tagged(path: &Path, sink: &mut Sink) -> Result<(), ImportError> {
     let mut start: Option<u64> = None;
     let mut tag = String::new();
     while let Some((n, line)) = lines.next_line()? {
+        // Exports joined with `cat` carry a byte-order mark at each file's start.
+        let line = line.strip_prefix('\u{feff}').unwrap_or(line);
         if line.trim().is_empty() {
             continue;
         }
