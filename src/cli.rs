@@ -55,6 +55,10 @@ pub enum Command {
     Bench(BenchArgs),
     /// Print the configuration in force (defaults merged with --config) as TOML.
     Config(DataArgs),
+    /// Import publication and people records (PubMed, Web of Science,
+    /// Scopus, OpenAlex, ORCID, researchmap exports) into a data folder:
+    /// authors matched to researchers, works merged into publications.
+    Import(ImportArgs),
 }
 
 /// Where the data is and how to read it.
@@ -351,4 +355,43 @@ pub struct BenchArgs {
     /// Keep the generated data here instead of a temporary folder.
     #[arg(long)]
     pub keep: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    /// MEDLINE text (.nbib/.txt) or PubMed XML (PubmedArticleSet).
+    Pubmed,
+    /// Web of Science plain-text full record or tab-delimited export.
+    Wos,
+    /// Scopus CSV export.
+    Scopus,
+    /// OpenAlex works: JSON array, API page or JSON Lines.
+    Openalex,
+    /// ORCID record JSON (API v3.0).
+    Orcid,
+    /// researchmap researcher JSON (WebAPI v2) with its published papers.
+    Researchmap,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The export format of the files.
+    #[arg(value_enum)]
+    pub format: ImportFormat,
+    /// Export files to import (one or more).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Data folder to add to (created when absent): researchers.csv,
+    /// institutions.csv, publications.csv, authorships.csv, affiliations.csv;
+    /// the report goes to DATA/import/.
+    #[arg(long)]
+    pub data: PathBuf,
+    /// Add authors who match no researcher as new researchers, and their
+    /// affiliations as institutions (sector guessed, marked as guessed).
+    #[arg(long)]
+    pub add_unmatched: bool,
+    /// A matches.csv (DATA/import/matches.csv) whose researcher_id column a
+    /// person has filled: a researcher ID, `new` or `skip` per ambiguous author.
+    #[arg(long, value_name = "MATCHES.CSV")]
+    pub resolve: Option<PathBuf>,
 }

@@ -21,6 +21,7 @@ pub mod conflicts;
 pub mod coverage;
 pub mod generate;
 pub mod graph;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod network;

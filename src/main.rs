@@ -24,6 +24,7 @@ fn main() {
         Command::Coverage(a) => cmd::stages::coverage(a, q),
         Command::Bench(a) => cmd::bench::run(a, q),
         Command::Config(a) => cmd::config::run(a),
+        Command::Import(a) => cmd::import::run(a, q),
     };
     if let Err(err) = result {
         // The reader of stdout went away (`| head -1`): end quietly, as

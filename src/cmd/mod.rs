@@ -24,6 +24,7 @@ pub mod assign;
 pub mod bench;
 pub mod config;
 pub mod generate;
+pub mod import;
 pub mod outputs;
 pub mod pipeline;
 pub mod progress;

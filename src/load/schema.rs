@@ -61,6 +61,7 @@ pub const INSTITUTIONS: FileSpec = FileSpec {
         req("sector"),
         req("country"),
         opt("region"),
+        opt("sector_source"),
     ],
 };
 pub const RESEARCHERS: FileSpec = FileSpec {
@@ -73,6 +74,7 @@ pub const RESEARCHERS: FileSpec = FileSpec {
         opt("position"),
         opt("keywords"),
         opt("orcid"),
+        opt("erad_id"),
     ],
 };
 pub const AREAS: FileSpec = FileSpec {
@@ -119,6 +121,11 @@ pub const PUBLICATIONS: FileSpec = FileSpec {
         req("title"),
         opt("abstract"),
         opt("keywords"),
+        opt("doi"),
+        opt("pmid"),
+        opt("wos_ut"),
+        opt("scopus_eid"),
+        opt("openalex_id"),
     ],
 };
 pub const AUTHORSHIPS: FileSpec = FileSpec {

@@ -1,0 +1,231 @@
+//! The import report: counts (printed and written to `import/report.txt`
+//! and `import/summary.json`), every author occurrence with how it was
+//! matched (`import/authors.csv`), the ambiguous authors for a person to
+//! decide (`import/matches.csv`), and the records not imported
+//! (`import/skipped.csv`).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::load::thousands;
+use crate::table::CsvWriter;
+
+/// What one import did.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ImportSummary {
+    pub format: String,
+    pub files: Vec<String>,
+    /// Records in the files: works, person records and skipped records.
+    pub records_read: usize,
+    /// Records without a usable title, authors or year (in skipped.csv).
+    pub records_skipped: usize,
+    /// ORCID or researchmap person records.
+    pub persons_read: usize,
+    /// Works read (including the works of person records).
+    pub works_read: usize,
+    pub publications_added: usize,
+    /// Works that were a publication already there (or read earlier).
+    pub publications_merged: usize,
+    /// Merged works by the key that found them (`doi`, `pmid`, …, `title+year`).
+    pub merged_by: BTreeMap<String, usize>,
+    /// Merges that added an identifier, a longer abstract or keywords.
+    pub publications_enriched: usize,
+    /// New works none of whose authors is (or was added as) a researcher:
+    /// not added (rerun with `--add-unmatched`, or resolve their authors).
+    pub works_without_known_author: usize,
+    /// Author occurrences (group authors not included) and person records.
+    pub authors_read: usize,
+    /// Authors matched to a researcher, by method (`orcid`, `erad`,
+    /// `name+affiliation`, `resolved`, `new` = added as a researcher).
+    pub matched: BTreeMap<String, usize>,
+    pub researchers_added: usize,
+    /// Authors who match no researcher and were not added.
+    pub unmatched: usize,
+    /// Authors listed in matches.csv for a person to decide.
+    pub ambiguous: usize,
+    /// Group authors (`CA`, `CN`): counted, never researchers.
+    pub collective: usize,
+    /// An author who is the same researcher as another author of the record.
+    pub duplicates_in_record: usize,
+    /// Authors a matches.csv decision said to skip.
+    pub skipped_by_decision: usize,
+    pub authorships_added: usize,
+    pub institutions_added: usize,
+    pub affiliations_added: usize,
+    /// Researchers who gained an ORCID iD or e-Rad number.
+    pub researchers_enriched: usize,
+    /// ORCID iDs the records give that fit none of their authors.
+    pub orcids_unplaced: usize,
+    pub seconds: f64,
+}
+
+impl ImportSummary {
+    pub fn matched_total(&self) -> usize {
+        self.matched.values().sum()
+    }
+
+    /// The summary as printed and written to `import/report.txt`.
+    pub fn render(&self) -> String {
+        let mut s = String::new();
+        let t = thousands;
+        let _ = writeln!(s, "import {} ({} file(s))", self.format, self.files.len());
+        let _ = writeln!(
+            s,
+            "  records read            {:>9}   ({} skipped: no usable title, authors or year; listed in import/skipped.csv)",
+            t(self.records_read),
+            t(self.records_skipped)
+        );
+        if self.persons_read > 0 {
+            let _ = writeln!(s, "  person records          {:>9}", t(self.persons_read));
+        }
+        let _ = writeln!(s, "  works read              {:>9}", t(self.works_read));
+        let _ = writeln!(
+            s,
+            "  publications added      {:>9}",
+            t(self.publications_added)
+        );
+        let by: Vec<String> = self
+            .merged_by
+            .iter()
+            .map(|(k, v)| format!("{k} {}", t(*v)))
+            .collect();
+        let _ =
+            writeln!(
+            s,
+            "  publications merged     {:>9}   ({}; {} gained identifiers, abstract or keywords)",
+            t(self.publications_merged),
+            if by.is_empty() { "-".to_string() } else { by.join(", ") },
+            t(self.publications_enriched)
+        );
+        if self.works_without_known_author > 0 {
+            let _ = writeln!(
+                s,
+                "  not added               {:>9}   (new works with no known author: use --add-unmatched or resolve their authors)",
+                t(self.works_without_known_author)
+            );
+        }
+        let _ = writeln!(s, "  authors read            {:>9}", t(self.authors_read));
+        for (k, v) in &self.matched {
+            let label = if k == "new" {
+                "added as new researchers".to_string()
+            } else {
+                format!("matched by {k}")
+            };
+            let _ = writeln!(s, "    {label:<22}{:>9}", t(*v));
+        }
+        let _ = writeln!(s, "    unmatched, not added  {:>9}", t(self.unmatched));
+        let _ = writeln!(
+            s,
+            "    ambiguous             {:>9}   (listed in import/matches.csv: fill researcher_id and import again with --resolve)",
+            t(self.ambiguous)
+        );
+        if self.duplicates_in_record > 0 {
+            let _ = writeln!(
+                s,
+                "    same person twice     {:>9}",
+                t(self.duplicates_in_record)
+            );
+        }
+        if self.skipped_by_decision > 0 {
+            let _ = writeln!(
+                s,
+                "    skipped by decision   {:>9}",
+                t(self.skipped_by_decision)
+            );
+        }
+        if self.collective > 0 {
+            let _ = writeln!(
+                s,
+                "  group authors           {:>9}   (never researchers)",
+                t(self.collective)
+            );
+        }
+        let _ = writeln!(
+            s,
+            "  researchers added       {:>9}",
+            t(self.researchers_added)
+        );
+        if self.researchers_enriched > 0 {
+            let _ = writeln!(
+                s,
+                "  researchers given an ID {:>9}   (ORCID iD or e-Rad number)",
+                t(self.researchers_enriched)
+            );
+        }
+        let _ = writeln!(
+            s,
+            "  authorships added       {:>9}",
+            t(self.authorships_added)
+        );
+        let _ = writeln!(
+            s,
+            "  institutions added      {:>9}   (sector guessed: see sector_source)",
+            t(self.institutions_added)
+        );
+        let _ = writeln!(
+            s,
+            "  affiliations added      {:>9}",
+            t(self.affiliations_added)
+        );
+        if self.orcids_unplaced > 0 {
+            let _ = writeln!(
+                s,
+                "  ORCID iDs not placed    {:>9}   (no author of the record fits the name beside them; in import/authors.csv)",
+                t(self.orcids_unplaced)
+            );
+        }
+        let _ = writeln!(s, "  time                    {:>8.2} s", self.seconds);
+        s
+    }
+}
+
+/// A CSV file in memory, written through the one CSV writer.
+pub struct CsvBuf {
+    w: CsvWriter<Vec<u8>>,
+}
+
+impl CsvBuf {
+    pub fn new(header: &[&str]) -> CsvBuf {
+        let mut w = CsvWriter::new(Vec::new());
+        // Writing to memory cannot fail.
+        let _ = w.write_record(header);
+        CsvBuf { w }
+    }
+    pub fn row<I, T>(&mut self, cells: I)
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<str>,
+    {
+        let _ = self.w.write_record(cells);
+    }
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.w.into_inner().unwrap_or_default()
+    }
+}
+
+pub const MATCHES_HEADER: [&str; 9] = [
+    "record",
+    "file",
+    "position",
+    "author",
+    "affiliation",
+    "candidates",
+    "reason",
+    "researcher_id",
+    "note",
+];
+
+pub const AUTHORS_HEADER: [&str; 10] = [
+    "record",
+    "publication_id",
+    "position",
+    "author",
+    "orcid",
+    "affiliation",
+    "researcher_id",
+    "method",
+    "confidence",
+    "note",
+];
