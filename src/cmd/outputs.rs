@@ -165,7 +165,10 @@ pub fn report_data(
         validation: v,
     };
     let changes = previous.map(|prev| {
-        report::compare(&report::read_run_outputs(prev), &report::read_run_outputs(dir))
+        report::compare(
+            &report::read_run_outputs(prev),
+            &report::read_run_outputs(dir),
+        )
     });
     let run = report::RunInfo {
         run_id: run_id.to_string(),

@@ -40,7 +40,7 @@ mod proposal;
 pub mod write;
 
 #[cfg(test)]
-mod fixture;
+pub(crate) mod fixture;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -254,7 +254,11 @@ fn usable_capacity(input: &CoverageInput, thr: f64) -> (u64, Vec<u64>) {
         .eligible
         .iter()
         .enumerate()
-        .flat_map(|(p, l)| l.iter().filter(|&&(_, s)| s >= thr).map(move |&(a, _)| (p, a)))
+        .flat_map(|(p, l)| {
+            l.iter()
+                .filter(|&&(_, s)| s >= thr)
+                .map(move |&(a, _)| (p, a))
+        })
         .collect();
     pairs.sort_unstable();
     pairs.dedup();
@@ -264,7 +268,10 @@ fn usable_capacity(input: &CoverageInput, thr: f64) -> (u64, Vec<u64>) {
         max_load: &max_load,
         pairs: &pairs,
     };
-    (net.max_places(|_| true), net.usable_per_area(ds.areas.len()))
+    (
+        net.max_places(|_| true),
+        net.usable_per_area(ds.areas.len()),
+    )
 }
 
 #[allow(clippy::too_many_arguments)]

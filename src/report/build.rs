@@ -688,7 +688,11 @@ pub fn charts(st: &Stages) -> Result<Vec<Chart>, ReportError> {
                 applicants: [0; 5],
                 advisers: [0; 5],
             };
-            for d in scope.distributions.iter().filter(|d| d.dimension == "sector") {
+            for d in scope
+                .distributions
+                .iter()
+                .filter(|d| d.dimension == "sector")
+            {
                 let counts = match d.population.as_str() {
                     "applicants" => &mut row.applicants,
                     "advisers" => &mut row.advisers,
@@ -785,7 +789,10 @@ pub fn charts(st: &Stages) -> Result<Vec<Chart>, ReportError> {
             .map(|(p, l)| {
                 (
                     ds.proposals[p].id.clone(),
-                    l.iter().filter_map(|&a| st.problem.score_of(p, a)).sum::<f64>() + 0.0,
+                    l.iter()
+                        .filter_map(|&a| st.problem.score_of(p, a))
+                        .sum::<f64>()
+                        + 0.0,
                 )
             })
             .collect(),
@@ -798,4 +805,112 @@ pub fn charts(st: &Stages) -> Result<Vec<Chart>, ReportError> {
         &per,
     )?);
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::definitions::{CAPACITY, COVERAGE, EFFECTIVE, ENTROPY, EXPERT, HHI};
+    use super::*;
+    use crate::coverage::fixture::{cfg, dataset, input};
+
+    /// The definitions, read as instructions and carried out by hand on the
+    /// coverage fixture, give the figures the report shows.
+    #[test]
+    fn definitions_match_the_computation_on_a_hand_made_call() {
+        let ds = dataset();
+        let inp = input(&ds);
+        let cov = crate::coverage::compute(&inp, &cfg()).unwrap();
+        let thr = cov.expertise_threshold;
+        // Expert: eligible and score ≥ threshold. Coverage: share of
+        // proposals with at least K experts (not "at least one").
+        assert!(EXPERT.text.contains("at or above the expertise threshold"));
+        assert!(COVERAGE.text.contains("at least K experts"));
+        let experts: Vec<usize> = inp
+            .eligible
+            .iter()
+            .map(|l| l.iter().filter(|x| x.1 >= thr).count())
+            .collect();
+        // P2 has one expert of K = 2: covered by "at least one", not by K.
+        assert_eq!(experts, vec![2, 1, 0]);
+        let covered = (0..3).filter(|&p| experts[p] >= inp.k[p] as usize).count();
+        assert_eq!(covered, 1);
+        let rows = coverage_rows(&cov, 5);
+        assert_eq!((rows[0].covered_proposals, rows[0].proposals), (1, 2));
+        assert_eq!(rows[0].coverage_ratio, 0.5);
+        assert!((cov.summary.coverage_ratio - covered as f64 / 3.0).abs() < 1e-12);
+        // Capacity ratio: usable / demand, each adviser's load once, each
+        // adviser on a proposal once. AR1: P1 can take A0 and A1, P2 only A1
+        // (its one expert) → 3 of 4 places, although the loads sum to 5.
+        assert!(CAPACITY.text.contains("usable capacity / demand"));
+        assert!(CAPACITY
+            .text
+            .contains("each adviser on a proposal at most once"));
+        assert_eq!(
+            (
+                rows[0].usable_capacity,
+                rows[0].demand,
+                rows[0].shared_capacity
+            ),
+            (3, 4, 5)
+        );
+        assert_eq!(rows[0].capacity_ratio, Some(0.75));
+        assert!(rows[0].under_covered);
+        // HHI = Σ s², entropy = −Σ s ln s, effective numbers 1/HHI and e^H,
+        // over the applicants' sectors: R0 R2 academia, R1 industry, R3
+        // government → shares ½ ¼ ¼.
+        assert!(HHI.text.contains("Σ sᵢ²") && ENTROPY.text.contains("−Σ sᵢ ln sᵢ"));
+        assert!(EFFECTIVE.text.contains("1/HHI and e^H"));
+        let shares = [0.5, 0.25, 0.25];
+        let hhi: f64 = shares.iter().map(|s| s * s).sum();
+        let h: f64 = -shares.iter().map(|s| s * f64::ln(*s)).sum::<f64>();
+        let pf = portfolio(&cov, &ds);
+        let m = &pf[0].applicant_sectors;
+        assert_eq!(pf[0].area_id, None);
+        assert!((m.hhi.unwrap() - hhi).abs() < 1e-12);
+        assert!((m.entropy.unwrap() - h).abs() < 1e-12);
+        assert!((m.effective_hhi.unwrap() - 1.0 / hhi).abs() < 1e-12);
+        assert!((m.effective_entropy.unwrap() - h.exp()).abs() < 1e-12);
+        assert_eq!(m.share("academia"), 0.5);
+        // Each table has its sentence, quoting the same figures.
+        assert!(pf[0]
+            .institution_reading
+            .contains(&fixed(hhi_inst(&pf[0]), 3)));
+        assert!(pf[0].team_reading.starts_with("1 of 3 teams"));
+        assert!(pf[0].sector_reading.contains("academia 50.0%"));
+    }
+
+    fn hhi_inst(r: &PortfolioRow) -> f64 {
+        r.applicant_institutions.hhi.unwrap()
+    }
+
+    /// The figures a reader sees render the definitions beside them.
+    #[test]
+    fn report_quotes_each_definition_beside_its_figure() {
+        let ds = dataset();
+        let cov = crate::coverage::compute(&input(&ds), &cfg()).unwrap();
+        let data = ReportData {
+            coverage: coverage_rows(&cov, 5),
+            portfolio: portfolio(&cov, &ds),
+            ..Default::default()
+        };
+        let html = super::super::html::render(&data, &Default::default());
+        let md = super::super::markdown::render(&data, &Default::default());
+        for d in super::super::definitions::ALL.iter() {
+            let quoted = super::super::html::escape(d.text).into_owned();
+            assert!(html.contains(&quoted), "html lacks {}", d.term);
+            assert!(
+                md.contains(&super::super::markdown::cell(d.text)),
+                "md lacks {}",
+                d.term
+            );
+        }
+        // The coverage definition sits inside the coverage section, before
+        // its table; HHI inside the portfolio section.
+        let cov_sec = html.find("<section id=\"coverage\">").unwrap();
+        let cov_def = cov_sec + html[cov_sec..].find(COVERAGE.term).unwrap();
+        assert!(cov_def < cov_sec + html[cov_sec..].find("<table").unwrap());
+        let pf_sec = html.find("<section id=\"portfolio\">").unwrap();
+        assert!(html[pf_sec..].find(HHI.text).is_some_and(|i| i < 2000));
+        assert!(!html.contains("at least one eligible expert"));
+    }
 }

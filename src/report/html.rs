@@ -248,7 +248,6 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-
 /// A capped list; `total` counts warnings that may not be in `items`.
 fn warning_list(h: &mut String, items: &[String], total: usize, cap: usize) {
     if items.is_empty() && total == 0 {
@@ -270,13 +269,11 @@ fn warning_list(h: &mut String, items: &[String], total: usize, cap: usize) {
     h.push_str("</ul></div>\n");
 }
 
-
 fn terms(h: &mut String, terms: &[String], class: &str) {
     for t in terms {
         let _ = write!(h, "<span class=\"{class}\">{}</span>", escape(t));
     }
 }
-
 
 /// A small horizontal bar for a ratio in [0, 1] (clamped), with its label.
 fn bar(ratio: f64) -> String {
@@ -291,7 +288,6 @@ fn bar(ratio: f64) -> String {
         pct(ratio)
     )
 }
-
 
 /// An HTML `id` fragment for an input ID: letters, digits, `-` and `_`
 /// kept, anything else written as `_`, so links and targets agree.
@@ -542,7 +538,9 @@ fn assignment(h: &mut String, data: &ReportData) {
         );
         for p in &area.proposals {
             h.push_str("<tbody class=\"prop\">\n");
-            let rows = p.advisers.len().max(1) + usize::from(!p.alternates.is_empty()) + p.alternates.len();
+            let rows = p.advisers.len().max(1)
+                + usize::from(!p.alternates.is_empty())
+                + p.alternates.len();
             let _ = write!(
                 h,
                 "<tr id=\"{}\"><td rowspan=\"{rows}\"><span class=\"id\">{}</span> <span class=\"sub\">K = {}</span><br>{}{}</td><td class=\"n\" rowspan=\"{rows}\">{}</td>",
@@ -566,7 +564,9 @@ fn assignment(h: &mut String, data: &ReportData) {
                 adviser_cells(h, a);
             }
             if !p.alternates.is_empty() {
-                h.push_str("<tr class=\"alt\"><td colspan=\"6\" class=\"sub\">alternates</td></tr>\n");
+                h.push_str(
+                    "<tr class=\"alt\"><td colspan=\"6\" class=\"sub\">alternates</td></tr>\n",
+                );
                 for a in &p.alternates {
                     h.push_str("<tr class=\"alt\">");
                     adviser_cells(h, a);
@@ -717,7 +717,13 @@ fn portfolio(h: &mut String, data: &ReportData) {
     for d in [&HHI, &ENTROPY, &EFFECTIVE] {
         def(h, d);
     }
-    let sectors = ["academia", "industry", "government", "hospital", "nonprofit"];
+    let sectors = [
+        "academia",
+        "industry",
+        "government",
+        "hospital",
+        "nonprofit",
+    ];
     h.push_str("<h3 id=\"portfolio-sector\">Sector mix: applicants and advisers</h3>\n<table>\n<thead><tr><th>Scope</th><th>Who</th>");
     for s in sectors {
         let _ = write!(h, "<th class=\"n\">{s}</th>");
@@ -740,7 +746,11 @@ fn portfolio(h: &mut String, data: &ReportData) {
             }
             mix_cells(h, m);
             if first {
-                let _ = write!(h, "<td rowspan=\"2\" class=\"reading\">{}</td>", escape(&r.sector_reading));
+                let _ = write!(
+                    h,
+                    "<td rowspan=\"2\" class=\"reading\">{}</td>",
+                    escape(&r.sector_reading)
+                );
             }
             h.push_str("</tr>\n");
         }
@@ -768,7 +778,11 @@ fn portfolio(h: &mut String, data: &ReportData) {
             let _ = write!(h, "<td>{who}</td><td>{top}</td>");
             mix_cells(h, m);
             if first {
-                let _ = write!(h, "<td rowspan=\"2\" class=\"reading\">{}</td>", escape(&r.institution_reading));
+                let _ = write!(
+                    h,
+                    "<td rowspan=\"2\" class=\"reading\">{}</td>",
+                    escape(&r.institution_reading)
+                );
             }
             h.push_str("</tr>\n");
         }
@@ -1081,6 +1095,8 @@ pub(crate) mod tests {
                 ("network".into(), 0.1),
             ],
             shared_terms: terms.iter().map(|t| t.to_string()).collect(),
+            rank: 1,
+            flags: vec![],
         };
         let svg = |label: &str, w: u32| {
             format!(
@@ -1109,8 +1125,10 @@ pub(crate) mod tests {
                 weakest_proposal_total: 0.41,
                 objective: "fair".into(),
                 coverage_ratio: 0.8,
+                covered_proposals: 4,
                 conflicts_excluded: 3,
                 warnings: 2,
+                ..Default::default()
             },
             warnings: vec![
                 "proposal P-005 has 1 adviser of the 2 requested: every other eligible adviser has a conflict".into(),
@@ -1128,6 +1146,7 @@ pub(crate) mod tests {
                                 adv("R-017", "Sato Hanako", "Osaka University", 0.82, &["t-cell", "exhaustion", "pd-1"]),
                                 adv("R-042", "Kim Minji", "RIKEN IMS", 0.64, &["chronic infection"]),
                             ],
+                            ..Default::default()
                         },
                         ProposalAssignment {
                             proposal_id: "P-002".into(),
@@ -1136,11 +1155,13 @@ pub(crate) mod tests {
                                 adv("R-042", "Kim Minji", "RIKEN IMS", 0.71, &["iga", "microbiota"]),
                                 adv("R-101", "O'Brien \"Pat\"", "Takeda Pharmaceutical", 0.55, &["mucosal immunity"]),
                             ],
+                            ..Default::default()
                         },
                         ProposalAssignment {
                             proposal_id: "P-005".into(),
                             title: "Allergy prediction from infant cohorts".into(),
                             advisers: vec![adv("R-017", "Sato Hanako", "Osaka University", 0.41, &["allergy"])],
+                            ..Default::default()
                         },
                     ],
                 },
@@ -1155,6 +1176,7 @@ pub(crate) mod tests {
                                 adv("R-200", "Tanaka Ken", "Kyoto University CiRA", 0.9, &["ipsc", "cardiomyocyte"]),
                                 adv("R-210", "Müller Eva", "NIBIOHN", 0.6, &["maturation"]),
                             ],
+                            ..Default::default()
                         },
                         ProposalAssignment {
                             proposal_id: "P-004".into(),
@@ -1163,6 +1185,7 @@ pub(crate) mod tests {
                                 adv("R-210", "Müller Eva", "NIBIOHN", 0.58, &["organoid"]),
                                 adv("R-200", "Tanaka Ken", "Kyoto University CiRA", 0.52, &["vascular"]),
                             ],
+                            ..Default::default()
                         },
                     ],
                 },
@@ -1176,6 +1199,7 @@ pub(crate) mod tests {
                     covered_proposals: 2,
                     coverage_ratio: 2.0 / 3.0,
                     gap_terms: vec!["infant cohort".into(), "food allergy".into(), "birth cohort".into()],
+                    ..Default::default()
                 },
                 AreaCoverage {
                     area_id: "A-REG".into(),
@@ -1185,6 +1209,7 @@ pub(crate) mod tests {
                     covered_proposals: 2,
                     coverage_ratio: 1.0,
                     gap_terms: vec![],
+                    ..Default::default()
                 },
             ],
             at_risk: vec![ProposalAtRisk {
@@ -1246,14 +1271,15 @@ pub(crate) mod tests {
                     before: Some(1.0),
                     after: Some(2.0 / 3.0),
                 }],
+                ..Default::default()
             }),
             adviser_loads: vec![
-                AdviserLoad { researcher_id: "R-017".into(), name: "Sato Hanako".into(), assigned: 2, max_load: 3 },
-                AdviserLoad { researcher_id: "R-042".into(), name: "Kim Minji".into(), assigned: 2, max_load: 3 },
-                AdviserLoad { researcher_id: "R-101".into(), name: "O'Brien \"Pat\"".into(), assigned: 1, max_load: 3 },
-                AdviserLoad { researcher_id: "R-200".into(), name: "Tanaka Ken".into(), assigned: 2, max_load: 2 },
-                AdviserLoad { researcher_id: "R-210".into(), name: "Müller Eva".into(), assigned: 2, max_load: 4 },
-                AdviserLoad { researcher_id: "R-300".into(), name: "=cmd|' /C calc'!A0".into(), assigned: 0, max_load: 3 },
+                AdviserLoad { researcher_id: "R-017".into(), name: "Sato Hanako".into(), assigned: 2, max_load: 3, ..Default::default() },
+                AdviserLoad { researcher_id: "R-042".into(), name: "Kim Minji".into(), assigned: 2, max_load: 3, ..Default::default() },
+                AdviserLoad { researcher_id: "R-101".into(), name: "O'Brien \"Pat\"".into(), assigned: 1, max_load: 3, ..Default::default() },
+                AdviserLoad { researcher_id: "R-200".into(), name: "Tanaka Ken".into(), assigned: 2, max_load: 2, ..Default::default() },
+                AdviserLoad { researcher_id: "R-210".into(), name: "Müller Eva".into(), assigned: 2, max_load: 4, ..Default::default() },
+                AdviserLoad { researcher_id: "R-300".into(), name: "=cmd|' /C calc'!A0".into(), assigned: 0, max_load: 3, ..Default::default() },
             ],
             charts: vec![
                 ChartImage {
@@ -1269,6 +1295,24 @@ pub(crate) mod tests {
                     png: vec![],
                 },
             ],
+            portfolio: vec![PortfolioRow {
+                area_id: None,
+                label: "Whole call".into(),
+                applicant_sectors: Mix {
+                    categories: vec![("academia".into(), 3, 0.75), ("industry".into(), 1, 0.25)],
+                    total: 4,
+                    hhi: Some(0.625),
+                    effective_hhi: Some(1.6),
+                    entropy: Some(0.562335),
+                    effective_entropy: Some(1.754765),
+                },
+                teams: Teams { proposals: 5, multi_institution: 3, multi_institution_share: Some(0.6), ..Default::default() },
+                sector_reading: "Applicants are concentrated by sector.".into(),
+                institution_reading: "Two institutions send applicants.".into(),
+                team_reading: "3 of 5 teams cross institutions.".into(),
+                ..Default::default()
+            }],
+            score_weights: vec![("text".into(), 0.8), ("keywords".into(), 0.05), ("area".into(), 0.15)],
             infeasibility: None,
         }
     }

@@ -158,11 +158,21 @@ pub fn render(data: &ReportData, cfg: &ReportConfig) -> String {
         ("Objective", cell(&hd.objective)),
         (
             "Coverage",
-            format!("{} ({} of {})", pct(hd.coverage_ratio), hd.covered_proposals, hd.proposals),
+            format!(
+                "{} ({} of {})",
+                pct(hd.coverage_ratio),
+                hd.covered_proposals,
+                hd.proposals
+            ),
         ),
         (
             "Capacity ratio",
-            format!("{} ({} of {})", opt_f3(hd.capacity_ratio), hd.usable_capacity, hd.demand),
+            format!(
+                "{} ({} of {})",
+                opt_f3(hd.capacity_ratio),
+                hd.usable_capacity,
+                hd.demand
+            ),
         ),
         (
             "Under-covered areas",
@@ -238,7 +248,14 @@ pub fn render(data: &ReportData, cfg: &ReportConfig) -> String {
             let props: Vec<String> = l
                 .proposals
                 .iter()
-                .map(|p| format!("{} ({} · {})", cell(&p.proposal_id), cell(&p.area_id), f3(p.score)))
+                .map(|p| {
+                    format!(
+                        "{} ({} · {})",
+                        cell(&p.proposal_id),
+                        cell(&p.area_id),
+                        f3(p.score)
+                    )
+                })
                 .collect();
             let _ = writeln!(
                 m,
@@ -250,7 +267,11 @@ pub fn render(data: &ReportData, cfg: &ReportConfig) -> String {
                 list(&l.areas),
                 l.assigned,
                 l.max_load,
-                if props.is_empty() { "–".into() } else { props.join(", ") }
+                if props.is_empty() {
+                    "–".into()
+                } else {
+                    props.join(", ")
+                }
             );
         }
         m.push('\n');
@@ -293,12 +314,27 @@ pub fn render(data: &ReportData, cfg: &ReportConfig) -> String {
     if !data.portfolio.is_empty() {
         m.push_str("### Sector mix\n\n| Scope | Who | academia | industry | government | hospital | nonprofit | People | Sectors | HHI | Entropy | 1/HHI | e^H |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for r in &data.portfolio {
-            for (who, x) in [("applicants", &r.applicant_sectors), ("advisers", &r.adviser_sectors)] {
-                let shares: Vec<String> = ["academia", "industry", "government", "hospital", "nonprofit"]
-                    .iter()
-                    .map(|s| pct(x.share(s)))
-                    .collect();
-                let _ = writeln!(m, "| {} | {who} | {} | {} |", cell(&r.label), shares.join(" | "), mix_row(x));
+            for (who, x) in [
+                ("applicants", &r.applicant_sectors),
+                ("advisers", &r.adviser_sectors),
+            ] {
+                let shares: Vec<String> = [
+                    "academia",
+                    "industry",
+                    "government",
+                    "hospital",
+                    "nonprofit",
+                ]
+                .iter()
+                .map(|s| pct(x.share(s)))
+                .collect();
+                let _ = writeln!(
+                    m,
+                    "| {} | {who} | {} | {} |",
+                    cell(&r.label),
+                    shares.join(" | "),
+                    mix_row(x)
+                );
             }
         }
         m.push('\n');
@@ -307,11 +343,13 @@ pub fn render(data: &ReportData, cfg: &ReportConfig) -> String {
         }
         m.push_str("\n### Institution mix\n\n| Scope | Who | Largest | People | Institutions | HHI | Entropy | 1/HHI | e^H |\n|---|---|---|---:|---:|---:|---:|---:|---:|\n");
         for r in &data.portfolio {
-            for (who, x) in [("applicants", &r.applicant_institutions), ("advisers", &r.adviser_institutions)] {
-                let top = x
-                    .categories
-                    .first()
-                    .map_or("–".into(), |(n, c, s)| format!("{} ({c}, {})", cell(n), pct(*s)));
+            for (who, x) in [
+                ("applicants", &r.applicant_institutions),
+                ("advisers", &r.adviser_institutions),
+            ] {
+                let top = x.categories.first().map_or("–".into(), |(n, c, s)| {
+                    format!("{} ({c}, {})", cell(n), pct(*s))
+                });
                 let _ = writeln!(m, "| {} | {who} | {top} | {} |", cell(&r.label), mix_row(x));
             }
         }
@@ -526,15 +564,15 @@ mod tests {
     #[test]
     fn pipes_cannot_break_a_table_row() {
         let mut d = sample();
-        d.areas[0].proposals[0].title = "a | b\nc".into();
+        d.at_risk[0].title = "a | b\nc".into();
         let md = render(&d, &ReportConfig::default());
         let row = md
             .lines()
             .find(|l| l.contains("a \\| b c"))
             .expect("escaped row");
-        // Unescaped pipes in the row = column separators: 8 for 7 columns.
+        // Unescaped pipes in the row = column separators: 6 for 5 columns.
         let seps = row.replace("\\|", "").matches('|').count();
-        assert_eq!(seps, 8, "{row}");
+        assert_eq!(seps, 6, "{row}");
     }
 
     #[test]
@@ -551,14 +589,18 @@ mod tests {
             "| Proposals | 5 |",
             "| Total score | 5.432 |",
             "| Weakest proposal total | 0.410 |",
-            "| Coverage | 80.0% |",
+            "| Coverage | 80.0% (4 of 5) |",
+            "## Needs attention first",
+            "## Advisers",
+            "## Portfolio",
+            "## Definitions",
             "| Conflicts excluded | 3 |",
             "## Assignment by area",
             "### Regenerative medicine (A-REG)",
             "## Coverage and gaps",
             "## Collaboration network",
             "## Data quality",
-            "- Advisers of P-002: R-017, R-042 → R-042, R-101",
+            "- Advisers of P-002: R-017, R-042 → R-042, R-101 (joined: R-101; left: R-017)",
             "- Coverage of A-IMM: 1.000 → 0.667",
             "- [Coverage by area](charts/coverage_by_area.svg)",
         ] {

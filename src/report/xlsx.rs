@@ -251,7 +251,11 @@ fn summary_sheet(ws: &mut Worksheet, data: &ReportData, f: &Formats) -> Result<(
     }
     let under = h.under_covered_areas.join("; ");
     ws.write_string(row(i), 0, "Under-covered areas")?;
-    ws.write_string(row(i), 1, fit(if under.is_empty() { "none" } else { &under }))?;
+    ws.write_string(
+        row(i),
+        1,
+        fit(if under.is_empty() { "none" } else { &under }),
+    )?;
     i += 1;
     if let Some(why) = &data.infeasibility {
         ws.write_string_with_format(row(i), 0, "No feasible assignment", &f.bold)?;
@@ -399,7 +403,11 @@ fn loads_sheet(ws: &mut Worksheet, data: &ReportData, f: &Formats) -> Result<(),
 
 /// One row per adviser and assigned proposal (an adviser without any has
 /// one row with empty proposal cells).
-fn adviser_view_sheet(ws: &mut Worksheet, data: &ReportData, f: &Formats) -> Result<(), ReportError> {
+fn adviser_view_sheet(
+    ws: &mut Worksheet,
+    data: &ReportData,
+    f: &Formats,
+) -> Result<(), ReportError> {
     let cols: Vec<String> = [
         "researcher_id",
         "name",
@@ -476,9 +484,19 @@ fn portfolio_sheet(ws: &mut Worksheet, data: &ReportData, f: &Formats) -> Result
     for p in &data.portfolio {
         let scope = p.area_id.clone().unwrap_or_else(|| "overall".into());
         for (pop, dim, m, reading) in [
-            ("applicants", "sector", &p.applicant_sectors, p.sector_reading.as_str()),
+            (
+                "applicants",
+                "sector",
+                &p.applicant_sectors,
+                p.sector_reading.as_str(),
+            ),
             ("advisers", "sector", &p.adviser_sectors, ""),
-            ("applicants", "institution", &p.applicant_institutions, p.institution_reading.as_str()),
+            (
+                "applicants",
+                "institution",
+                &p.applicant_institutions,
+                p.institution_reading.as_str(),
+            ),
             ("advisers", "institution", &p.adviser_institutions, ""),
         ] {
             let r = row(i);
@@ -492,7 +510,12 @@ fn portfolio_sheet(ws: &mut Worksheet, data: &ReportData, f: &Formats) -> Result
                 ws.write_number_with_format(r, 6, *share, &f.score)?;
                 widths.see(5, name);
             }
-            for (c, v) in [(7, m.hhi), (8, m.effective_hhi), (9, m.entropy), (10, m.effective_entropy)] {
+            for (c, v) in [
+                (7, m.hhi),
+                (8, m.effective_hhi),
+                (9, m.entropy),
+                (10, m.effective_entropy),
+            ] {
                 if let Some(v) = v {
                     ws.write_number_with_format(r, c, v, &f.score)?;
                 }
@@ -855,7 +878,10 @@ mod tests {
                 "Summary",
                 "A-IMM Immunology &amp; inflammation",
                 "A-REG Regenerative medicine",
-                "Adviser loads"
+                "Adviser loads",
+                "Adviser view",
+                "Portfolio",
+                "Notes"
             ]
         );
         let strings = &files["xl/sharedStrings.xml"];
@@ -869,7 +895,7 @@ mod tests {
             .filter(|(k, _)| k.starts_with("xl/worksheets/sheet"))
             .map(|(_, v)| v)
             .collect();
-        assert_eq!(sheets.len(), 4);
+        assert_eq!(sheets.len(), 7);
         for s in &sheets {
             assert!(!s.contains("<f>"), "formula found");
         }
