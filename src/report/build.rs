@@ -664,12 +664,13 @@ pub fn charts(st: &Stages) -> Result<Vec<Chart>, ReportError> {
             let v = a
                 .capacity_ratio
                 .map_or(a.coverage_ratio, |c| c.min(a.coverage_ratio));
+            // The mark goes before the name, which a long label may cut.
             let mark = if a.under_covered {
                 " (under-covered)"
             } else {
                 ""
             };
-            (format!("{} {}{mark}", a.area_id, a.name), v)
+            (format!("{}{mark} {}", a.area_id, a.name), v)
         })
         .collect();
     out.push(charts::coverage_by_area(

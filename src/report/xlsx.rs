@@ -578,7 +578,7 @@ fn notes_sheet(ws: &mut Worksheet, data: &ReportData, f: &Formats) -> Result<(),
     ws.write_number_with_format(row(i), 1, data.headline.expertise_threshold, &f.score)?;
     i += 1;
     for (k, w) in &data.score_weights {
-        ws.write_string(row(i), 0, &format!("weight_{k}"))?;
+        ws.write_string(row(i), 0, format!("weight_{k}"))?;
         ws.write_number_with_format(row(i), 1, *w, &f.score)?;
         i += 1;
     }
