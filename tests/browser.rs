@@ -23,18 +23,47 @@ fn chromium() -> Option<std::path::PathBuf> {
         })
 }
 
-#[test]
-fn report_renders_in_chromium() {
-    let Some(browser) = chromium() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install chromium (.ci/run does)"
-        );
-        eprintln!("chromium not found: browser test skipped");
-        return;
-    };
+/// What the harness page found in one run's report.html.
+struct Seen {
+    line: String,
+}
+
+impl Seen {
+    fn field(&self, name: &str) -> String {
+        let start = self
+            .line
+            .find(&format!(" {name}="))
+            .unwrap_or_else(|| panic!("no {name} in {}", self.line))
+            + name.len()
+            + 2;
+        self.line[start..]
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .trim_end_matches("</pre>")
+            .to_string()
+    }
+
+    fn num(&self, name: &str) -> usize {
+        self.field(name).parse().unwrap()
+    }
+
+    /// (text characters, table rows) of a section.
+    fn section(&self, id: &str) -> (usize, usize) {
+        let all = self.field("sections");
+        let part = all
+            .split(',')
+            .find(|p| p.starts_with(&format!("{id}:")))
+            .unwrap_or_else(|| panic!("section {id} not reported: {all}"));
+        let f: Vec<&str> = part.split(':').collect();
+        assert_ne!(f[1], "missing", "section #{id} is missing: {}", self.line);
+        (f[1].parse().unwrap(), f[2].parse().unwrap())
+    }
+}
+
+/// Runs `rdmatch run` on `data` and renders its report.html in Chromium.
+fn render(browser: &std::path::Path, data: &std::path::Path, expect_exit: i32) -> Seen {
     let out = tempfile::tempdir().unwrap();
-    let data = root().join("data/sample");
     let o = run(&[
         "run",
         "--quiet",
@@ -45,7 +74,7 @@ fn report_renders_in_chromium() {
         "--run-id",
         "browser",
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(o.status.code(), Some(expect_exit), "{}", text(&o));
     let run_dir = out.path().join("browser");
     std::fs::copy(
         root().join("tests/browser/harness.html"),
@@ -74,27 +103,99 @@ fn report_renders_in_chromium() {
     let line = dom
         .lines()
         .find(|l| l.contains("RESULT images="))
-        .unwrap_or_else(|| panic!("harness wrote no result; DOM:\n{dom}"));
-    let field = |name: &str| -> String {
-        let start = line.find(&format!("{name}=")).unwrap() + name.len() + 1;
-        line[start..]
-            .split_whitespace()
-            .next()
-            .unwrap()
-            .trim_end_matches("</pre>")
-            .to_string()
+        .unwrap_or_else(|| panic!("harness wrote no result; DOM:\n{dom}"))
+        .to_string();
+    Seen { line }
+}
+
+fn browser_or_skip() -> Option<std::path::PathBuf> {
+    let b = chromium();
+    if b.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install chromium (.ci/run does)"
+        );
+        eprintln!("chromium not found: browser test skipped");
+    }
+    b
+}
+
+#[test]
+fn report_renders_in_chromium() {
+    let Some(browser) = browser_or_skip() else {
+        return;
     };
-    let images: usize = field("images").parse().unwrap();
-    let svgs: usize = field("svgs").parse().unwrap();
-    let text_len: usize = field("text").parse().unwrap();
-    let broken = field("broken");
+    let seen = render(&browser, &root().join("data/sample"), 0);
+    let line = &seen.line;
+    let (images, svgs) = (seen.num("images"), seen.num("svgs"));
     assert!(
         images + svgs >= 8,
         "expected at least 8 charts, found {images} images and {svgs} inline SVGs: {line}"
     );
-    assert_eq!(broken, "[]", "broken chart images: {line}");
+    assert_eq!(seen.field("broken"), "[]", "broken chart images: {line}");
+    assert!(seen.num("text") > 1000, "page looks blank: {line}");
+    // Every section is there and says something; the tables a PS/PO reads
+    // have rows: assignment (with alternates), the adviser view (one row per
+    // adviser of the sample), coverage per area, the portfolio tables.
+    for id in [
+        "attention",
+        "summary",
+        "assignment",
+        "advisers",
+        "coverage",
+        "portfolio",
+        "changes",
+        "definitions",
+    ] {
+        let (chars, _) = seen.section(id);
+        assert!(chars > 40, "section #{id} is nearly empty: {line}");
+    }
+    let advisers = std::fs::read_to_string(root().join("data/sample/advisers.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .count();
+    assert_eq!(seen.num("adviser_rows"), advisers, "{line}");
     assert!(
-        text_len > 1000,
-        "page looks blank ({text_len} characters of text): {line}"
+        seen.section("assignment").1 > 0 && seen.num("alternates") > 0,
+        "{line}"
     );
+    assert!(seen.section("coverage").1 > 0, "{line}");
+    assert!(seen.section("portfolio").1 > 0, "{line}");
+    assert!(seen.num("area_links") > 0, "{line}");
+    assert_eq!(
+        seen.num("broken_links"),
+        0,
+        "links to missing anchors: {line}"
+    );
+}
+
+#[test]
+fn infeasible_report_renders_with_its_diagnosis_first() {
+    let Some(browser) = browser_or_skip() else {
+        return;
+    };
+    let seen = render(&browser, &root().join("tests/fixtures/short_area"), 3);
+    let line = &seen.line;
+    for id in [
+        "attention",
+        "summary",
+        "assignment",
+        "advisers",
+        "coverage",
+        "portfolio",
+        "definitions",
+    ] {
+        let (chars, _) = seen.section(id);
+        assert!(chars > 40, "section #{id} is nearly empty: {line}");
+    }
+    // Diagnosis + both under-covered areas in the first section; every
+    // proposal still lists its best eligible advisers as alternates.
+    let (chars, rows) = seen.section("attention");
+    assert!(chars > 200 && rows >= 2, "{line}");
+    assert_eq!(seen.num("adviser_rows"), 4, "{line}");
+    assert!(seen.num("alternates") >= 5, "{line}");
+    assert_eq!(seen.num("broken_links"), 0, "{line}");
+    assert_eq!(seen.field("broken"), "[]", "{line}");
 }

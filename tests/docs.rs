@@ -54,3 +54,15 @@ fn outputs_doc_names_every_csv_and_column_a_run_writes() {
         missing.join("\n")
     );
 }
+
+#[test]
+fn outputs_doc_carries_every_report_definition_word_for_word() {
+    let doc = std::fs::read_to_string(root().join("docs/outputs.md")).unwrap();
+    for d in rdmatch::report::definitions::ALL.iter() {
+        let line = format!("- **{}**: {}", d.term, d.text);
+        assert!(
+            doc.contains(&line),
+            "docs/outputs.md lacks the definition line:\n{line}"
+        );
+    }
+}

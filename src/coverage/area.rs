@@ -30,19 +30,28 @@ pub struct AreaCoverage {
     /// Distinct advisers scoring ≥ threshold for at least one of the area's
     /// proposals (they may serve other areas too).
     pub expert_advisers: usize,
-    /// Σ max_load of those advisers. An adviser expert in several areas
-    /// counts fully in each, so this is an upper bound per area.
+    /// Shared figure: Σ max_load of those advisers, each counted in full in
+    /// every area they are an expert for (an upper bound, never a promise).
     pub expert_capacity: u64,
+    /// Exclusive figure: Σ max_load of the experts who are experts for no
+    /// proposal of another area (a load no other area competes for).
+    pub exclusive_capacity: u64,
+    /// Expert places the area's proposals can fill at once with every other
+    /// area served as well as it can be, each adviser's load counted once
+    /// across areas and each adviser on a proposal at most once (see
+    /// [`capacity`](super::capacity)); at most `demand`.
+    pub usable_capacity: u64,
     /// Σ k over the area's proposals.
     pub demand: u64,
-    /// expert_capacity / demand, ≥ 0; `None` when demand is 0.
+    /// usable_capacity / demand in [0, 1]; 1 means every proposal of the
+    /// area can get its k experts at once; `None` when demand is 0.
     pub capacity_ratio: Option<f64>,
     /// Mean over the area's proposals (k > 0) of their mean top-k eligible
     /// score (missing slots 0), in [0, 1]; `None` without such proposals.
     pub mean_best_k: Option<f64>,
     /// Proposals of the area in the at-risk list.
     pub at_risk: usize,
-    /// Some proposal uncovered, or expert capacity below demand.
+    /// Some proposal uncovered, or usable capacity below demand.
     pub under_covered: bool,
 }
 
@@ -53,6 +62,7 @@ pub fn area_coverage(
     by_area: &[Vec<ProposalIx>],
     rows: &[ProposalCoverage],
     at_risk: &[AtRisk],
+    usable: &[u64],
     thr: f64,
 ) -> Vec<AreaCoverage> {
     let ds = input.ds;
@@ -63,6 +73,17 @@ pub fn area_coverage(
         }
     }
     let risk_count = super::aggregate::count_by(at_risk.iter().map(|r| r.area_id.as_str()));
+    // Areas each adviser is an expert in (for the exclusive figure).
+    let mut expert_areas: Vec<Vec<AreaIx>> = vec![Vec::new(); ds.advisers.len()];
+    for (p, list) in input.eligible.iter().enumerate() {
+        for &(x, _) in list.iter().filter(|&&(_, s)| s >= thr) {
+            expert_areas[x].push(ds.proposals[p].area);
+        }
+    }
+    for e in &mut expert_areas {
+        e.sort_unstable();
+        e.dedup();
+    }
     (0..ds.areas.len())
         .into_par_iter()
         .map(|a| {
@@ -90,6 +111,11 @@ pub fn area_coverage(
                 .iter()
                 .map(|&x| u64::from(ds.advisers[x].max_load))
                 .sum();
+            let exclusive_capacity: u64 = experts
+                .iter()
+                .filter(|&&x| expert_areas[x].len() == 1)
+                .map(|&x| u64::from(ds.advisers[x].max_load))
+                .sum();
             let covered = props.iter().filter(|&&p| rows[p].covered).count();
             let demand: u64 = props.iter().map(|&p| u64::from(rows[p].k)).sum();
             AreaCoverage {
@@ -104,11 +130,13 @@ pub fn area_coverage(
                 coverage_ratio: ratio(covered as f64, props.len() as f64).unwrap_or(1.0),
                 expert_advisers: experts.len(),
                 expert_capacity,
+                exclusive_capacity,
+                usable_capacity: usable[a],
                 demand,
-                capacity_ratio: ratio(expert_capacity as f64, demand as f64),
+                capacity_ratio: ratio(usable[a] as f64, demand as f64),
                 mean_best_k: mean(props.iter().map(|&p| rows[p].mean_top_k)),
                 at_risk: risk_count.get(area.id.as_str()).copied().unwrap_or(0),
-                under_covered: covered < props.len() || expert_capacity < demand,
+                under_covered: covered < props.len() || usable[a] < demand,
             }
         })
         .collect()
@@ -125,7 +153,9 @@ mod tests {
         let r = compute(&input(&ds), &cfg()).unwrap();
         let a = &r.areas;
         // AR1: P1 covered, P2 not; applicants R0 R1 R2; advisers A0 A1;
-        // experts A0 (3) + A1 (2) = 5 vs demand 2+2 = 4; mean (.7+.3)/2.
+        // experts A0 (3) + A1 (2) = 5 vs demand 2+2 = 4, both experts only
+        // here (exclusive 5); but A1 is P2's only expert and reviews it once,
+        // so usable = P1 2 + P2 1 = 3 of 4; mean (.7+.3)/2.
         assert_eq!(
             (a[0].proposals, a[0].applicants, a[0].advisers, a[0].covered),
             (2, 3, 2, 1)
@@ -134,7 +164,8 @@ mod tests {
             (a[0].coverage_ratio, a[0].expert_capacity, a[0].demand),
             (0.5, 5, 4)
         );
-        assert_eq!(a[0].capacity_ratio, Some(1.25));
+        assert_eq!((a[0].exclusive_capacity, a[0].usable_capacity), (5, 3));
+        assert_eq!(a[0].capacity_ratio, Some(0.75));
         assert!((a[0].mean_best_k.unwrap() - 0.5).abs() < 1e-12);
         assert_eq!(
             (a[0].at_risk, a[0].under_covered, a[0].expert_advisers),

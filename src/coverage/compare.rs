@@ -236,11 +236,11 @@ mod tests {
     fn changes_new_and_removed() {
         let ds = dataset();
         let r = compute(&input(&ds), &cfg()).unwrap();
-        // Now AR1 = (.5, 1.25, .5), AR2 = (0, 0, 0). AR1: same coverage,
-        // capacity 1 → 1.25 improved (decides before the lower mean); AR2:
+        // Now AR1 = (.5, .75, .5), AR2 = (0, 0, 0). AR1: same coverage,
+        // capacity .5 → .75 improved (decides before the lower mean); AR2:
         // coverage 1 → 0 worsened; AR3 is new; OLD vanished.
         let csv = "area_id,coverage_ratio,capacity_ratio,mean_best_k\n\
-                   AR1,0.500000,1.000000,0.900000\n\
+                   AR1,0.500000,0.500000,0.900000\n\
                    AR2,1.000000,,0.000000\n\
                    OLD,0.5,1,0.2\n";
         let prev = read_previous(csv.as_bytes(), "prev.csv").unwrap();

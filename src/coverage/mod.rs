@@ -31,6 +31,7 @@
 
 pub mod aggregate;
 mod area;
+pub mod capacity;
 mod compare;
 mod gaps;
 mod mix;
@@ -39,7 +40,7 @@ mod proposal;
 pub mod write;
 
 #[cfg(test)]
-mod fixture;
+pub(crate) mod fixture;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -121,12 +122,15 @@ pub struct Summary {
     /// Σ max_load over distinct advisers who are experts for at least one
     /// proposal (each adviser counted once overall).
     pub expert_capacity: u64,
-    /// expert_capacity / demand; `None` when demand is 0.
+    /// Most expert places the whole call can fill at once (each adviser's
+    /// load once, each adviser on a proposal at most once); at most demand.
+    pub usable_capacity: u64,
+    /// usable_capacity / demand in [0, 1]; `None` when demand is 0.
     pub capacity_ratio: Option<f64>,
     /// Mean over proposals (k > 0) of the mean of their top-k eligible scores.
     pub mean_best_k: Option<f64>,
     pub areas: usize,
-    /// IDs of areas with an uncovered proposal or expert capacity below demand.
+    /// IDs of areas with an uncovered proposal or usable capacity below demand.
     pub under_covered_areas: Vec<String>,
     pub at_risk_proposals: usize,
     pub idle_advisers: usize,
@@ -211,7 +215,8 @@ pub fn compute(
         .map(|p| proposal::proposal_coverage(input, p, thr))
         .collect();
     let at_risk = proposal::at_risk(&proposals, thr);
-    let areas = area::area_coverage(input, &by_area, &proposals, &at_risk, thr);
+    let (call_usable, usable) = usable_capacity(input, thr);
+    let areas = area::area_coverage(input, &by_area, &proposals, &at_risk, &usable, thr);
     let gaps = gaps::gap_terms(input, &by_area, cfg);
     let idle_advisers = gaps::idle_advisers(input, thr);
     let mix = mix::portfolio_mix(ds, &by_area)?;
@@ -223,6 +228,7 @@ pub fn compute(
         &at_risk,
         &idle_advisers,
         &mix,
+        call_usable,
         thr,
     );
     Ok(CoverageReport {
@@ -238,6 +244,37 @@ pub fn compute(
     })
 }
 
+/// Expert places of the whole call and the usable capacity of each area
+/// (the flows of [`capacity`]).
+fn usable_capacity(input: &CoverageInput, thr: f64) -> (u64, Vec<u64>) {
+    let ds = input.ds;
+    let area_of: Vec<usize> = ds.proposals.iter().map(|p| p.area).collect();
+    let max_load: Vec<u32> = ds.advisers.iter().map(|a| a.max_load).collect();
+    let mut pairs: Vec<capacity::ExpertPair> = input
+        .eligible
+        .iter()
+        .enumerate()
+        .flat_map(|(p, l)| {
+            l.iter()
+                .filter(|&&(_, s)| s >= thr)
+                .map(move |&(a, _)| (p, a))
+        })
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    let net = capacity::ExpertNetwork {
+        area_of: &area_of,
+        k: &input.k,
+        max_load: &max_load,
+        pairs: &pairs,
+    };
+    (
+        net.max_places(|_| true),
+        net.usable_per_area(ds.areas.len()),
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
 fn summary(
     input: &CoverageInput,
     proposals: &[ProposalCoverage],
@@ -245,6 +282,7 @@ fn summary(
     at_risk: &[AtRisk],
     idle: &[IdleAdviser],
     mix: &[ScopeMix],
+    usable_capacity: u64,
     thr: f64,
 ) -> Summary {
     let ds = input.ds;
@@ -289,7 +327,8 @@ fn summary(
         coverage_ratio: aggregate::ratio(covered as f64, proposals.len() as f64).unwrap_or(1.0),
         demand,
         expert_capacity,
-        capacity_ratio: aggregate::ratio(expert_capacity as f64, demand as f64),
+        usable_capacity,
+        capacity_ratio: aggregate::ratio(usable_capacity as f64, demand as f64),
         mean_best_k: aggregate::mean(proposals.iter().map(|p| p.mean_top_k)),
         areas: areas.len(),
         under_covered_areas: areas
@@ -447,13 +486,14 @@ mod tests {
         let s = &r.summary;
         // Fixture: P1 (k=2) experts A0, A1 → covered; P2 (k=2) one expert;
         // P3 (k=1) no eligible adviser. Demand 5; experts overall A0 (load 3),
-        // A1 (load 2) → capacity 5. A2 (best .1) is idle.
+        // A1 (load 2) → capacity 5, but only 3 places can be filled at once
+        // (P1 A0 + A1, P2 A1; nobody for P3). A2 (best .1) is idle.
         assert_eq!(
             (s.proposals, s.covered, s.demand, s.expert_capacity),
             (3, 1, 5, 5)
         );
         assert!((s.coverage_ratio - 1.0 / 3.0).abs() < 1e-12);
-        assert_eq!(s.capacity_ratio, Some(1.0));
+        assert_eq!((s.usable_capacity, s.capacity_ratio), (3, Some(0.6)));
         assert_eq!(
             s.under_covered_areas,
             vec!["AR1".to_string(), "AR2".to_string()]
@@ -606,11 +646,17 @@ mod tests {
                 for (a0, a1) in r0.areas.iter().zip(&r1.areas) {
                     prop_assert!(a1.coverage_ratio <= a0.coverage_ratio);
                     prop_assert!(a1.expert_capacity <= a0.expert_capacity);
+                    prop_assert!(a1.usable_capacity <= a0.usable_capacity);
+                    prop_assert!(a0.usable_capacity <= a0.demand);
                     prop_assert!(a1.capacity_ratio.unwrap_or(0.0) <= a0.capacity_ratio.unwrap_or(0.0));
                     prop_assert!(a1.mean_best_k.unwrap_or(0.0) <= a0.mean_best_k.unwrap_or(0.0) + 1e-12);
                 }
                 prop_assert!(r1.summary.coverage_ratio <= r0.summary.coverage_ratio);
                 prop_assert!(r1.summary.expert_capacity <= r0.summary.expert_capacity);
+                prop_assert!(r1.summary.usable_capacity <= r0.summary.usable_capacity);
+                // No area can use more than the call can fill at once.
+                let usable: u64 = r0.areas.iter().map(|a| a.usable_capacity).sum();
+                prop_assert!(usable <= r0.summary.usable_capacity);
                 // Sanity of the figures themselves: ratios in range, covered ⇔ experts ≥ k.
                 for p in &r0.proposals {
                     prop_assert_eq!(p.covered, p.experts >= p.k as usize);

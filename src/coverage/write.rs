@@ -10,7 +10,7 @@
 //! | file | one row per | columns |
 //! |---|---|---|
 //! | `coverage_proposals.csv` | proposal | proposal_id, area_id, k, eligible, experts, best_score, kth_best_score, covered, mean_top_k, assigned, weakest_assigned |
-//! | `coverage_area.csv` | area | area_id, name, program, proposals, applicants, advisers, covered, coverage_ratio, expert_advisers, expert_capacity, demand, capacity_ratio, mean_best_k, at_risk, under_covered |
+//! | `coverage_area.csv` | area | area_id, name, program, proposals, applicants, advisers, covered, coverage_ratio, expert_advisers, expert_capacity, exclusive_capacity, usable_capacity, demand, capacity_ratio, mean_best_k, at_risk, under_covered |
 //! | `coverage_at_risk.csv` | proposal at risk | proposal_id, area_id, experts, k, best_score, reason |
 //! | `coverage_gaps.csv` | area × gap term | area_id, rank, term, source, proposals_affected, best_adviser_weight, example_proposals |
 //! | `coverage_idle_advisers.csv` | idle adviser | adviser_id, areas, max_load, eligible_proposals, best_score, top_terms |
@@ -106,6 +106,8 @@ pub fn area_csv(w: impl Write, r: &CoverageReport) -> Result<(), csv::Error> {
                 f6(a.coverage_ratio),
                 a.expert_advisers.to_string(),
                 a.expert_capacity.to_string(),
+                a.exclusive_capacity.to_string(),
+                a.usable_capacity.to_string(),
                 a.demand.to_string(),
                 of6(a.capacity_ratio),
                 of6(a.mean_best_k),
@@ -125,6 +127,8 @@ pub fn area_csv(w: impl Write, r: &CoverageReport) -> Result<(), csv::Error> {
         "coverage_ratio",
         "expert_advisers",
         "expert_capacity",
+        "exclusive_capacity",
+        "usable_capacity",
         "demand",
         "capacity_ratio",
         "mean_best_k",
@@ -530,10 +534,10 @@ mod tests {
         );
         assert_eq!(
             text(|w| area_csv(w, &r)),
-            "area_id,name,program,proposals,applicants,advisers,covered,coverage_ratio,expert_advisers,expert_capacity,demand,capacity_ratio,mean_best_k,at_risk,under_covered\n\
-             AR1,Area AR1,CREST,2,3,2,1,0.500000,2,5,4,1.250000,0.500000,1,true\n\
-             AR2,Area AR2,PRIME,1,1,2,0,0.000000,0,0,1,0.000000,0.000000,1,true\n\
-             AR3,Area AR3,CREST,0,0,0,0,1.000000,0,0,0,,,0,false\n"
+            "area_id,name,program,proposals,applicants,advisers,covered,coverage_ratio,expert_advisers,expert_capacity,exclusive_capacity,usable_capacity,demand,capacity_ratio,mean_best_k,at_risk,under_covered\n\
+             AR1,Area AR1,CREST,2,3,2,1,0.500000,2,5,5,3,4,0.750000,0.500000,1,true\n\
+             AR2,Area AR2,PRIME,1,1,2,0,0.000000,0,0,0,0,1,0.000000,0.000000,1,true\n\
+             AR3,Area AR3,CREST,0,0,0,0,1.000000,0,0,0,0,0,,,0,false\n"
         );
         let teams = text(|w| teams_csv(w, &r));
         assert!(

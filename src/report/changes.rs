@@ -13,7 +13,8 @@
 //! - `assignment.csv`: `proposal_id`, `researcher_id` (one row per assigned
 //!   pair; a row with an empty `researcher_id` lists a proposal that got no
 //!   adviser, so it is not mistaken for a withdrawn one);
-//! - `coverage_area.csv`: `area_id`, `coverage_ratio`.
+//! - `coverage_area.csv`: `area_id`, `coverage_ratio`;
+//! - `loads.csv`: `researcher_id` (the adviser pool: who joined or left).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -37,6 +38,9 @@ pub struct RunOutputs {
     /// Area ID → coverage ratio in [0, 1]. `None` when coverage_area.csv
     /// could not be read.
     pub coverage: Option<BTreeMap<String, f64>>,
+    /// Researcher IDs of the adviser pool (loads.csv, written when an
+    /// assignment exists). `None` when it could not be read.
+    pub advisers: Option<BTreeSet<String>>,
     /// Problems met while reading, worded for people.
     pub notes: Vec<String>,
 }
@@ -102,10 +106,21 @@ pub fn read_run_outputs(dir: &Path) -> RunOutputs {
         }
         map
     });
+    // loads.csv is absent from infeasible runs: no note, the pool is then
+    // simply not compared.
+    let advisers = read_table(
+        dir,
+        "loads.csv",
+        ["researcher_id", "max_load"],
+        &run,
+        &mut ignored,
+    )
+    .map(|rows| rows.into_iter().map(|[r, _]| r).collect());
     RunOutputs {
         run,
         assignment,
         coverage,
+        advisers,
         notes,
     }
 }
@@ -200,6 +215,10 @@ pub fn compare(previous: &RunOutputs, current: &RunOutputs) -> ChangeSet {
     } else {
         c.notes
             .push("proposals and advisers were not compared (see above)".into());
+    }
+    if let (Some(before), Some(after)) = (&previous.advisers, &current.advisers) {
+        c.advisers_joined = after.difference(before).cloned().collect();
+        c.advisers_left = before.difference(after).cloned().collect();
     }
     if let (Some(before), Some(after)) = (&previous.coverage, &current.coverage) {
         let areas: BTreeSet<&String> = before.keys().chain(after.keys()).collect();

@@ -24,8 +24,13 @@ pub struct ReportData {
     /// `None`: there was no previous run to compare with (first run).
     /// `Some(c)` with `c.is_empty()`: compared, nothing changed.
     pub changes: Option<ChangeSet>,
-    /// Load of every adviser (for the "Adviser loads" sheet and the HTML).
+    /// Every adviser with load, areas and the proposals they got (the
+    /// adviser view), by researcher ID.
     pub adviser_loads: Vec<AdviserLoad>,
+    /// Portfolio tables: the whole call first, then each area.
+    pub portfolio: Vec<PortfolioRow>,
+    /// The pair-score weights in force, as `(component, weight)`.
+    pub score_weights: Vec<(String, f64)>,
     pub charts: Vec<ChartImage>,
     /// Why no assignment exists, with the numbers (from `assign`'s
     /// diagnosis). `Some` means the run was infeasible.
@@ -62,8 +67,19 @@ pub struct Headline {
     pub weakest_proposal_total: f64,
     /// `assign.objective` as written in the config (e.g. `total`, `fair`).
     pub objective: String,
-    /// Overall coverage ratio in [0, 1].
+    /// Overall coverage ratio in [0, 1] (proposals with at least K experts).
     pub coverage_ratio: f64,
+    /// Proposals with at least K experts.
+    pub covered_proposals: usize,
+    /// `coverage.expertise_threshold` in force.
+    pub expertise_threshold: f64,
+    /// Expert places the whole call can fill at once, and Σ K.
+    pub usable_capacity: u64,
+    pub demand: u64,
+    /// usable_capacity / demand; `None` when demand is 0.
+    pub capacity_ratio: Option<f64>,
+    /// IDs of the under-covered areas, in display order.
+    pub under_covered_areas: Vec<String>,
     /// Adviser–proposal pairs excluded by conflict-of-interest rules.
     pub conflicts_excluded: usize,
     /// Number of warnings raised by the run.
@@ -82,14 +98,21 @@ pub struct AreaAssignment {
 pub struct ProposalAssignment {
     pub proposal_id: String,
     pub title: String,
+    /// Reviewers the proposal needs (K).
+    pub k: u32,
     /// Assigned advisers (empty when none could be assigned).
     pub advisers: Vec<AssignedAdviser>,
+    /// The next best eligible, unassigned advisers (`assign.alternates`).
+    pub alternates: Vec<AssignedAdviser>,
+    /// Why the proposal is at risk, when it is (coverage's reason).
+    pub at_risk: Option<String>,
 }
 
 impl ProposalAssignment {
     /// Sum of the assigned advisers' scores (the proposal's total).
     pub fn total(&self) -> f64 {
-        self.advisers.iter().map(|a| a.score).sum()
+        // An empty f64 sum is -0.0; adding 0.0 makes it 0.
+        self.advisers.iter().map(|a| a.score).sum::<f64>() + 0.0
     }
 }
 
@@ -107,6 +130,11 @@ pub struct AssignedAdviser {
     pub components: Vec<(String, f64)>,
     /// Terms shared by the proposal and the adviser's profile (the "why").
     pub shared_terms: Vec<String>,
+    /// Rank among the proposal's eligible advisers (1 = best); 0 = unknown.
+    pub rank: usize,
+    /// Warnings on the pair that did not exclude it (e.g. two co-authorship
+    /// hops apart), worded for people.
+    pub flags: Vec<String>,
 }
 
 /// One row of the coverage table.
@@ -115,13 +143,30 @@ pub struct AreaCoverage {
     pub area_id: String,
     pub area_name: String,
     pub proposals: usize,
-    /// Advisers eligible for the area.
+    /// Advisers serving the area.
     pub advisers: usize,
-    /// Proposals with at least one eligible expert (score at or above
-    /// `coverage.expertise_threshold`).
+    /// Proposals with at least K experts (eligible advisers scoring at or
+    /// above `coverage.expertise_threshold`).
     pub covered_proposals: usize,
-    /// Coverage ratio in [0, 1].
+    /// covered_proposals / proposals in [0, 1].
     pub coverage_ratio: f64,
+    /// Distinct experts for at least one of the area's proposals.
+    pub expert_advisers: usize,
+    /// Shared figure: Σ max load of those experts, each in full.
+    pub shared_capacity: u64,
+    /// Exclusive figure: Σ max load of experts no other area needs.
+    pub exclusive_capacity: u64,
+    /// Expert places the area can fill with every other area served too.
+    pub usable_capacity: u64,
+    /// Σ K over the area's proposals.
+    pub demand: u64,
+    /// usable_capacity / demand in [0, 1]; `None` when demand is 0.
+    pub capacity_ratio: Option<f64>,
+    /// Mean of each proposal's mean top-K eligible score.
+    pub mean_best_k: Option<f64>,
+    pub at_risk: usize,
+    /// Some proposal has fewer than K experts, or usable capacity < demand.
+    pub under_covered: bool,
     /// Proposal terms that no eligible adviser's profile contains, most
     /// frequent first.
     pub gap_terms: Vec<String>,
@@ -191,13 +236,86 @@ pub struct FileQuality {
     pub rejected: usize,
 }
 
-/// Load of one adviser.
+/// One adviser: load, areas served and the proposals they got.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AdviserLoad {
     pub researcher_id: String,
     pub name: String,
     pub assigned: u32,
     pub max_load: u32,
+    pub institution: String,
+    pub sector: String,
+    /// IDs of the areas the adviser serves.
+    pub areas: Vec<String>,
+    /// Proposals assigned to the adviser, by proposal ID.
+    pub proposals: Vec<AdviserProposal>,
+}
+
+/// A proposal in the adviser view.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AdviserProposal {
+    pub proposal_id: String,
+    pub title: String,
+    pub area_id: String,
+    /// Pair score in [0, 1].
+    pub score: f64,
+}
+
+/// The portfolio of one scope (the whole call or one area), taken from the
+/// coverage stage's mix (`coverage_mix.csv`, `coverage_concentration.csv`,
+/// `coverage_teams.csv`), with a sentence per table saying what it means.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PortfolioRow {
+    /// `None` for the whole call.
+    pub area_id: Option<String>,
+    /// "Whole call" or the area's name.
+    pub label: String,
+    pub applicant_sectors: Mix,
+    pub adviser_sectors: Mix,
+    pub applicant_institutions: Mix,
+    pub adviser_institutions: Mix,
+    pub teams: Teams,
+    /// What the sector table says for this scope.
+    pub sector_reading: String,
+    /// What the institution table says for this scope.
+    pub institution_reading: String,
+    /// What the team table says for this scope.
+    pub team_reading: String,
+}
+
+/// A distribution over categories with its concentration figures.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Mix {
+    /// `(category, count, share)`, count descending.
+    pub categories: Vec<(String, usize, f64)>,
+    pub total: usize,
+    /// `None` when nothing was counted.
+    pub hhi: Option<f64>,
+    pub effective_hhi: Option<f64>,
+    pub entropy: Option<f64>,
+    pub effective_entropy: Option<f64>,
+}
+
+impl Mix {
+    /// Share of a named category (0 when absent).
+    pub fn share(&self, name: &str) -> f64 {
+        self.categories
+            .iter()
+            .find(|c| c.0 == name)
+            .map_or(0.0, |c| c.2)
+    }
+}
+
+/// Teams that cross boundaries.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Teams {
+    pub proposals: usize,
+    pub multi_institution: usize,
+    pub multi_institution_share: Option<f64>,
+    pub multi_sector: usize,
+    pub multi_sector_share: Option<f64>,
+    pub academia_industry: usize,
+    pub academia_industry_share: Option<f64>,
 }
 
 /// A chart as drawn by `charts`: both an SVG (for HTML) and a PNG.
@@ -229,6 +347,11 @@ pub struct ChangeSet {
     pub changed_assignments: Vec<AssignmentChange>,
     /// Areas whose coverage ratio changed (by more than 1e-9), by area ID.
     pub coverage_changes: Vec<CoverageChange>,
+    /// Advisers in this run's pool but not the previous one (loads.csv of
+    /// both runs), sorted.
+    pub advisers_joined: Vec<String>,
+    /// Advisers in the previous pool but not this one, sorted.
+    pub advisers_left: Vec<String>,
 }
 
 impl ChangeSet {
@@ -239,6 +362,8 @@ impl ChangeSet {
             && self.withdrawn_proposals.is_empty()
             && self.changed_assignments.is_empty()
             && self.coverage_changes.is_empty()
+            && self.advisers_joined.is_empty()
+            && self.advisers_left.is_empty()
     }
 }
 
@@ -250,6 +375,26 @@ pub struct AssignmentChange {
     pub after: Vec<String>,
 }
 
+impl AssignmentChange {
+    /// Advisers on the proposal now who were not before.
+    pub fn joined(&self) -> Vec<&str> {
+        self.after
+            .iter()
+            .filter(|a| !self.before.contains(a))
+            .map(String::as_str)
+            .collect()
+    }
+
+    /// Advisers on the proposal before who are not now.
+    pub fn left(&self) -> Vec<&str> {
+        self.before
+            .iter()
+            .filter(|a| !self.after.contains(a))
+            .map(String::as_str)
+            .collect()
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CoverageChange {
     pub area_id: String,
@@ -258,14 +403,30 @@ pub struct CoverageChange {
     pub after: Option<f64>,
 }
 
+/// `x` rounded to `decimals`, with a negative zero (an empty sum, or a tiny
+/// negative rounding residue) written as `0`.
+pub(crate) fn fixed(x: f64, decimals: usize) -> String {
+    let s = format!("{x:.decimals$}");
+    if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
+        s[1..].to_string()
+    } else {
+        s
+    }
+}
+
 /// A score or ratio with 3 decimals, the display precision of every format.
 pub(crate) fn f3(x: f64) -> String {
-    format!("{x:.3}")
+    fixed(x, 3)
 }
 
 /// A ratio in [0, 1] as a percentage with one decimal.
 pub(crate) fn pct(x: f64) -> String {
-    format!("{:.1}%", x * 100.0)
+    format!("{}%", fixed(x * 100.0, 1))
+}
+
+/// An optional ratio as a percentage, `–` when undefined.
+pub(crate) fn opt_pct(x: Option<f64>) -> String {
+    x.map(pct).unwrap_or_else(|| "–".into())
 }
 
 /// `before → after` of a coverage change, `–` for a missing side.

@@ -15,7 +15,13 @@
 use std::borrow::Cow;
 use std::fmt::Write;
 
-use super::data::{f3, opt_f3, pct, ChartImage, ReportData};
+use super::data::{
+    f3, fixed, opt_f3, opt_pct, pct, AreaCoverage, AssignedAdviser, ChartImage, Mix, PortfolioRow,
+    ReportData,
+};
+use super::definitions::{
+    Definition, ALL, CAPACITY, COVERAGE, EFFECTIVE, ENTROPY, EXPERT, HHI, SCORE, WEAKEST,
+};
 use crate::config::ReportConfig;
 
 /// Escapes `& < > " '` so the text is safe in element content and in
@@ -98,6 +104,16 @@ tbody.prop{border-top:2px solid var(--line)}
 ul.warn{margin:4px 0;padding-left:20px}
 ul.warn li{margin:2px 0}
 .up{color:var(--ok)}
+.def{font-size:13px;color:var(--muted);margin:4px 0;max-width:1000px}
+.def b{color:var(--ink)}
+.def a{text-decoration:none}
+.flag{display:inline-block;background:var(--warnbg);color:var(--warn);border-radius:10px;padding:0 8px;margin:1px 3px 1px 0;font-size:12px}
+.risk{color:var(--bad);font-size:12px;font-weight:600}
+tr.short td{background:var(--badbg)}
+tr.alt td{color:var(--muted);background:#fbfcfd}
+td.reading{font-size:13px;max-width:360px}
+dl dt{font-weight:600;margin-top:8px}
+dl dd{margin:2px 0 0 18px;max-width:1000px}
 .down{color:var(--bad)}
 figure{margin:0;border:1px solid var(--line);border-radius:6px;padding:10px;break-inside:avoid}
 figure img{max-width:100%;height:auto;display:block;margin:0 auto}
@@ -106,8 +122,17 @@ figcaption{font-size:13px;color:var(--muted);margin-top:6px;text-align:center}
 pre{background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:10px 12px;font-size:12px;overflow:auto;white-space:pre-wrap}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.92em}
 footer{color:var(--muted);font-size:12px;border-top:1px solid var(--line);padding:12px 32px;margin-top:24px}
+@page{size:A4;margin:14mm 12mm}
 @media print{
  nav{display:none}
+ html,body{width:auto}
+ table{font-size:8.5pt;page-break-inside:auto}
+ thead{display:table-header-group}
+ th,td{padding:2px 4px}
+ td.reading{max-width:none}
+ #assignment,#advisers,#coverage,#portfolio,#charts{break-before:page}
+ .def a{display:none}
+ img{max-width:100%!important}
  header{background:none;color:var(--ink);border-bottom:2px solid var(--ink);padding:0 0 6px}
  main{max-width:none;padding:0}
  body{font-size:11pt}
@@ -139,13 +164,17 @@ pub fn render(data: &ReportData, cfg: &ReportConfig) -> String {
     if !data.data_quality.dropped.is_empty() {
         dropped(&mut h, data);
     }
+    attention(&mut h, data);
     summary(&mut h, data, cfg);
     assignment(&mut h, data);
+    advisers(&mut h, data);
     coverage(&mut h, data);
+    portfolio(&mut h, data);
     network(&mut h, data);
     charts(&mut h, &data.charts);
     quality(&mut h, data, cfg);
     changes(&mut h, data);
+    definitions(&mut h);
     let _ = write!(
         h,
         "<section id=\"config\">\n<h2>Configuration in force</h2>\n<pre>{}</pre>\n</section>\n",
@@ -180,9 +209,12 @@ fn nav(h: &mut String, data: &ReportData) {
         links.push(("left-out", "Rows left out"));
     }
     links.extend([
+        ("attention", "Needs attention"),
         ("summary", "Summary"),
         ("assignment", "Assignment"),
+        ("advisers", "Advisers"),
         ("coverage", "Coverage"),
+        ("portfolio", "Portfolio"),
         ("network", "Network"),
     ]);
     if !data.charts.is_empty() {
@@ -191,75 +223,25 @@ fn nav(h: &mut String, data: &ReportData) {
     links.extend([
         ("quality", "Data quality"),
         ("changes", "What changed"),
+        ("definitions", "Definitions"),
         ("config", "Configuration"),
     ]);
     for (id, label) in links {
         let _ = write!(h, "<a href=\"#{id}\">{label}</a>");
     }
+    if !data.areas.is_empty() {
+        h.push_str("<br><span class=\"sub\">Areas:</span> ");
+        for a in &data.areas {
+            let _ = write!(
+                h,
+                "<a href=\"#{}\" title=\"{}\">{}</a>",
+                anchor("area", &a.area_id),
+                escape(&a.area_name),
+                escape(&a.area_id)
+            );
+        }
+    }
     h.push_str("</nav>\n");
-}
-
-fn summary(h: &mut String, data: &ReportData, cfg: &ReportConfig) {
-    let hd = &data.headline;
-    h.push_str("<section id=\"summary\">\n<h2>Summary</h2>\n");
-    if let Some(why) = &data.infeasibility {
-        let _ = write!(
-            h,
-            "<div class=\"badbox\"><b>No feasible assignment.</b>\n{}</div>\n",
-            escape(why)
-        );
-    }
-    let cards: [(&str, String); 10] = [
-        ("Proposals", hd.proposals.to_string()),
-        ("Advisers", hd.advisers.to_string()),
-        ("Researchers", hd.researchers.to_string()),
-        ("Assigned pairs", hd.assigned_pairs.to_string()),
-        ("Total score", f3(hd.total_score)),
-        ("Weakest proposal total", f3(hd.weakest_proposal_total)),
-        ("Objective", hd.objective.clone()),
-        ("Coverage", pct(hd.coverage_ratio)),
-        ("Conflicts excluded", hd.conflicts_excluded.to_string()),
-        ("Warnings", hd.warnings.to_string()),
-    ];
-    h.push_str("<div class=\"cards\">\n");
-    for (k, v) in &cards {
-        let _ = writeln!(
-            h,
-            "<div class=\"card\"><div class=\"v\">{}</div><div class=\"k\">{k}</div></div>",
-            escape(v)
-        );
-    }
-    h.push_str("</div>\n");
-    h.push_str(
-        "<p class=\"sub\">Scores are in [0, 1] per adviser–proposal pair; a proposal's total is the sum over its advisers. \
-         Coverage is the share of proposals with at least one eligible expert adviser.</p>\n",
-    );
-    if let Some(c) = &data.changes {
-        let _ = writeln!(
-            h,
-            "<p class=\"note\">Compared with run <b>{}</b>: {}. <a href=\"#changes\">Details</a></p>",
-            escape(&c.previous_run),
-            if c.is_empty() {
-                "no changes".to_string()
-            } else {
-                format!(
-                    "proposals {} new, {} withdrawn, {} with changed advisers; coverage changed in {}",
-                    c.new_proposals.len(),
-                    c.withdrawn_proposals.len(),
-                    c.changed_assignments.len(),
-                    plural(c.coverage_changes.len(), "area", "areas")
-                )
-            }
-        );
-    }
-    h.push_str("<h3>Warnings</h3>\n");
-    warning_list(
-        h,
-        &data.warnings,
-        hd.warnings.max(data.warnings.len()),
-        cfg.max_listed_warnings,
-    );
-    h.push_str("</section>\n");
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -293,103 +275,6 @@ fn terms(h: &mut String, terms: &[String], class: &str) {
     }
 }
 
-fn assignment(h: &mut String, data: &ReportData) {
-    h.push_str("<section id=\"assignment\">\n<h2>Assignment by area</h2>\n");
-    if data.areas.is_empty() {
-        h.push_str("<p>No assignment.</p>\n");
-    }
-    if data.areas.len() > 1 {
-        h.push_str("<p class=\"sub\">Areas: ");
-        for (i, a) in data.areas.iter().enumerate() {
-            let _ = write!(
-                h,
-                "{}<a href=\"#area-{i}\">{}</a>",
-                if i > 0 { " · " } else { "" },
-                escape(&a.area_name)
-            );
-        }
-        h.push_str("</p>\n");
-    }
-    for (i, area) in data.areas.iter().enumerate() {
-        let _ = writeln!(
-            h,
-            "<h3 id=\"area-{i}\">{} <span class=\"id\">{}</span> <span class=\"sub\">{}</span></h3>",
-            escape(&area.area_name),
-            escape(&area.area_id),
-            plural(area.proposals.len(), "proposal", "proposals")
-        );
-        h.push_str(
-            "<table>\n<thead><tr><th>Proposal</th><th class=\"n\">Total</th><th>Adviser</th><th>Institution</th>\
-             <th class=\"n\">Score</th><th>Components</th><th>Shared terms</th></tr></thead>\n",
-        );
-        for p in &area.proposals {
-            h.push_str("<tbody class=\"prop\">\n");
-            let rows = p.advisers.len().max(1);
-            let _ = write!(
-                h,
-                "<tr><td rowspan=\"{rows}\"><span class=\"id\">{}</span><br>{}</td><td class=\"n\" rowspan=\"{rows}\">{}</td>",
-                escape(&p.proposal_id),
-                escape(&p.title),
-                f3(p.total())
-            );
-            if p.advisers.is_empty() {
-                h.push_str("<td colspan=\"5\" class=\"none\">no adviser assigned</td></tr>\n");
-            }
-            for (j, a) in p.advisers.iter().enumerate() {
-                if j > 0 {
-                    h.push_str("<tr>");
-                }
-                let _ = write!(
-                    h,
-                    "<td>{}<br><span class=\"id\">{}</span></td><td>{}</td><td class=\"n\">{}</td><td class=\"sub\">",
-                    escape(&a.name),
-                    escape(&a.researcher_id),
-                    escape(&a.institution),
-                    f3(a.score)
-                );
-                for (k, (name, v)) in a.components.iter().enumerate() {
-                    let _ = write!(
-                        h,
-                        "{}{} {}",
-                        if k > 0 { "<br>" } else { "" },
-                        escape(name),
-                        f3(*v)
-                    );
-                }
-                h.push_str("</td><td>");
-                terms(h, &a.shared_terms, "term");
-                h.push_str("</td></tr>\n");
-            }
-            h.push_str("</tbody>\n");
-        }
-        h.push_str("</table>\n");
-    }
-    if !data.adviser_loads.is_empty() {
-        h.push_str(
-            "<h3>Adviser loads</h3>\n<table>\n<thead><tr><th>Adviser</th><th>Name</th><th class=\"n\">Assigned</th>\
-             <th class=\"n\">Max load</th><th>Use</th></tr></thead>\n<tbody>\n",
-        );
-        for l in &data.adviser_loads {
-            let share = if l.max_load > 0 {
-                f64::from(l.assigned) / f64::from(l.max_load)
-            } else {
-                0.0
-            };
-            let _ = writeln!(
-                h,
-                "<tr><td class=\"mono\">{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
-                escape(&l.researcher_id),
-                escape(&l.name),
-                l.assigned,
-                l.max_load,
-                bar(share)
-            );
-        }
-        h.push_str("</tbody>\n</table>\n");
-    }
-    h.push_str("</section>\n");
-}
-
 /// A small horizontal bar for a ratio in [0, 1] (clamped), with its label.
 fn bar(ratio: f64) -> String {
     let r = if ratio.is_finite() {
@@ -404,38 +289,90 @@ fn bar(ratio: f64) -> String {
     )
 }
 
-fn coverage(h: &mut String, data: &ReportData) {
-    h.push_str("<section id=\"coverage\">\n<h2>Coverage and gaps</h2>\n");
-    if data.coverage.is_empty() {
-        h.push_str("<p>No coverage figures.</p>\n");
-    } else {
-        h.push_str(
-            "<table>\n<thead><tr><th>Area</th><th class=\"n\">Proposals</th><th class=\"n\">Advisers</th>\
-             <th class=\"n\">Covered</th><th>Coverage</th><th>Gap terms (no eligible adviser)</th></tr></thead>\n<tbody>\n",
+/// An HTML `id` fragment for an input ID: letters, digits, `-` and `_`
+/// kept, anything else written as `_`, so links and targets agree.
+pub fn anchor(prefix: &str, id: &str) -> String {
+    let mut out = String::with_capacity(prefix.len() + id.len() + 1);
+    out.push_str(prefix);
+    out.push('-');
+    out.extend(id.chars().map(|c| {
+        if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+            c
+        } else {
+            '_'
+        }
+    }));
+    out
+}
+
+/// A definition quoted beside its figure, linked to the full list.
+fn def(h: &mut String, d: &Definition) {
+    let _ = writeln!(
+        h,
+        "<p class=\"def\"><b>{}</b>: {} <a href=\"#def-{}\">¶</a></p>",
+        escape(d.term),
+        escape(d.text),
+        d.key
+    );
+}
+
+/// What needs a decision before anything else: the infeasible call's
+/// diagnosis, the under-covered areas and the proposals at risk.
+fn attention(h: &mut String, data: &ReportData) {
+    h.push_str("<section id=\"attention\">\n<h2>Needs attention first</h2>\n");
+    if let Some(why) = &data.infeasibility {
+        let _ = write!(
+            h,
+            "<div class=\"badbox\"><b>No feasible assignment.</b>\n{}</div>\n",
+            escape(why)
         );
-        for c in &data.coverage {
-            let _ = write!(
+    }
+    let short: Vec<&AreaCoverage> = data.coverage.iter().filter(|c| c.under_covered).collect();
+    if short.is_empty() {
+        h.push_str("<p>No area is under-covered.</p>\n");
+    } else {
+        let _ = writeln!(
+            h,
+            "<h3>Under-covered areas ({})</h3>\n<table>\n<thead><tr><th>Area</th><th class=\"n\">Coverage</th>\
+             <th class=\"n\">Usable / demand</th><th class=\"n\">Capacity ratio</th><th>Why</th></tr></thead>\n<tbody>",
+            short.len()
+        );
+        for c in short {
+            let mut why = Vec::new();
+            if c.covered_proposals < c.proposals {
+                why.push(format!(
+                    "{} of {} proposals have fewer than K experts",
+                    c.proposals - c.covered_proposals,
+                    c.proposals
+                ));
+            }
+            if c.usable_capacity < c.demand {
+                why.push(format!(
+                    "{} of the {} expert places it needs cannot be filled while the other areas are served (the shared capacity, {}, hides this)",
+                    c.demand - c.usable_capacity,
+                    c.demand,
+                    c.shared_capacity
+                ));
+            }
+            let _ = writeln!(
                 h,
-                "<tr><td>{}<br><span class=\"id\">{}</span></td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-                 <td class=\"n\">{}</td><td style=\"white-space:nowrap\">{}</td><td>",
+                "<tr class=\"short\"><td><a href=\"#{}\">{}</a> <span class=\"id\">{}</span></td><td class=\"n\">{}</td>\
+                 <td class=\"n\">{} / {}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+                anchor("area", &c.area_id),
                 escape(&c.area_name),
                 escape(&c.area_id),
-                c.proposals,
-                c.advisers,
-                c.covered_proposals,
-                bar(c.coverage_ratio)
+                pct(c.coverage_ratio),
+                c.usable_capacity,
+                c.demand,
+                opt_f3(c.capacity_ratio),
+                escape(&why.join("; "))
             );
-            if c.gap_terms.is_empty() {
-                h.push_str("<span class=\"sub\">none</span>");
-            }
-            terms(h, &c.gap_terms, "term gap");
-            h.push_str("</td></tr>\n");
         }
         h.push_str("</tbody>\n</table>\n");
     }
-    h.push_str("<h3>Proposals at risk</h3>\n");
+    let _ = writeln!(h, "<h3>Proposals at risk ({})</h3>", data.at_risk.len());
     if data.at_risk.is_empty() {
-        h.push_str("<p>None: every proposal has eligible expertise.</p>\n");
+        h.push_str("<p>None: every proposal has at least K experts.</p>\n");
     } else {
         h.push_str(
             "<table>\n<thead><tr><th>Proposal</th><th>Area</th><th class=\"n\">Best score</th><th>Why</th></tr></thead>\n<tbody>\n",
@@ -443,7 +380,8 @@ fn coverage(h: &mut String, data: &ReportData) {
         for r in &data.at_risk {
             let _ = writeln!(
                 h,
-                "<tr><td><span class=\"id\">{}</span><br>{}</td><td class=\"mono\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+                "<tr><td><a class=\"id\" href=\"#{}\">{}</a><br>{}</td><td class=\"mono\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+                anchor("proposal", &r.proposal_id),
                 escape(&r.proposal_id),
                 escape(&r.title),
                 escape(&r.area_id),
@@ -454,6 +392,450 @@ fn coverage(h: &mut String, data: &ReportData) {
         h.push_str("</tbody>\n</table>\n");
     }
     h.push_str("</section>\n");
+}
+
+fn summary(h: &mut String, data: &ReportData, cfg: &ReportConfig) {
+    let hd = &data.headline;
+    h.push_str("<section id=\"summary\">\n<h2>Summary</h2>\n");
+    let under = if hd.under_covered_areas.is_empty() {
+        "none".to_string()
+    } else {
+        hd.under_covered_areas.join(", ")
+    };
+    let cards: Vec<(&str, String)> = vec![
+        ("Proposals", hd.proposals.to_string()),
+        ("Advisers", hd.advisers.to_string()),
+        ("Researchers", hd.researchers.to_string()),
+        ("Assigned pairs", hd.assigned_pairs.to_string()),
+        ("Total score", f3(hd.total_score)),
+        ("Weakest proposal total", f3(hd.weakest_proposal_total)),
+        ("Objective", hd.objective.clone()),
+        (
+            "Coverage",
+            format!(
+                "{} ({} of {})",
+                pct(hd.coverage_ratio),
+                hd.covered_proposals,
+                hd.proposals
+            ),
+        ),
+        (
+            "Capacity ratio",
+            format!(
+                "{} ({} of {})",
+                opt_f3(hd.capacity_ratio),
+                hd.usable_capacity,
+                hd.demand
+            ),
+        ),
+        ("Under-covered areas", under),
+        ("Conflicts excluded", hd.conflicts_excluded.to_string()),
+        ("Warnings", hd.warnings.to_string()),
+    ];
+    h.push_str("<div class=\"cards\">\n");
+    for (k, v) in &cards {
+        let _ = writeln!(
+            h,
+            "<div class=\"card\"><div class=\"v\">{}</div><div class=\"k\">{k}</div></div>",
+            escape(v)
+        );
+    }
+    h.push_str("</div>\n");
+    let _ = writeln!(
+        h,
+        "<p class=\"sub\">Expertise threshold {}; score weights {}.</p>",
+        f3(hd.expertise_threshold),
+        data.score_weights
+            .iter()
+            .map(|(k, w)| format!("{} {}", escape(k), fixed(*w, 2)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    for d in [&SCORE, &COVERAGE, &CAPACITY, &WEAKEST] {
+        def(h, d);
+    }
+    if let Some(c) = &data.changes {
+        let _ = writeln!(
+            h,
+            "<p class=\"note\">Compared with run <b>{}</b>: {}. <a href=\"#changes\">Details</a></p>",
+            escape(&c.previous_run),
+            if c.is_empty() {
+                "no changes".to_string()
+            } else {
+                format!(
+                    "proposals {} new, {} withdrawn, {} with changed advisers; advisers {} joined, {} left; coverage changed in {}",
+                    c.new_proposals.len(),
+                    c.withdrawn_proposals.len(),
+                    c.changed_assignments.len(),
+                    c.advisers_joined.len(),
+                    c.advisers_left.len(),
+                    plural(c.coverage_changes.len(), "area", "areas")
+                )
+            }
+        );
+    }
+    h.push_str("<h3>Warnings</h3>\n");
+    warning_list(
+        h,
+        &data.warnings,
+        hd.warnings.max(data.warnings.len()),
+        cfg.max_listed_warnings,
+    );
+    h.push_str("</section>\n");
+}
+
+/// One adviser row of a proposal (assigned or alternate).
+fn adviser_cells(h: &mut String, a: &AssignedAdviser) {
+    let _ = write!(
+        h,
+        "<td><a href=\"#{}\">{}</a><br><span class=\"id\">{}</span></td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"sub\">",
+        anchor("adviser", &a.researcher_id),
+        escape(&a.name),
+        escape(&a.researcher_id),
+        escape(&a.institution),
+        f3(a.score),
+        if a.rank > 0 { a.rank.to_string() } else { "–".into() }
+    );
+    for (k, (name, v)) in a.components.iter().enumerate() {
+        let _ = write!(
+            h,
+            "{}{} {}",
+            if k > 0 { "<br>" } else { "" },
+            escape(name),
+            f3(*v)
+        );
+    }
+    h.push_str("</td><td>");
+    terms(h, &a.shared_terms, "term");
+    for f in &a.flags {
+        let _ = write!(h, "<span class=\"flag\">⚑ {}</span>", escape(f));
+    }
+    h.push_str("</td></tr>\n");
+}
+
+fn assignment(h: &mut String, data: &ReportData) {
+    h.push_str("<section id=\"assignment\">\n<h2>Assignment by area</h2>\n");
+    if data.areas.is_empty() {
+        h.push_str("<p>No assignment.</p>\n");
+    }
+    h.push_str(
+        "<p class=\"sub\">Each proposal: its advisers with score, rank among its eligible advisers (1 = best), \
+         score components, shared terms (the reasons) and flags (⚑: a warning that did not exclude the pair); \
+         then its alternates, the next best eligible advisers not assigned.</p>\n",
+    );
+    for area in &data.areas {
+        let _ = writeln!(
+            h,
+            "<h3 id=\"{}\">{} <span class=\"id\">{}</span> <span class=\"sub\">{}</span></h3>",
+            anchor("area", &area.area_id),
+            escape(&area.area_name),
+            escape(&area.area_id),
+            plural(area.proposals.len(), "proposal", "proposals")
+        );
+        h.push_str(
+            "<table class=\"assign\">\n<thead><tr><th>Proposal</th><th class=\"n\">Total</th><th>Adviser</th><th>Institution</th>\
+             <th class=\"n\">Score</th><th class=\"n\">Rank</th><th>Components</th><th>Shared terms · flags</th></tr></thead>\n",
+        );
+        for p in &area.proposals {
+            h.push_str("<tbody class=\"prop\">\n");
+            let rows = p.advisers.len().max(1)
+                + usize::from(!p.alternates.is_empty())
+                + p.alternates.len();
+            let _ = write!(
+                h,
+                "<tr id=\"{}\"><td rowspan=\"{rows}\"><span class=\"id\">{}</span> <span class=\"sub\">K = {}</span><br>{}{}</td><td class=\"n\" rowspan=\"{rows}\">{}</td>",
+                anchor("proposal", &p.proposal_id),
+                escape(&p.proposal_id),
+                p.k,
+                escape(&p.title),
+                p.at_risk
+                    .as_ref()
+                    .map(|r| format!("<br><span class=\"risk\">at risk: {}</span>", escape(r)))
+                    .unwrap_or_default(),
+                f3(p.total())
+            );
+            if p.advisers.is_empty() {
+                h.push_str("<td colspan=\"6\" class=\"none\">no adviser assigned</td></tr>\n");
+            }
+            for (j, a) in p.advisers.iter().enumerate() {
+                if j > 0 {
+                    h.push_str("<tr>");
+                }
+                adviser_cells(h, a);
+            }
+            if !p.alternates.is_empty() {
+                h.push_str(
+                    "<tr class=\"alt\"><td colspan=\"6\" class=\"sub\">alternates</td></tr>\n",
+                );
+                for a in &p.alternates {
+                    h.push_str("<tr class=\"alt\">");
+                    adviser_cells(h, a);
+                }
+            }
+            h.push_str("</tbody>\n");
+        }
+        h.push_str("</table>\n");
+    }
+    h.push_str("</section>\n");
+}
+
+/// Per adviser: the proposals they got, their load and the areas they serve.
+fn advisers(h: &mut String, data: &ReportData) {
+    h.push_str("<section id=\"advisers\">\n<h2>Advisers</h2>\n");
+    if data.adviser_loads.is_empty() {
+        h.push_str("<p>No advisers.</p>\n</section>\n");
+        return;
+    }
+    h.push_str(
+        "<p class=\"sub\">Every adviser: the areas they serve, their load against their maximum, and the proposals they got.</p>\n\
+         <table>\n<thead><tr><th>Adviser</th><th>Institution · sector</th><th>Areas</th><th class=\"n\">Load</th><th>Use</th>\
+         <th>Proposals assigned</th></tr></thead>\n<tbody>\n",
+    );
+    for l in &data.adviser_loads {
+        let share = if l.max_load > 0 {
+            f64::from(l.assigned) / f64::from(l.max_load)
+        } else {
+            0.0
+        };
+        let _ = write!(
+            h,
+            "<tr id=\"{}\"><td>{}<br><span class=\"id\">{}</span></td><td>{}<br><span class=\"sub\">{}</span></td><td>",
+            anchor("adviser", &l.researcher_id),
+            escape(&l.name),
+            escape(&l.researcher_id),
+            escape(&l.institution),
+            escape(&l.sector)
+        );
+        for (i, a) in l.areas.iter().enumerate() {
+            let _ = write!(
+                h,
+                "{}<a class=\"mono\" href=\"#{}\">{}</a>",
+                if i > 0 { ", " } else { "" },
+                anchor("area", a),
+                escape(a)
+            );
+        }
+        let _ = write!(
+            h,
+            "</td><td class=\"n\">{} / {}</td><td style=\"white-space:nowrap\">{}</td><td>",
+            l.assigned,
+            l.max_load,
+            bar(share)
+        );
+        if l.proposals.is_empty() {
+            h.push_str("<span class=\"sub\">none</span>");
+        }
+        for (i, p) in l.proposals.iter().enumerate() {
+            let _ = write!(
+                h,
+                "{}<a class=\"mono\" href=\"#{}\">{}</a> <span class=\"sub\">{} · {}</span>",
+                if i > 0 { "<br>" } else { "" },
+                anchor("proposal", &p.proposal_id),
+                escape(&p.proposal_id),
+                escape(&p.area_id),
+                f3(p.score)
+            );
+        }
+        h.push_str("</td></tr>\n");
+    }
+    h.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+fn coverage(h: &mut String, data: &ReportData) {
+    h.push_str("<section id=\"coverage\">\n<h2>Coverage and gaps</h2>\n");
+    for d in [&EXPERT, &COVERAGE, &CAPACITY] {
+        def(h, d);
+    }
+    if data.coverage.is_empty() {
+        h.push_str("<p>No coverage figures.</p>\n");
+    } else {
+        h.push_str(
+            "<table>\n<thead><tr><th>Area</th><th class=\"n\">Proposals</th><th class=\"n\">Advisers</th>\
+             <th class=\"n\">Covered</th><th>Coverage</th><th class=\"n\">Experts</th><th class=\"n\">Shared capacity</th>\
+             <th class=\"n\">Exclusive capacity</th><th class=\"n\">Usable / demand</th><th>Capacity ratio</th>\
+             <th class=\"n\">Mean best-K</th><th>Gap terms (no eligible adviser)</th></tr></thead>\n<tbody>\n",
+        );
+        for c in &data.coverage {
+            let _ = write!(
+                h,
+                "<tr{}><td>{}<br><span class=\"id\">{}</span>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+                 <td class=\"n\">{}</td><td style=\"white-space:nowrap\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+                 <td class=\"n\">{}</td><td class=\"n\">{} / {}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>",
+                if c.under_covered { " class=\"short\"" } else { "" },
+                escape(&c.area_name),
+                escape(&c.area_id),
+                if c.under_covered {
+                    "<br><span class=\"risk\">under-covered</span>"
+                } else {
+                    ""
+                },
+                c.proposals,
+                c.advisers,
+                c.covered_proposals,
+                bar(c.coverage_ratio),
+                c.expert_advisers,
+                c.shared_capacity,
+                c.exclusive_capacity,
+                c.usable_capacity,
+                c.demand,
+                opt_pct(c.capacity_ratio),
+                opt_f3(c.mean_best_k)
+            );
+            if c.gap_terms.is_empty() {
+                h.push_str("<span class=\"sub\">none</span>");
+            }
+            terms(h, &c.gap_terms, "term gap");
+            h.push_str("</td></tr>\n");
+        }
+        h.push_str("</tbody>\n</table>\n");
+    }
+    h.push_str("</section>\n");
+}
+
+fn mix_cells(h: &mut String, m: &Mix) {
+    let _ = write!(
+        h,
+        "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>",
+        m.total,
+        m.categories.len(),
+        opt_f3(m.hhi),
+        opt_f3(m.entropy),
+        m.effective_entropy
+            .zip(m.effective_hhi)
+            .map_or_else(|| "–".to_string(), |(e, i)| format!("{} / {}", fixed(i, 2), fixed(e, 2)))
+    );
+}
+
+/// Sector and institution mix, concentration and team tables, from the
+/// coverage stage's mix, each row with a sentence on what it means.
+fn portfolio(h: &mut String, data: &ReportData) {
+    h.push_str("<section id=\"portfolio\">\n<h2>Portfolio</h2>\n");
+    if data.portfolio.is_empty() {
+        h.push_str("<p>No portfolio figures.</p>\n</section>\n");
+        return;
+    }
+    for d in [&HHI, &ENTROPY, &EFFECTIVE] {
+        def(h, d);
+    }
+    let sectors = [
+        "academia",
+        "industry",
+        "government",
+        "hospital",
+        "nonprofit",
+    ];
+    h.push_str("<h3 id=\"portfolio-sector\">Sector mix: applicants and advisers</h3>\n<table>\n<thead><tr><th>Scope</th><th>Who</th>");
+    for s in sectors {
+        let _ = write!(h, "<th class=\"n\">{s}</th>");
+    }
+    h.push_str("<th class=\"n\">People</th><th class=\"n\">Sectors</th><th class=\"n\">HHI</th><th class=\"n\">Entropy</th>\
+                <th class=\"n\">Effective (1/HHI / e^H)</th><th>What it means</th></tr></thead>\n");
+    for r in &data.portfolio {
+        h.push_str("<tbody class=\"prop\">\n");
+        for (who, m, first) in [
+            ("applicants", &r.applicant_sectors, true),
+            ("advisers", &r.adviser_sectors, false),
+        ] {
+            h.push_str("<tr>");
+            if first {
+                let _ = write!(h, "<td rowspan=\"2\">{}</td>", scope_cell(r));
+            }
+            let _ = write!(h, "<td>{who}</td>");
+            for s in sectors {
+                let _ = write!(h, "<td class=\"n\">{}</td>", pct(m.share(s)));
+            }
+            mix_cells(h, m);
+            if first {
+                let _ = write!(
+                    h,
+                    "<td rowspan=\"2\" class=\"reading\">{}</td>",
+                    escape(&r.sector_reading)
+                );
+            }
+            h.push_str("</tr>\n");
+        }
+        h.push_str("</tbody>\n");
+    }
+    h.push_str("</table>\n");
+    h.push_str("<h3 id=\"portfolio-institution\">Institution mix</h3>\n<table>\n<thead><tr><th>Scope</th><th>Who</th>\
+                <th>Largest institution</th><th class=\"n\">People</th><th class=\"n\">Institutions</th><th class=\"n\">HHI</th>\
+                <th class=\"n\">Entropy</th><th class=\"n\">Effective (1/HHI / e^H)</th><th>What it means</th></tr></thead>\n");
+    for r in &data.portfolio {
+        h.push_str("<tbody class=\"prop\">\n");
+        for (who, m, first) in [
+            ("applicants", &r.applicant_institutions, true),
+            ("advisers", &r.adviser_institutions, false),
+        ] {
+            h.push_str("<tr>");
+            if first {
+                let _ = write!(h, "<td rowspan=\"2\">{}</td>", scope_cell(r));
+            }
+            let top = m
+                .categories
+                .first()
+                .map(|(n, c, s)| format!("{} ({c}, {})", escape(n), pct(*s)))
+                .unwrap_or_else(|| "–".into());
+            let _ = write!(h, "<td>{who}</td><td>{top}</td>");
+            mix_cells(h, m);
+            if first {
+                let _ = write!(
+                    h,
+                    "<td rowspan=\"2\" class=\"reading\">{}</td>",
+                    escape(&r.institution_reading)
+                );
+            }
+            h.push_str("</tr>\n");
+        }
+        h.push_str("</tbody>\n");
+    }
+    h.push_str("</table>\n");
+    h.push_str("<h3 id=\"portfolio-teams\">Teams that cross boundaries</h3>\n<table>\n<thead><tr><th>Scope</th>\
+                <th class=\"n\">Proposals</th><th class=\"n\">Multi-institution</th><th class=\"n\">Multi-sector</th>\
+                <th class=\"n\">Academia–industry</th><th>What it means</th></tr></thead>\n<tbody>\n");
+    for r in &data.portfolio {
+        let t = &r.teams;
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{} ({})</td><td class=\"n\">{} ({})</td><td class=\"n\">{} ({})</td><td class=\"reading\">{}</td></tr>",
+            scope_cell(r),
+            t.proposals,
+            t.multi_institution,
+            opt_pct(t.multi_institution_share),
+            t.multi_sector,
+            opt_pct(t.multi_sector_share),
+            t.academia_industry,
+            opt_pct(t.academia_industry_share),
+            escape(&r.team_reading)
+        );
+    }
+    h.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+fn scope_cell(r: &PortfolioRow) -> String {
+    match &r.area_id {
+        None => format!("<b>{}</b>", escape(&r.label)),
+        Some(id) => format!(
+            "<a href=\"#{}\">{}</a> <span class=\"id\">{}</span>",
+            anchor("area", id),
+            escape(&r.label),
+            escape(id)
+        ),
+    }
+}
+
+/// Every definition once, as the targets of the `¶` links.
+fn definitions(h: &mut String) {
+    h.push_str("<section id=\"definitions\">\n<h2>Definitions</h2>\n<dl>\n");
+    for d in ALL.iter() {
+        let _ = writeln!(
+            h,
+            "<dt id=\"def-{}\">{}</dt><dd>{}</dd>",
+            d.key,
+            escape(d.term),
+            escape(d.text)
+        );
+    }
+    h.push_str("</dl>\n</section>\n");
 }
 
 fn network(h: &mut String, data: &ReportData) {
@@ -625,11 +1007,23 @@ fn changes(h: &mut String, data: &ReportData) {
         c.withdrawn_proposals.len()
     );
     id_list(h, &c.withdrawn_proposals);
+    let _ = write!(
+        h,
+        "</td></tr>\n<tr><th>Advisers who joined the pool ({})</th><td>",
+        c.advisers_joined.len()
+    );
+    id_list(h, &c.advisers_joined);
+    let _ = write!(
+        h,
+        "</td></tr>\n<tr><th>Advisers who left the pool ({})</th><td>",
+        c.advisers_left.len()
+    );
+    id_list(h, &c.advisers_left);
     h.push_str("</td></tr>\n</tbody>\n</table>\n");
     if !c.changed_assignments.is_empty() {
         let _ = write!(
             h,
-            "<h3>Changed advisers ({})</h3>\n<table>\n<thead><tr><th>Proposal</th><th>Before</th><th>After</th></tr></thead>\n<tbody>\n",
+            "<h3>Changed advisers ({})</h3>\n<table>\n<thead><tr><th>Proposal</th><th>Before</th><th>After</th><th>Joined</th><th>Left</th></tr></thead>\n<tbody>\n",
             c.changed_assignments.len()
         );
         for a in &c.changed_assignments {
@@ -641,6 +1035,11 @@ fn changes(h: &mut String, data: &ReportData) {
             id_list(h, &a.before);
             h.push_str("</td><td>");
             id_list(h, &a.after);
+            h.push_str("</td><td>");
+            let own = |v: Vec<&str>| v.into_iter().map(String::from).collect::<Vec<_>>();
+            id_list(h, &own(a.joined()));
+            h.push_str("</td><td>");
+            id_list(h, &own(a.left()));
             h.push_str("</td></tr>\n");
         }
         h.push_str("</tbody>\n</table>\n");
@@ -696,6 +1095,8 @@ pub(crate) mod tests {
                 ("network".into(), 0.1),
             ],
             shared_terms: terms.iter().map(|t| t.to_string()).collect(),
+            rank: 1,
+            flags: vec![],
         };
         let svg = |label: &str, w: u32| {
             format!(
@@ -724,8 +1125,10 @@ pub(crate) mod tests {
                 weakest_proposal_total: 0.41,
                 objective: "fair".into(),
                 coverage_ratio: 0.8,
+                covered_proposals: 4,
                 conflicts_excluded: 3,
                 warnings: 2,
+                ..Default::default()
             },
             warnings: vec![
                 "proposal P-005 has 1 adviser of the 2 requested: every other eligible adviser has a conflict".into(),
@@ -743,6 +1146,7 @@ pub(crate) mod tests {
                                 adv("R-017", "Sato Hanako", "Osaka University", 0.82, &["t-cell", "exhaustion", "pd-1"]),
                                 adv("R-042", "Kim Minji", "RIKEN IMS", 0.64, &["chronic infection"]),
                             ],
+                            ..Default::default()
                         },
                         ProposalAssignment {
                             proposal_id: "P-002".into(),
@@ -751,11 +1155,13 @@ pub(crate) mod tests {
                                 adv("R-042", "Kim Minji", "RIKEN IMS", 0.71, &["iga", "microbiota"]),
                                 adv("R-101", "O'Brien \"Pat\"", "Takeda Pharmaceutical", 0.55, &["mucosal immunity"]),
                             ],
+                            ..Default::default()
                         },
                         ProposalAssignment {
                             proposal_id: "P-005".into(),
                             title: "Allergy prediction from infant cohorts".into(),
                             advisers: vec![adv("R-017", "Sato Hanako", "Osaka University", 0.41, &["allergy"])],
+                            ..Default::default()
                         },
                     ],
                 },
@@ -770,6 +1176,7 @@ pub(crate) mod tests {
                                 adv("R-200", "Tanaka Ken", "Kyoto University CiRA", 0.9, &["ipsc", "cardiomyocyte"]),
                                 adv("R-210", "Müller Eva", "NIBIOHN", 0.6, &["maturation"]),
                             ],
+                            ..Default::default()
                         },
                         ProposalAssignment {
                             proposal_id: "P-004".into(),
@@ -778,6 +1185,7 @@ pub(crate) mod tests {
                                 adv("R-210", "Müller Eva", "NIBIOHN", 0.58, &["organoid"]),
                                 adv("R-200", "Tanaka Ken", "Kyoto University CiRA", 0.52, &["vascular"]),
                             ],
+                            ..Default::default()
                         },
                     ],
                 },
@@ -791,6 +1199,7 @@ pub(crate) mod tests {
                     covered_proposals: 2,
                     coverage_ratio: 2.0 / 3.0,
                     gap_terms: vec!["infant cohort".into(), "food allergy".into(), "birth cohort".into()],
+                    ..Default::default()
                 },
                 AreaCoverage {
                     area_id: "A-REG".into(),
@@ -800,6 +1209,7 @@ pub(crate) mod tests {
                     covered_proposals: 2,
                     coverage_ratio: 1.0,
                     gap_terms: vec![],
+                    ..Default::default()
                 },
             ],
             at_risk: vec![ProposalAtRisk {
@@ -861,14 +1271,15 @@ pub(crate) mod tests {
                     before: Some(1.0),
                     after: Some(2.0 / 3.0),
                 }],
+                ..Default::default()
             }),
             adviser_loads: vec![
-                AdviserLoad { researcher_id: "R-017".into(), name: "Sato Hanako".into(), assigned: 2, max_load: 3 },
-                AdviserLoad { researcher_id: "R-042".into(), name: "Kim Minji".into(), assigned: 2, max_load: 3 },
-                AdviserLoad { researcher_id: "R-101".into(), name: "O'Brien \"Pat\"".into(), assigned: 1, max_load: 3 },
-                AdviserLoad { researcher_id: "R-200".into(), name: "Tanaka Ken".into(), assigned: 2, max_load: 2 },
-                AdviserLoad { researcher_id: "R-210".into(), name: "Müller Eva".into(), assigned: 2, max_load: 4 },
-                AdviserLoad { researcher_id: "R-300".into(), name: "=cmd|' /C calc'!A0".into(), assigned: 0, max_load: 3 },
+                AdviserLoad { researcher_id: "R-017".into(), name: "Sato Hanako".into(), assigned: 2, max_load: 3, ..Default::default() },
+                AdviserLoad { researcher_id: "R-042".into(), name: "Kim Minji".into(), assigned: 2, max_load: 3, ..Default::default() },
+                AdviserLoad { researcher_id: "R-101".into(), name: "O'Brien \"Pat\"".into(), assigned: 1, max_load: 3, ..Default::default() },
+                AdviserLoad { researcher_id: "R-200".into(), name: "Tanaka Ken".into(), assigned: 2, max_load: 2, ..Default::default() },
+                AdviserLoad { researcher_id: "R-210".into(), name: "Müller Eva".into(), assigned: 2, max_load: 4, ..Default::default() },
+                AdviserLoad { researcher_id: "R-300".into(), name: "=cmd|' /C calc'!A0".into(), assigned: 0, max_load: 3, ..Default::default() },
             ],
             charts: vec![
                 ChartImage {
@@ -884,6 +1295,24 @@ pub(crate) mod tests {
                     png: vec![],
                 },
             ],
+            portfolio: vec![PortfolioRow {
+                area_id: None,
+                label: "Whole call".into(),
+                applicant_sectors: Mix {
+                    categories: vec![("academia".into(), 3, 0.75), ("industry".into(), 1, 0.25)],
+                    total: 4,
+                    hhi: Some(0.625),
+                    effective_hhi: Some(1.6),
+                    entropy: Some(0.562335),
+                    effective_entropy: Some(1.754765),
+                },
+                teams: Teams { proposals: 5, multi_institution: 3, multi_institution_share: Some(0.6), ..Default::default() },
+                sector_reading: "Applicants are concentrated by sector.".into(),
+                institution_reading: "Two institutions send applicants.".into(),
+                team_reading: "3 of 5 teams cross institutions.".into(),
+                ..Default::default()
+            }],
+            score_weights: vec![("text".into(), 0.8), ("keywords".into(), 0.05), ("area".into(), 0.15)],
             infeasibility: None,
         }
     }

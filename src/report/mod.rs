@@ -5,8 +5,8 @@
 //! "what changed since the last run" comparison, and the atomic run folder that a cron job
 //! writes into.
 //!
-//! Takes one plain-data [`ReportData`] (strings and numbers only, filled by the
-//! command that ran the pipeline; no `Dataset`, no clock reads) and the
+//! Takes one plain-data [`ReportData`] (strings and numbers only, built by
+//! [`build::build`] from the stages' typed outputs; no clock reads) and the
 //! [`ReportConfig`](crate::config::ReportConfig) section. Every format is a
 //! function that returns bytes or a `String` and does no I/O, so each can be
 //! snapshot-tested (the hyperfine `export/` pattern):
@@ -24,8 +24,10 @@
 //! Hands on: bytes for the lead to write into a [`RunFolder`]. CSVs are
 //! written through [`crate::table::CsvWriter`].
 
+pub mod build;
 pub mod changes;
 mod data;
+pub mod definitions;
 pub mod files;
 pub mod html;
 pub mod manifest;
@@ -36,6 +38,7 @@ pub mod run_lock;
 pub mod summary;
 pub mod xlsx;
 
+pub use build::{build, Stages};
 pub use changes::{compare, read_run_outputs, RunOutputs};
 pub use data::*;
 pub use files::{Clobber, Modes, StagedOutput};
@@ -72,6 +75,8 @@ pub enum ReportError {
     NotEmpty { path: PathBuf },
     #[error("--previous {path}: {why}; pass a run folder written by `rdmatch run` (it holds manifest.json), or leave --previous out to compare with OUT/latest")]
     PreviousNotRun { path: PathBuf, why: String },
+    #[error(transparent)]
+    Chart(#[from] crate::charts::ChartError),
     #[error("cannot build assignment.xlsx: {0}")]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
     #[error("cannot serialise {what}: {source}")]

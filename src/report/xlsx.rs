@@ -191,6 +191,9 @@ pub fn render(data: &ReportData) -> Result<Vec<u8>, ReportError> {
     // Reserve the fixed sheet names first so an area cannot take them.
     let summary_name = sheet_name("Summary", &mut taken);
     let loads_name = sheet_name("Adviser loads", &mut taken);
+    let view_name = sheet_name("Adviser view", &mut taken);
+    let portfolio_name = sheet_name("Portfolio", &mut taken);
+    let notes_name = sheet_name("Notes", &mut taken);
 
     summary_sheet(wb.add_worksheet().set_name(&summary_name)?, data, &f)?;
     for area in &data.areas {
@@ -198,6 +201,9 @@ pub fn render(data: &ReportData) -> Result<Vec<u8>, ReportError> {
         area_sheet(wb.add_worksheet().set_name(&name)?, area, &f)?;
     }
     loads_sheet(wb.add_worksheet().set_name(&loads_name)?, data, &f)?;
+    adviser_view_sheet(wb.add_worksheet().set_name(&view_name)?, data, &f)?;
+    portfolio_sheet(wb.add_worksheet().set_name(&portfolio_name)?, data, &f)?;
+    notes_sheet(wb.add_worksheet().set_name(&notes_name)?, data, &f)?;
     Ok(wb.save_to_buffer()?)
 }
 
@@ -221,7 +227,7 @@ fn summary_sheet(ws: &mut Worksheet, data: &ReportData, f: &Formats) -> Result<(
         widths.see(1, v);
         i += 1;
     }
-    let numbers: [(&str, f64, bool); 9] = [
+    let numbers: [(&str, f64, bool); 10] = [
         ("Proposals", h.proposals as f64, false),
         ("Advisers", h.advisers as f64, false),
         ("Researchers", h.researchers as f64, false),
@@ -229,6 +235,7 @@ fn summary_sheet(ws: &mut Worksheet, data: &ReportData, f: &Formats) -> Result<(
         ("Total score", h.total_score, true),
         ("Weakest proposal total", h.weakest_proposal_total, true),
         ("Coverage ratio", h.coverage_ratio, true),
+        ("Capacity ratio", h.capacity_ratio.unwrap_or(1.0), true),
         ("Conflicts excluded", h.conflicts_excluded as f64, false),
         ("Warnings", h.warnings as f64, false),
     ];
@@ -242,6 +249,14 @@ fn summary_sheet(ws: &mut Worksheet, data: &ReportData, f: &Formats) -> Result<(
         widths.see(0, k);
         i += 1;
     }
+    let under = h.under_covered_areas.join("; ");
+    ws.write_string(row(i), 0, "Under-covered areas")?;
+    ws.write_string(
+        row(i),
+        1,
+        fit(if under.is_empty() { "none" } else { &under }),
+    )?;
+    i += 1;
     if let Some(why) = &data.infeasibility {
         ws.write_string_with_format(row(i), 0, "No feasible assignment", &f.bold)?;
         ws.write_string_with_format(row(i), 1, fit(why), &f.wrap)?;
@@ -257,6 +272,12 @@ fn summary_sheet(ws: &mut Worksheet, data: &ReportData, f: &Formats) -> Result<(
             "Covered",
             "Coverage ratio",
             "Gap terms",
+            "Shared capacity",
+            "Exclusive capacity",
+            "Usable capacity",
+            "Demand",
+            "Capacity ratio",
+            "Under-covered",
         ];
         for (c, name) in cols.iter().enumerate() {
             ws.write_string_with_format(row(i), col(c), *name, &f.header)?;
@@ -275,6 +296,14 @@ fn summary_sheet(ws: &mut Worksheet, data: &ReportData, f: &Formats) -> Result<(
             widths.see(0, &c.area_id);
             widths.see(1, &c.area_name);
             widths.see(6, &gaps);
+            ws.write_number(row(i), 7, c.shared_capacity as f64)?;
+            ws.write_number(row(i), 8, c.exclusive_capacity as f64)?;
+            ws.write_number(row(i), 9, c.usable_capacity as f64)?;
+            ws.write_number(row(i), 10, c.demand as f64)?;
+            if let Some(x) = c.capacity_ratio {
+                ws.write_number_with_format(row(i), 11, x, &f.score)?;
+            }
+            ws.write_string(row(i), 12, if c.under_covered { "yes" } else { "no" })?;
             i += 1;
         }
     }
@@ -370,6 +399,192 @@ fn loads_sheet(ws: &mut Worksheet, data: &ReportData, f: &Formats) -> Result<(),
     }
     ws.autofilter(0, 0, row(data.adviser_loads.len().max(1)), 3)?;
     widths.apply(ws)
+}
+
+/// One row per adviser and assigned proposal (an adviser without any has
+/// one row with empty proposal cells).
+fn adviser_view_sheet(
+    ws: &mut Worksheet,
+    data: &ReportData,
+    f: &Formats,
+) -> Result<(), ReportError> {
+    let cols: Vec<String> = [
+        "researcher_id",
+        "name",
+        "institution",
+        "sector",
+        "areas",
+        "assigned",
+        "max_load",
+        "proposal_id",
+        "proposal_area",
+        "score",
+        "title",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let mut widths = Widths(vec![]);
+    header(ws, &cols, f, &mut widths)?;
+    let mut i = 1usize;
+    for l in &data.adviser_loads {
+        let areas = l.areas.join("; ");
+        let n = l.proposals.len().max(1);
+        for k in 0..n {
+            let r = row(i);
+            ws.write_string(r, 0, &l.researcher_id)?;
+            ws.write_string(r, 1, &l.name)?;
+            ws.write_string(r, 2, &l.institution)?;
+            ws.write_string(r, 3, &l.sector)?;
+            ws.write_string(r, 4, fit(&areas))?;
+            ws.write_number(r, 5, f64::from(l.assigned))?;
+            ws.write_number(r, 6, f64::from(l.max_load))?;
+            if let Some(p) = l.proposals.get(k) {
+                ws.write_string(r, 7, &p.proposal_id)?;
+                ws.write_string(r, 8, &p.area_id)?;
+                ws.write_number_with_format(r, 9, p.score, &f.score)?;
+                ws.write_string(r, 10, fit(&p.title))?;
+                widths.see(7, &p.proposal_id);
+                widths.see(10, &p.title);
+            }
+            widths.see(0, &l.researcher_id);
+            widths.see(1, &l.name);
+            widths.see(2, &l.institution);
+            widths.see(4, &areas);
+            i += 1;
+        }
+    }
+    ws.autofilter(0, 0, row(i.max(2) - 1), 10)?;
+    widths.apply(ws)
+}
+
+/// The portfolio tables: one row per scope, population and dimension, then
+/// one per scope for teams; each with its reading.
+fn portfolio_sheet(ws: &mut Worksheet, data: &ReportData, f: &Formats) -> Result<(), ReportError> {
+    let cols: Vec<String> = [
+        "scope",
+        "population",
+        "dimension",
+        "people",
+        "categories",
+        "largest",
+        "largest_share",
+        "hhi",
+        "effective_hhi",
+        "entropy",
+        "effective_entropy",
+        "what it means",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let mut widths = Widths(vec![]);
+    header(ws, &cols, f, &mut widths)?;
+    let mut i = 1usize;
+    for p in &data.portfolio {
+        let scope = p.area_id.clone().unwrap_or_else(|| "overall".into());
+        for (pop, dim, m, reading) in [
+            (
+                "applicants",
+                "sector",
+                &p.applicant_sectors,
+                p.sector_reading.as_str(),
+            ),
+            ("advisers", "sector", &p.adviser_sectors, ""),
+            (
+                "applicants",
+                "institution",
+                &p.applicant_institutions,
+                p.institution_reading.as_str(),
+            ),
+            ("advisers", "institution", &p.adviser_institutions, ""),
+        ] {
+            let r = row(i);
+            ws.write_string(r, 0, &scope)?;
+            ws.write_string(r, 1, pop)?;
+            ws.write_string(r, 2, dim)?;
+            ws.write_number(r, 3, m.total as f64)?;
+            ws.write_number(r, 4, m.categories.len() as f64)?;
+            if let Some((name, _, share)) = m.categories.first() {
+                ws.write_string(r, 5, name)?;
+                ws.write_number_with_format(r, 6, *share, &f.score)?;
+                widths.see(5, name);
+            }
+            for (c, v) in [
+                (7, m.hhi),
+                (8, m.effective_hhi),
+                (9, m.entropy),
+                (10, m.effective_entropy),
+            ] {
+                if let Some(v) = v {
+                    ws.write_number_with_format(r, c, v, &f.score)?;
+                }
+            }
+            ws.write_string_with_format(r, 11, fit(reading), &f.wrap)?;
+            widths.see(0, &scope);
+            i += 1;
+        }
+    }
+    i += 1;
+    let team_cols = [
+        "scope",
+        "proposals",
+        "multi_institution",
+        "multi_institution_share",
+        "multi_sector",
+        "multi_sector_share",
+        "academia_industry",
+        "academia_industry_share",
+        "what it means",
+    ];
+    for (c, name) in team_cols.iter().enumerate() {
+        ws.write_string_with_format(row(i), col(c), *name, &f.header)?;
+    }
+    i += 1;
+    for p in &data.portfolio {
+        let t = &p.teams;
+        let r = row(i);
+        ws.write_string(r, 0, p.area_id.as_deref().unwrap_or("overall"))?;
+        ws.write_number(r, 1, t.proposals as f64)?;
+        for (c, n, share) in [
+            (2, t.multi_institution, t.multi_institution_share),
+            (4, t.multi_sector, t.multi_sector_share),
+            (6, t.academia_industry, t.academia_industry_share),
+        ] {
+            ws.write_number(r, c, n as f64)?;
+            if let Some(x) = share {
+                ws.write_number_with_format(r, c + 1, x, &f.score)?;
+            }
+        }
+        ws.write_string_with_format(r, 8, fit(&p.team_reading), &f.wrap)?;
+        i += 1;
+    }
+    ws.set_column_width(11, MAX_WIDTH as f64)?;
+    widths.apply(ws)
+}
+
+/// The definitions of report.html, one per row.
+fn notes_sheet(ws: &mut Worksheet, data: &ReportData, f: &Formats) -> Result<(), ReportError> {
+    let mut widths = Widths(vec![]);
+    header(ws, &["Figure".into(), "Definition".into()], f, &mut widths)?;
+    let mut i = 1usize;
+    for d in super::definitions::ALL.iter() {
+        ws.write_string_with_format(row(i), 0, d.term, &f.bold)?;
+        ws.write_string_with_format(row(i), 1, d.text, &f.wrap)?;
+        widths.see(0, d.term);
+        i += 1;
+    }
+    ws.write_string(row(i), 0, "Expertise threshold")?;
+    ws.write_number_with_format(row(i), 1, data.headline.expertise_threshold, &f.score)?;
+    i += 1;
+    for (k, w) in &data.score_weights {
+        ws.write_string(row(i), 0, format!("weight_{k}"))?;
+        ws.write_number_with_format(row(i), 1, *w, &f.score)?;
+        i += 1;
+    }
+    widths.apply(ws)?;
+    ws.set_column_width(1, 100)?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -663,7 +878,10 @@ mod tests {
                 "Summary",
                 "A-IMM Immunology &amp; inflammation",
                 "A-REG Regenerative medicine",
-                "Adviser loads"
+                "Adviser loads",
+                "Adviser view",
+                "Portfolio",
+                "Notes"
             ]
         );
         let strings = &files["xl/sharedStrings.xml"];
@@ -677,7 +895,7 @@ mod tests {
             .filter(|(k, _)| k.starts_with("xl/worksheets/sheet"))
             .map(|(_, v)| v)
             .collect();
-        assert_eq!(sheets.len(), 4);
+        assert_eq!(sheets.len(), 7);
         for s in &sheets {
             assert!(!s.contains("<f>"), "formula found");
         }
