@@ -643,7 +643,7 @@ fn check_people(
                 r.error(i, "researcher_id", kind, m);
                 ok = false;
             }
-            let institution = r.lookup(i, "institution_id", &inst);
+            let institution = r.lookup(i, "institution_id", inst);
             match (ok, institution) {
                 (true, Some(institution)) => {
                     res.accept(id, r.line(i), t.researchers.len());
@@ -707,7 +707,7 @@ fn check_people(
             r.begin();
             let id = r.get(i, "researcher_id");
             let mut ok = r.required_present(i);
-            let researcher = r.lookup(i, "researcher_id", &res);
+            let researcher = r.lookup(i, "researcher_id", res);
             if let Some(l) = seen.get(id) {
                 r.error(
                     i,
@@ -784,8 +784,8 @@ fn check_people(
                 r.error(i, "proposal_id", kind, m);
                 ok = false;
             }
-            let a = r.lookup(i, "area_id", &area);
-            let pi = r.lookup(i, "pi_id", &res);
+            let a = r.lookup(i, "area_id", area);
+            let pi = r.lookup(i, "pi_id", res);
             let ys = r.get(i, "year");
             let year = if ys.is_empty() {
                 None
@@ -859,8 +859,8 @@ fn check_people(
                 r.get(i, "researcher_id"),
                 r.get(i, "role"),
             );
-            let p = r.lookup(i, "proposal_id", &prop);
-            let who = r.lookup(i, "researcher_id", &res);
+            let p = r.lookup(i, "proposal_id", prop);
+            let who = r.lookup(i, "researcher_id", res);
             let role = Role::parse(role_s);
             if role.is_none() && !role_s.is_empty() {
                 r.error(
@@ -905,7 +905,7 @@ fn check_people(
     for p in t.proposals.iter_mut() {
         if !p.members.iter().any(|m| m.researcher == p.pi) {
             problems.push(Problem::file_warning(
-                &members_file,
+                members_file,
                 Some("researcher_id"),
                 format!(
                     "proposal \"{}\" does not list its PI \"{}\"; added as pi",
@@ -932,7 +932,7 @@ fn check_publications(
     problems: &mut Vec<Problem>,
 ) -> (Vec<Publication>, FileCount) {
     let mut publications = Vec::with_capacity(raw.positions.len());
-    let mut r = Rows::new(&schema::PUBLICATIONS, &raw, problems);
+    let mut r = Rows::new(&schema::PUBLICATIONS, raw, problems);
     for i in 0..r.len() {
         r.begin();
         let id = r.get(i, "publication_id");
