@@ -387,6 +387,35 @@ pub fn parse_file(format: Format, path: &Path, sink: &mut Sink) -> Result<(), Im
     }
 }
 
+/// Reads a tabular export (Scopus CSV, WoS tab-delimited) through the table
+/// reader; rows it cannot split are passed on as skipped records.
+pub(crate) fn read_export_table(
+    path: &Path,
+    sink: &mut Sink,
+) -> Result<(String, crate::table::RawTable), ImportError> {
+    let file = path.display().to_string();
+    let table = crate::table::read_path(
+        path,
+        &crate::table::ReadOptions {
+            header: true,
+            ..Default::default()
+        },
+    )
+    .map_err(|e| ImportError::Malformed {
+        file: file.clone(),
+        line: e.line.unwrap_or(0),
+        field: "(file)".into(),
+        message: e.message,
+    })?;
+    for r in &table.rejected {
+        sink(Item::Skipped {
+            record: RecordRef::line(&file, r.position.line()),
+            reason: r.message.clone(),
+        })?;
+    }
+    Ok((file, table))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,26 +15,7 @@ use super::{
 };
 
 pub fn parse(path: &Path, sink: &mut Sink) -> Result<(), ImportError> {
-    let file = path.display().to_string();
-    let table = crate::table::read_path(
-        path,
-        &crate::table::ReadOptions {
-            header: true,
-            ..Default::default()
-        },
-    )
-    .map_err(|e| ImportError::Malformed {
-        file: file.clone(),
-        line: e.line.unwrap_or(0),
-        field: "(file)".into(),
-        message: e.message,
-    })?;
-    for r in &table.rejected {
-        sink(Item::Skipped {
-            record: RecordRef::line(&file, r.position.line()),
-            reason: r.message.clone(),
-        })?;
-    }
+    let (file, table) = super::read_export_table(path, sink)?;
     let col = |names: &[&str]| names.iter().find_map(|n| table.column(n));
     let c_au = col(&["Authors"]);
     let c_full = col(&["Author full names"]);

@@ -392,26 +392,7 @@ pub fn parse_address(place: &str) -> ImportedAffiliation {
 /// Streams the tab-delimited export (read through the table reader:
 /// UTF-8 or UTF-16 with a BOM, as "Tab-delimited (Win)" writes it).
 pub fn parse_tab(path: &Path, sink: &mut Sink) -> Result<(), ImportError> {
-    let file = path.display().to_string();
-    let table = crate::table::read_path(
-        path,
-        &crate::table::ReadOptions {
-            header: true,
-            ..Default::default()
-        },
-    )
-    .map_err(|e| ImportError::Malformed {
-        file: file.clone(),
-        line: e.line.unwrap_or(0),
-        field: "(file)".into(),
-        message: e.message,
-    })?;
-    for r in &table.rejected {
-        sink(Item::Skipped {
-            record: RecordRef::line(&file, r.position.line()),
-            reason: r.message.clone(),
-        })?;
-    }
+    let (file, table) = super::read_export_table(path, sink)?;
     let col = |t: &str| table.column(t);
     let cols: HashMap<&str, Option<usize>> = [
         "AU", "AF", "CA", "GP", "C1", "TI", "AB", "DE", "ID", "OI", "PY", "EA", "DI", "PM", "UT",
