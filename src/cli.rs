@@ -162,7 +162,7 @@ pub enum StrategyArg {
 pub struct ScoreArgs {
     #[command(flatten)]
     pub data: DataArgs,
-    /// Output CSV: proposal_id,researcher_id,score,text,keywords,area,top_terms.
+    /// Output CSV: proposal_id,researcher_id,score,text,keywords,area,top_terms,conflict.
     #[arg(long, default_value = "scores.csv")]
     pub out: PathBuf,
     /// Advisers kept per proposal, best first (default: [score] top_n).
@@ -171,6 +171,10 @@ pub struct ScoreArgs {
     /// Every adviser–proposal pair instead of the top N.
     #[arg(long, conflicts_with = "top")]
     pub all_pairs: bool,
+    /// Leave pairs a conflict of interest excludes out of the file (and the
+    /// top N) instead of marking them in the `conflict` column.
+    #[arg(long)]
+    pub exclude_conflicts: bool,
     /// Text model (default: [score] model).
     #[arg(long, value_enum)]
     pub model: Option<ModelArg>,
@@ -200,9 +204,14 @@ pub struct EvalScoresArgs {
 pub struct ConflictsArgs {
     #[command(flatten)]
     pub data: DataArgs,
-    /// Output CSV: proposal_id,researcher_id,excluded,reasons.
+    /// Output CSV: proposal_id,researcher_id,excluded,reasons,evidence.
     #[arg(long, default_value = "conflicts.csv")]
     pub out: PathBuf,
+    /// Also write the per-proposal two-hop summary here (two_hop.csv
+    /// columns); conflicts.csv lists two-hop pairs only with
+    /// `[conflicts] two_hop_list = true`.
+    #[arg(long, value_name = "FILE")]
+    pub two_hop: Option<PathBuf>,
     /// Replace existing files that were not named (e.g. alternates.csv beside
     /// --out) or that are input files.
     #[arg(long)]

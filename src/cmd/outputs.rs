@@ -65,6 +65,10 @@ pub fn write_stage_outputs(
     res.conflicts
         .write_csv(ds, create(&path)?)
         .with_context(|| format!("cannot write {}", path.display()))?;
+    let path = dir.join("two_hop.csv");
+    res.conflicts
+        .write_two_hop_summary(ds, create(&path)?)
+        .with_context(|| format!("cannot write {}", path.display()))?;
     match &res.solution {
         Ok(sol) => write_assignment_files(dir, res, sol, cfg.assign.alternates)?,
         Err(inf) => super::write_file(&dir.join("diagnosis.txt"), inf.to_string().as_bytes())?,
@@ -90,12 +94,19 @@ pub fn write_assignment_files(
                 crate::table::num(s.keywords),
                 crate::table::num(s.area),
                 s.top_terms.join(";"),
+                res.conflicts.flags(p, a),
             ],
-            None => vec![String::new(); 4],
+            None => vec![
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                res.conflicts.flags(p, a),
+            ],
         }
     };
     let extra = ExtraColumns {
-        header: ["text", "keywords", "area", "top_terms"]
+        header: ["text", "keywords", "area", "top_terms", "flags"]
             .iter()
             .map(|s| s.to_string())
             .collect(),
@@ -334,10 +345,7 @@ pub fn report_data(
             "area {q} is under-covered: fewer than K eligible experts for some proposals"
         ));
     }
-    let conflict_warnings = res.conflicts.rows().filter(|r| !r.excluded).count();
-    if conflict_warnings > 0 {
-        warnings.push(format!("{conflict_warnings} adviser–proposal pairs are two hops apart in the co-authorship graph (flagged, not excluded; see conflicts.csv)"));
-    }
+    warnings.extend(crate::report::conflicts::warnings(ds, &res.conflicts, sol));
     let headline = report::Headline {
         proposals: ds.proposals.len(),
         advisers: ds.advisers.len(),
@@ -580,5 +588,6 @@ pub fn report_data(
         adviser_loads,
         charts,
         infeasibility: res.solution.as_ref().err().map(|e| e.to_string()),
+        conflicts: report::conflicts::section(ds, &res.conflicts, sol),
     })
 }

@@ -141,6 +141,7 @@ pub fn render(data: &ReportData, cfg: &ReportConfig) -> String {
     }
     summary(&mut h, data, cfg);
     assignment(&mut h, data);
+    super::conflicts::html(&mut h, &data.conflicts, &|s| escape(s).into_owned());
     coverage(&mut h, data);
     network(&mut h, data);
     charts(&mut h, &data.charts);
@@ -182,6 +183,7 @@ fn nav(h: &mut String, data: &ReportData) {
     links.extend([
         ("summary", "Summary"),
         ("assignment", "Assignment"),
+        ("conflicts", "Conflicts"),
         ("coverage", "Coverage"),
         ("network", "Network"),
     ]);
@@ -885,6 +887,7 @@ pub(crate) mod tests {
                 },
             ],
             infeasibility: None,
+            conflicts: Default::default(),
         }
     }
 

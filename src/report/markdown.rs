@@ -120,6 +120,7 @@ pub fn render(data: &ReportData, cfg: &ReportConfig) -> String {
         m.push('\n');
     }
 
+    super::conflicts::markdown(&mut m, &data.conflicts, &|s| cell(s));
     m.push_str("## Coverage and gaps\n\n");
     if !data.coverage.is_empty() {
         m.push_str("| Area | Proposals | Advisers | Covered | Coverage | Gap terms |\n|---|---:|---:|---:|---:|---|\n");

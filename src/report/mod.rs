@@ -25,6 +25,7 @@
 //! written through [`crate::table::CsvWriter`].
 
 pub mod changes;
+pub mod conflicts;
 mod data;
 pub mod files;
 pub mod html;

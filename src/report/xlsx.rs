@@ -191,6 +191,7 @@ pub fn render(data: &ReportData) -> Result<Vec<u8>, ReportError> {
     // Reserve the fixed sheet names first so an area cannot take them.
     let summary_name = sheet_name("Summary", &mut taken);
     let loads_name = sheet_name("Adviser loads", &mut taken);
+    let conflicts_name = sheet_name("Conflicts", &mut taken);
 
     summary_sheet(wb.add_worksheet().set_name(&summary_name)?, data, &f)?;
     for area in &data.areas {
@@ -198,6 +199,7 @@ pub fn render(data: &ReportData) -> Result<Vec<u8>, ReportError> {
         area_sheet(wb.add_worksheet().set_name(&name)?, area, &f)?;
     }
     loads_sheet(wb.add_worksheet().set_name(&loads_name)?, data, &f)?;
+    super::conflicts::sheet(&mut wb, &conflicts_name, &data.conflicts)?;
     Ok(wb.save_to_buffer()?)
 }
 
