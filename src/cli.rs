@@ -140,6 +140,16 @@ pub struct GenerateArgs {
     /// Write into --out even if it is not empty (files of the same name are replaced).
     #[arg(long)]
     pub force: bool,
+    /// Mean affiliations.csv rows per researcher (current post + earlier ones).
+    #[arg(long, default_value_t = 1.6)]
+    pub affiliations_per_researcher: f64,
+    /// relations.csv rows per researcher (advisor/student, supervisor, ...).
+    #[arg(long, default_value_t = 0.15)]
+    pub relations_per_researcher: f64,
+    /// Consortium papers (25 to 300 authors, at most one researcher in 40)
+    /// added to publications.csv.
+    #[arg(long, default_value_t = 4)]
+    pub consortium_papers: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -630,7 +630,11 @@ fn to_reason(cx: &Context, p: ProposalIx, a: AdviserIx, h: Hit) -> Reason {
                 institution: cx.institution_ids[ms.institution].clone(),
                 member: rid(member),
                 department,
-                evidence: Arc::from(format!("{}; {}", stint_text(cx, ms), stint_text(cx, st))),
+                evidence: Arc::from(format!(
+                    "{} and {}",
+                    stint_text(cx, ms),
+                    stint_text(cx, st)
+                )),
             }
         }
         Hit::CoAuthor { member } => {
@@ -709,7 +713,7 @@ fn to_reason(cx: &Context, p: ProposalIx, a: AdviserIx, h: Hit) -> Reason {
                 member: rid(member),
                 year,
                 evidence: Arc::from(format!(
-                    "{}; the window is {from}–{}",
+                    "{}, the window is {from}–{}",
                     list_pubs(ds, pubs, false),
                     cx.call_year(p)
                 )),
@@ -889,8 +893,9 @@ impl ConflictSet {
     }
 
     /// Writes `proposal_id,researcher_id,excluded,reasons,evidence`
-    /// (researcher_id is the adviser's researcher ID; reasons and evidence
-    /// joined by `"; "` in the same order), one row per flagged pair, sorted
+    /// (researcher_id is the adviser's researcher ID; reasons joined by
+    /// `"; "`, their evidence in the same order joined by `" | "`), one row
+    /// per flagged pair, sorted
     /// by proposal_id then researcher_id. Two-hop flags are left to
     /// two_hop.csv unless `[conflicts] two_hop_list` is set.
     pub fn write_csv(&self, ds: &Dataset, w: impl Write) -> Result<(), ConflictError> {
@@ -916,7 +921,7 @@ impl ConflictSet {
             for (i, r) in row.reasons.iter().filter(|r| listed(r)).enumerate() {
                 if i > 0 {
                     text.push_str("; ");
-                    evidence.push_str("; ");
+                    evidence.push_str(" | ");
                 }
                 // Writing into a String cannot fail.
                 let _ = write!(text, "{r}");
