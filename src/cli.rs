@@ -146,7 +146,7 @@ pub struct GenerateArgs {
     /// relations.csv rows per researcher (advisor/student, supervisor, ...).
     #[arg(long, default_value_t = 0.15)]
     pub relations_per_researcher: f64,
-    /// Consortium papers (25 to 300 authors, at most one researcher in 40)
+    /// Consortium papers (25 to 300 authors, at most one researcher in 80)
     /// added to publications.csv.
     #[arg(long, default_value_t = 4)]
     pub consortium_papers: usize,

@@ -407,6 +407,73 @@ mod tests {
             .starts_with("proposal_id,researcher_id,score,rank,top_terms\nP1,R3,0.700000,1,0-2\n"));
     }
 
+    /// Regression (blank `excluded` fails open): a blank cell meant "not
+    /// excluded", so a half-filled conflicts file let conflicted pairs be
+    /// assigned. Every row excludes unless it says false.
+    #[test]
+    fn regression_blank_excluded_cell_excludes() {
+        let d = tempfile::tempdir().unwrap();
+        let s = write(
+            d.path(),
+            "scores.csv",
+            "proposal_id,researcher_id,score\nP1,R1,0.9\nP1,R2,0.5\nP1,R3,0.4\n",
+        );
+        let c = write(
+            d.path(),
+            "conflicts.csv",
+            "proposal_id,researcher_id,excluded,reason\nP1,R1,,co-author\nP1,R2,false,flag only\nP1,R3,no,\n",
+        );
+        let (p, warnings) = problem_from_files(&s, Some(&c), 1, 1, 0).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(p.ineligible[0].conflict, 1);
+        let sol = solve(&p, Objective::Total).unwrap();
+        assert_eq!(p.adviser_ids[sol.assigned[0][0]], "R2");
+        // No excluded column: every row is a conflict.
+        let c = write(
+            d.path(),
+            "c2.csv",
+            "proposal_id,researcher_id\nP1,R1\nP1,R2\n",
+        );
+        let (p, _) = problem_from_files(&s, Some(&c), 1, 1, 0).unwrap();
+        assert_eq!(p.ineligible[0].conflict, 2);
+    }
+
+    /// Regression (case-mismatched IDs dropped silently): `r1` or ` P1 `
+    /// matched nothing and the conflict was lost without a word. Now it is
+    /// applied to the one ID it can mean and warned about with its line;
+    /// an ID that matches nothing is warned about too.
+    #[test]
+    fn regression_case_mismatched_ids_are_applied_and_warned() {
+        let d = tempfile::tempdir().unwrap();
+        let s = write(
+            d.path(),
+            "scores.csv",
+            "proposal_id,researcher_id,score\nP1,R1,0.9\nP1,R2,0.5\nP2,R1,0.3\nP2,R2,0.2\n",
+        );
+        let c = write(
+            d.path(),
+            "conflicts.csv",
+            "proposal_id,researcher_id,excluded\np1,r1,true\n\" P2\",R 2,true\nP1,R9,true\n",
+        );
+        let (p, warnings) = problem_from_files(&s, Some(&c), 1, 2, 0).unwrap();
+        let cname = c.display().to_string();
+        let all = warnings.join("\n");
+        for want in [
+            format!("{cname}:2: column 'proposal_id': \"p1\" differs only by case from the scores file's \"P1\""),
+            format!("{cname}:2: column 'researcher_id': \"r1\" differs only by case from the scores file's \"R1\""),
+            format!("{cname}:3: column 'proposal_id': \" P2\" has white space around the ID"),
+            format!("{cname}:3: column 'researcher_id': \"R 2\" differs only by case or white space from the scores file's \"R2\""),
+            format!("{cname}:4: column 'researcher_id': \"R9\" is not an ID of the scores file"),
+            "1 conflict row(s) name an ID that is in no row of the scores file".to_string(),
+        ] {
+            assert!(all.contains(&want), "missing {want:?} in\n{all}");
+        }
+        assert_eq!((p.ineligible[0].conflict, p.ineligible[1].conflict), (1, 1));
+        let sol = solve(&p, Objective::Total).unwrap();
+        assert_eq!(p.adviser_ids[sol.assigned[0][0]], "R2");
+        assert_eq!(p.adviser_ids[sol.assigned[1][0]], "R1");
+    }
+
     #[test]
     fn errors_name_file_line_and_field() {
         let d = tempfile::tempdir().unwrap();

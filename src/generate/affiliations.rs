@@ -217,16 +217,16 @@ pub fn relations(w: &World, o: &GenerateOptions) -> Vec<RelationRow> {
 
 /// `o.consortium_papers` papers from many institutions, each with a few
 /// advisers and proposal members among them. Sizes are 25 up to one
-/// researcher in 40 (at most 300: a 300-author paper among 2,000
-/// researchers would make 15% of the pool co-authors); the first paper has
-/// the largest size.
+/// researcher in 80 (at most 300: a 300-author paper among 2,000
+/// researchers would make 15% of the pool co-authors and double the mean
+/// co-author degree); the first paper has the largest size.
 pub fn consortium_papers(w: &World, o: &GenerateOptions) -> Vec<ConsortiumPaper> {
     let mut rng = ChaCha8Rng::seed_from_u64(o.seed ^ 0xC025_0871_0000_0003);
     let n = w.researchers.len();
     let (members, advisers) = members_and_advisers(w);
     let mut out = Vec::new();
     for k in 0..o.consortium_papers {
-        let largest = (n / 40).clamp(25, 300);
+        let largest = (n / 80).clamp(25, 300);
         let size = if k == 0 {
             largest
         } else {
@@ -254,7 +254,7 @@ pub fn consortium_papers(w: &World, o: &GenerateOptions) -> Vec<ConsortiumPaper>
         }
         let area = &w.areas[k % w.areas.len()];
         out.push(ConsortiumPaper {
-            year: o.call_year - 1 - (k as i32 % 4),
+            year: (o.call_year - 1 - (k % 4) as i32).max(o.start_year),
             title: format!(
                 "Multicentre cohort study of {} ({} consortium members)",
                 area.name.to_lowercase(),

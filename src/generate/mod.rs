@@ -42,7 +42,7 @@ pub struct GenerateOptions {
     /// Advisers, 1..=researchers (every area needs at least one).
     pub advisers: usize,
     /// Mean publications per researcher: publications.csv gets
-    /// round(researchers × this) rows (lead-authored papers; each has 1–8
+    /// round(researchers × this) rows plus `consortium_papers` (lead-authored papers; each has 1–8
     /// authors). 0..=100.
     pub publications_per_researcher: f64,
     /// Seed of every random choice.
@@ -56,7 +56,7 @@ pub struct GenerateOptions {
     pub affiliations_per_researcher: f64,
     /// relations.csv gets round(researchers × this) rows. 0..=20.
     pub relations_per_researcher: f64,
-    /// Consortium papers (25 to 300 authors, at most one researcher in 40)
+    /// Consortium papers (25 to 300 authors, at most one researcher in 80)
     /// appended to publications.csv.
     pub consortium_papers: usize,
 }
@@ -846,6 +846,7 @@ mod tests {
                 "pi_id",
                 "year",
                 "budget",
+                "excluded_reviewers",
             ],
         );
         let mem = read(
@@ -869,6 +870,29 @@ mod tests {
                 "reason",
             ],
         );
+        let affs = read(
+            dir,
+            "affiliations.csv",
+            &[
+                "researcher_id",
+                "institution_id",
+                "department",
+                "start_year",
+                "end_year",
+                "source",
+            ],
+        );
+        let rels = read(
+            dir,
+            "relations.csv",
+            &[
+                "researcher_id",
+                "other_researcher_id",
+                "relation",
+                "start_year",
+                "end_year",
+            ],
+        );
         let topics = read(dir, "truth/topics.csv", &["topic_id", "area_id", "terms"]);
         let rt = read(
             dir,
@@ -890,6 +914,7 @@ mod tests {
         assert_eq!(
             pubs.len(),
             (o.researchers as f64 * o.publications_per_researcher).round() as usize
+                + o.consortium_papers
         );
         let counts: HashMap<&str, usize> =
             report.rows.iter().map(|(n, c)| (n.as_str(), *c)).collect();
@@ -903,13 +928,39 @@ mod tests {
             ("publications.csv", &pubs),
             ("authorships.csv", &auth),
             ("conflicts.csv", &conf),
+            ("affiliations.csv", &affs),
+            ("relations.csv", &rels),
             ("truth/topics.csv", &topics),
             ("truth/researcher_topics.csv", &rt),
             ("truth/proposal_topics.csv", &pt),
         ] {
             assert_eq!(counts.get(name), Some(&rows.len()), "report rows of {name}");
         }
-        assert_eq!(report.rows.len(), 12);
+        assert_eq!(report.rows.len(), 14);
+        // Career history: every researcher has exactly one open-ended row
+        // (the current post, at researchers.csv's institution); spans are
+        // ordered; relations name two different researchers.
+        let current_of: HashMap<&str, &str> =
+            res.iter().map(|r| (r[0].as_str(), r[2].as_str())).collect();
+        let mut open = HashMap::new();
+        for a in &affs {
+            assert!(current_of.contains_key(a[0].as_str()), "{a:?}");
+            let year = |s: &str| (!s.is_empty()).then(|| s.parse::<i32>().unwrap());
+            if let (Some(s), Some(e)) = (year(&a[3]), year(&a[4])) {
+                assert!(s <= e, "{a:?}");
+            }
+            if a[4].is_empty() {
+                assert_eq!(current_of[a[0].as_str()], a[1], "{a:?}");
+                *open.entry(a[0].clone()).or_insert(0) += 1;
+            }
+        }
+        assert_eq!(open.len(), res.len());
+        assert!(open.values().all(|&n| n == 1));
+        for r in &rels {
+            assert_ne!(r[0], r[1]);
+            assert!(current_of.contains_key(r[0].as_str()) && current_of.contains_key(r[1].as_str()));
+            assert!(crate::model::RelationKind::parse(&r[2]).is_some(), "{r:?}");
+        }
 
         let inst_ids = ids_of(&inst, "institutions");
         let res_ids = ids_of(&res, "researchers");
@@ -1055,7 +1106,24 @@ mod tests {
             pubs.len(),
             "every publication has an author"
         );
-        assert!(authors_of.values().all(|&n| (1..=8).contains(&n)));
+        // Lab papers have 1–8 authors; the consortium papers (listed
+        // last) 25–300, or everyone when there are fewer researchers.
+        let consortium: HashSet<&str> = pubs
+            .iter()
+            .rev()
+            .take(o.consortium_papers)
+            .map(|p| p[0].as_str())
+            .collect();
+        for (id, &n) in &authors_of {
+            if consortium.contains(id) {
+                assert!(
+                    (25.min(o.researchers)..=300).contains(&n),
+                    "consortium paper {id} has {n} authors"
+                );
+            } else {
+                assert!((1..=8).contains(&n), "paper {id} has {n} authors");
+            }
+        }
 
         for r in &conf {
             assert!(res_ids.contains(&r[0]));
@@ -1106,7 +1174,7 @@ mod tests {
         generate(d1.path(), &o).unwrap();
         generate(d2.path(), &o).unwrap();
         let (f1, f2) = (all_files(d1.path()), all_files(d2.path()));
-        assert_eq!(f1.len(), 13);
+        assert_eq!(f1.len(), 15);
         for (a, b) in f1.iter().zip(&f2) {
             assert_eq!(a.0, b.0);
             assert!(a.1 == b.1, "{} differs between runs", a.0);

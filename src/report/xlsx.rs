@@ -665,7 +665,8 @@ mod tests {
                 "Summary",
                 "A-IMM Immunology &amp; inflammation",
                 "A-REG Regenerative medicine",
-                "Adviser loads"
+                "Adviser loads",
+                "Conflicts"
             ]
         );
         let strings = &files["xl/sharedStrings.xml"];
@@ -679,7 +680,7 @@ mod tests {
             .filter(|(k, _)| k.starts_with("xl/worksheets/sheet"))
             .map(|(_, v)| v)
             .collect();
-        assert_eq!(sheets.len(), 4);
+        assert_eq!(sheets.len(), 5, "summary, two areas, loads, conflicts");
         for s in &sheets {
             assert!(!s.contains("<f>"), "formula found");
         }
