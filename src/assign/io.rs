@@ -137,15 +137,15 @@ pub fn problem_from_files(
                 let on = match v.to_ascii_lowercase().as_str() {
                     "true" | "1" | "yes" | "" => true,
                     "false" | "0" | "no" => false,
-                    _ => {
-                        return Err(AssignError::BadValue {
-                            path: cname,
-                            line,
-                            field: "excluded".into(),
-                            value: v.into(),
-                            message: "is not a boolean; write true or false (a blank cell excludes the pair)".into(),
-                        })
-                    }
+                    _ => return Err(AssignError::BadValue {
+                        path: cname,
+                        line,
+                        field: "excluded".into(),
+                        value: v.into(),
+                        message:
+                            "is not a boolean; write true or false (a blank cell excludes the pair)"
+                                .into(),
+                    }),
                 };
                 if !on {
                     continue;
@@ -237,7 +237,9 @@ impl<'a> Loose<'a> {
                     "{file}:{line}: column '{field}': {raw:?} matches several IDs of the scores file when case and white space are ignored ({}); the conflict is applied to each — correct the ID",
                     ids.join(", ")
                 ));
-                ids.iter().filter_map(|id| self.exact.get(id).copied()).collect()
+                ids.iter()
+                    .filter_map(|id| self.exact.get(id).copied())
+                    .collect()
             }
             _ => {
                 warnings.push(format!(

@@ -8,8 +8,8 @@ use crate::cli::{DataArgs, EvalScoresArgs, ModelArg, ScoreArgs, StrategyArg};
 use crate::config::{Config, ProfileStrategy, TextModel};
 use crate::model::Dataset;
 use crate::score::{
-    evaluate, read_external, read_truth, write_scores_csv_with, ExternalSource, Keep,
-    ReadExternal, Scorer,
+    evaluate, read_external, read_truth, write_scores_csv_with, ExternalSource, Keep, ReadExternal,
+    Scorer,
 };
 
 use super::outputs::split_file_out;
@@ -94,7 +94,10 @@ pub fn run(args: &ScoreArgs, quiet: bool) -> anyhow::Result<()> {
             .map(|(p, v)| v.iter().filter(|s| cs.is_excluded(p, s.adviser)).count())
             .sum();
         if args.exclude_conflicts {
-            outln!("{rows} pairs → {} (conflicted pairs left out)", args.out.display())?;
+            outln!(
+                "{rows} pairs → {} (conflicted pairs left out)",
+                args.out.display()
+            )?;
         } else {
             outln!(
                 "{rows} pairs → {} ({marked} conflicted, marked in the conflict column)",

@@ -43,9 +43,7 @@ use rayon::prelude::*;
 
 use crate::config::ConflictConfig;
 use crate::graph::CollabGraph;
-use crate::model::{
-    AdviserIx, Dataset, ProposalIx, RelationKind, ResearcherIx, Role,
-};
+use crate::model::{AdviserIx, Dataset, ProposalIx, RelationKind, ResearcherIx, Role};
 
 use rules::Context;
 
@@ -455,9 +453,7 @@ pub fn detect(ds: &Dataset, _g: &CollabGraph, cfg: &ConflictConfig) -> ConflictS
     ConflictSet {
         per_proposal,
         counts,
-        reference_year: cfg
-            .reference_year
-            .unwrap_or_else(|| ds.latest_year()),
+        reference_year: cfg.reference_year.unwrap_or_else(|| ds.latest_year()),
         list_two_hop: cfg.two_hop_list,
         notes,
     }
@@ -508,10 +504,7 @@ fn detect_proposal(cx: &Context, p: ProposalIx) -> ProposalConflicts {
     };
     for group in hard.chunk_by(|x, y| x.0 == y.0) {
         let a = group[0].0;
-        let mut reasons: Vec<Reason> = group
-            .iter()
-            .map(|&(_, h)| to_reason(cx, p, a, h))
-            .collect();
+        let mut reasons: Vec<Reason> = group.iter().map(|&(_, h)| to_reason(cx, p, a, h)).collect();
         reasons.sort_unstable();
         reasons.dedup();
         out.push(a, reasons);
@@ -538,7 +531,13 @@ fn list_pubs(ds: &Dataset, mut pubs: Vec<usize>, with_authors: bool) -> String {
         let publ = &ds.publications[w];
         // Writing into a String cannot fail.
         let _ = if with_authors {
-            write!(s, "{} ({}, {} authors)", publ.id, publ.year, publ.authors.len())
+            write!(
+                s,
+                "{} ({}, {} authors)",
+                publ.id,
+                publ.year,
+                publ.authors.len()
+            )
         } else {
             write!(s, "{} ({})", publ.id, publ.year)
         };
@@ -550,7 +549,12 @@ fn list_pubs(ds: &Dataset, mut pubs: Vec<usize>, with_authors: bool) -> String {
 }
 
 /// Joint publications of two researchers that pass `keep`.
-fn joint_pubs(ds: &Dataset, a: ResearcherIx, b: ResearcherIx, keep: impl Fn(usize) -> bool) -> Vec<usize> {
+fn joint_pubs(
+    ds: &Dataset,
+    a: ResearcherIx,
+    b: ResearcherIx,
+    keep: impl Fn(usize) -> bool,
+) -> Vec<usize> {
     let (x, y) = (&ds.pubs_of[a], &ds.pubs_of[b]);
     let (mut i, mut j, mut out) = (0, 0, Vec::new());
     while i < x.len() && j < y.len() {
@@ -621,7 +625,9 @@ fn to_reason(cx: &Context, p: ProposalIx, a: AdviserIx, h: Hit) -> Reason {
                 &cx.stints[adviser_stint as usize],
             );
             let department = match (ms.row, st.row) {
-                (Some(x), Some(_)) if ms.department_key.is_some() && ms.department_key == st.department_key => {
+                (Some(x), Some(_))
+                    if ms.department_key.is_some() && ms.department_key == st.department_key =>
+                {
                     ds.affiliations[x].department.as_deref().map(Arc::from)
                 }
                 _ => None,
@@ -630,11 +636,7 @@ fn to_reason(cx: &Context, p: ProposalIx, a: AdviserIx, h: Hit) -> Reason {
                 institution: cx.institution_ids[ms.institution].clone(),
                 member: rid(member),
                 department,
-                evidence: Arc::from(format!(
-                    "{} and {}",
-                    stint_text(cx, ms),
-                    stint_text(cx, st)
-                )),
+                evidence: Arc::from(format!("{} and {}", stint_text(cx, ms), stint_text(cx, st))),
             }
         }
         Hit::CoAuthor { member } => {
@@ -855,7 +857,11 @@ impl ConflictSet {
                 });
             }
         }
-        out.sort_by(|x, y| ds.proposals[x.proposal].id.cmp(&ds.proposals[y.proposal].id));
+        out.sort_by(|x, y| {
+            ds.proposals[x.proposal]
+                .id
+                .cmp(&ds.proposals[y.proposal].id)
+        });
         out
     }
 
@@ -872,11 +878,14 @@ impl ConflictSet {
             "joint_papers",
         ])?;
         for s in self.two_hop_summaries(ds) {
-            if let (a, Reason::TwoHop {
-                member,
-                via,
-                strength,
-            }) = &s.strongest
+            if let (
+                a,
+                Reason::TwoHop {
+                    member,
+                    via,
+                    strength,
+                },
+            ) = &s.strongest
             {
                 out.write_record([
                     ds.proposals[s.proposal].id.as_str(),
@@ -913,7 +922,13 @@ impl ConflictSet {
             .collect();
         rows.par_sort_unstable_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
         let mut out = crate::table::CsvWriter::new(w);
-        out.write_record(["proposal_id", "researcher_id", "excluded", "reasons", "evidence"])?;
+        out.write_record([
+            "proposal_id",
+            "researcher_id",
+            "excluded",
+            "reasons",
+            "evidence",
+        ])?;
         let (mut text, mut evidence) = (String::new(), String::new());
         for (pid, rid, row) in rows {
             text.clear();

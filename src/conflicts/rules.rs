@@ -98,7 +98,8 @@ impl CoAuthors {
         }
         let total = offsets[n];
         let mut fill = offsets.clone();
-        let (mut other, mut last, mut count) = (vec![0u32; total], vec![0i32; total], vec![0u32; total]);
+        let (mut other, mut last, mut count) =
+            (vec![0u32; total], vec![0i32; total], vec![0u32; total]);
         // Pairs ascending by (u, v): row r first receives its smaller
         // neighbours (while their own groups are filled, ascending), then
         // its larger ones (its own group, ascending), so every row is sorted.
@@ -378,7 +379,12 @@ pub(super) fn same_institution(cx: &Context, p: ProposalIx, out: &mut Vec<(Advis
 /// authors with a member within the co-author window (JST CREST: within
 /// the last 5 years). A latest joint paper one year before the window is a
 /// near miss (flag only).
-pub(super) fn co_author(cx: &Context, p: ProposalIx, out: &mut Vec<(AdviserIx, Hit)>, soft: &mut Vec<(AdviserIx, Hit)>) {
+pub(super) fn co_author(
+    cx: &Context,
+    p: ProposalIx,
+    out: &mut Vec<(AdviserIx, Hit)>,
+    soft: &mut Vec<(AdviserIx, Hit)>,
+) {
     if cx.cfg.coauthor_years == 0 {
         return;
     }
@@ -389,7 +395,12 @@ pub(super) fn co_author(cx: &Context, p: ProposalIx, out: &mut Vec<(AdviserIx, H
                 continue;
             };
             if last >= from {
-                out.push((a, Hit::CoAuthor { member: m.researcher }));
+                out.push((
+                    a,
+                    Hit::CoAuthor {
+                        member: m.researcher,
+                    },
+                ));
             } else if last == from - 1 && cx.cfg.near_miss {
                 soft.push((
                     a,

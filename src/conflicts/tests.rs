@@ -174,7 +174,14 @@ fn fixture() -> Dataset {
     f.affiliation("A_SAME_COMPANY", "C1", "Sales", Some(2020), None, "orcid");
     f.affiliation("A_SAME_DEPT", "U0", "Immunology", Some(2018), None, "orcid");
     f.affiliation("A_OTHER_DEPT", "U0", "Oncology", Some(2010), None, "orcid");
-    f.affiliation("A_MOVED_2020", "U0", "", Some(2015), Some(2020), "wos:WOS:000123");
+    f.affiliation(
+        "A_MOVED_2020",
+        "U0",
+        "",
+        Some(2015),
+        Some(2020),
+        "wos:WOS:000123",
+    );
     f.affiliation("A_MOVED_2019", "U0", "", Some(2010), Some(2019), "orcid");
     f.affiliation("A_MOVED_2017", "U2", "", None, Some(2017), "declared");
     f.affiliation("A_MOVED_2016", "U2", "", Some(2012), Some(2016), "declared");
@@ -196,16 +203,42 @@ fn fixture() -> Dataset {
     let p1 = 0;
     let m1 = f.r("M1");
     let mirror = f.r("A_DECLARED_MIRROR");
-    f.declare("A_DECLARED_P1", DeclaredTarget::Proposal(p1), "former student");
+    f.declare(
+        "A_DECLARED_P1",
+        DeclaredTarget::Proposal(p1),
+        "former student",
+    );
     f.declare("M1", DeclaredTarget::Researcher(mirror), "joint company");
-    f.declare("A_DECLARED_MIRROR", DeclaredTarget::Researcher(m1), "joint company");
+    f.declare(
+        "A_DECLARED_MIRROR",
+        DeclaredTarget::Researcher(m1),
+        "joint company",
+    );
 
     // relations.csv.
     f.relation("A_ADVISOR", "M1", "advisor", Some(1995), Some(2000));
     f.relation("A_EMPLOYER_10Y", "M2", "employer", Some(2010), Some(2019));
-    f.relation("A_SUPERVISOR_8Y", "M2", "supervisor", Some(2012), Some(2019));
-    f.relation("M1", "A_COLLAB_2020", "collaborator", Some(2018), Some(2020));
-    f.relation("M1", "A_COLLAB_2019", "collaborator", Some(2016), Some(2019));
+    f.relation(
+        "A_SUPERVISOR_8Y",
+        "M2",
+        "supervisor",
+        Some(2012),
+        Some(2019),
+    );
+    f.relation(
+        "M1",
+        "A_COLLAB_2020",
+        "collaborator",
+        Some(2018),
+        Some(2020),
+    );
+    f.relation(
+        "M1",
+        "A_COLLAB_2019",
+        "collaborator",
+        Some(2016),
+        Some(2019),
+    );
     f.relation("M2", "A_FAMILY", "family", None, None);
 
     // excluded_reviewers of P1.
@@ -517,7 +550,11 @@ fn too_many_nominated_exclusions_are_all_applied_and_noted() {
     let cs = detect_default(&ds);
     assert_eq!(cs.excluded_of(0).len(), 4);
     assert_eq!(cs.notes().len(), 1);
-    assert!(cs.notes()[0].contains("names 4 researchers"), "{:?}", cs.notes());
+    assert!(
+        cs.notes()[0].contains("names 4 researchers"),
+        "{:?}",
+        cs.notes()
+    );
 }
 
 /// Brute force over every (proposal, adviser) pair, straight from the rules'
@@ -530,9 +567,8 @@ fn brute_rules(ds: &Dataset, cfg: &ConflictConfig, p: usize, a: usize) -> Vec<Ru
     let call = cfg.reference_year.unwrap_or(prop.year);
     let from = call - cfg.coauthor_years as i32 + 1;
     let aff_from = call - cfg.affiliation_years.max(1) as i32 + 1;
-    let small = |w: &Publication| {
-        cfg.max_coauthors == 0 || w.authors.len() <= cfg.max_coauthors as usize
-    };
+    let small =
+        |w: &Publication| cfg.max_coauthors == 0 || w.authors.len() <= cfg.max_coauthors as usize;
     let joint = |x: usize, y: usize, keep: &dyn Fn(&Publication) -> bool| {
         ds.publications
             .iter()

@@ -958,7 +958,9 @@ mod tests {
         assert!(open.values().all(|&n| n == 1));
         for r in &rels {
             assert_ne!(r[0], r[1]);
-            assert!(current_of.contains_key(r[0].as_str()) && current_of.contains_key(r[1].as_str()));
+            assert!(
+                current_of.contains_key(r[0].as_str()) && current_of.contains_key(r[1].as_str())
+            );
             assert!(crate::model::RelationKind::parse(&r[2]).is_some(), "{r:?}");
         }
 

@@ -970,7 +970,8 @@ pub fn check(
                     i,
                     "other_researcher_id",
                     "names the same researcher as researcher_id",
-                    "names the same researcher as researcher_id; a relation is between two people".into(),
+                    "names the same researcher as researcher_id; a relation is between two people"
+                        .into(),
                 );
                 ok = false;
             }

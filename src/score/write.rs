@@ -12,6 +12,9 @@ pub fn write_scores_csv(ds: &Dataset, m: &ScoreMatrix, w: impl Write) -> Result<
     write_scores_csv_with(ds, m, w, None)
 }
 
+/// A column appended to scores.csv: its name and its cell for (proposal, adviser).
+pub type ExtraColumn<'a> = (&'a str, &'a dyn Fn(usize, usize) -> String);
+
 /// [`write_scores_csv`] with one more column: `extra = (name, cell)` gives
 /// the column's name and its cell for (proposal, adviser) — `rdmatch score`
 /// adds `conflict` (the pair's conflict reasons, empty when none).
@@ -19,7 +22,7 @@ pub fn write_scores_csv_with(
     ds: &Dataset,
     m: &ScoreMatrix,
     w: impl Write,
-    extra: Option<(&str, &dyn Fn(usize, usize) -> String)>,
+    extra: Option<ExtraColumn<'_>>,
 ) -> Result<(), csv::Error> {
     let mut out = crate::table::CsvWriter::new(w);
     let mut header = vec![
