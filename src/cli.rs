@@ -144,6 +144,16 @@ pub struct GenerateArgs {
     /// Write into --out even if it is not empty (files of the same name are replaced).
     #[arg(long)]
     pub force: bool,
+    /// Mean affiliations.csv rows per researcher (current post + earlier ones).
+    #[arg(long, default_value_t = 1.6)]
+    pub affiliations_per_researcher: f64,
+    /// relations.csv rows per researcher (advisor/student, supervisor, ...).
+    #[arg(long, default_value_t = 0.15)]
+    pub relations_per_researcher: f64,
+    /// Consortium papers (25 to 300 authors, at most one researcher in 80)
+    /// added to publications.csv.
+    #[arg(long, default_value_t = 4)]
+    pub consortium_papers: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -166,7 +176,7 @@ pub enum StrategyArg {
 pub struct ScoreArgs {
     #[command(flatten)]
     pub data: DataArgs,
-    /// Output CSV: proposal_id,researcher_id,score,text,keywords,area,top_terms.
+    /// Output CSV: proposal_id,researcher_id,score,text,keywords,area,top_terms,conflict.
     #[arg(long, default_value = "scores.csv")]
     pub out: PathBuf,
     /// Advisers kept per proposal, best first (default: [score] top_n).
@@ -175,6 +185,10 @@ pub struct ScoreArgs {
     /// Every adviser–proposal pair instead of the top N.
     #[arg(long, conflicts_with = "top")]
     pub all_pairs: bool,
+    /// Leave pairs a conflict of interest excludes out of the file (and the
+    /// top N) instead of marking them in the `conflict` column.
+    #[arg(long)]
+    pub exclude_conflicts: bool,
     /// Text model (default: [score] model).
     #[arg(long, value_enum)]
     pub model: Option<ModelArg>,
@@ -204,9 +218,14 @@ pub struct EvalScoresArgs {
 pub struct ConflictsArgs {
     #[command(flatten)]
     pub data: DataArgs,
-    /// Output CSV: proposal_id,researcher_id,excluded,reasons.
+    /// Output CSV: proposal_id,researcher_id,excluded,reasons,evidence.
     #[arg(long, default_value = "conflicts.csv")]
     pub out: PathBuf,
+    /// Also write the per-proposal two-hop summary here (two_hop.csv
+    /// columns); conflicts.csv lists two-hop pairs only with
+    /// `[conflicts] two_hop_list = true`.
+    #[arg(long, value_name = "FILE")]
+    pub two_hop: Option<PathBuf>,
     /// Replace existing files that were not named (e.g. alternates.csv beside
     /// --out) or that are input files.
     #[arg(long)]

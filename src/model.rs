@@ -177,6 +177,8 @@ pub struct DeclaredConflict {
     pub researcher: ResearcherIx,
     pub target: DeclaredTarget,
     pub reason: String,
+    /// Line (or worksheet row) in `conflicts.csv`: the evidence a PO quotes.
+    pub line: u64,
 }
 
 /// Every input table, checked and linked. Build it with [`Dataset::new`] so
@@ -190,6 +192,15 @@ pub struct Dataset {
     pub proposals: Vec<Proposal>,
     pub publications: Vec<Publication>,
     pub declared_conflicts: Vec<DeclaredConflict>,
+    /// Rows of `affiliations.csv` (empty when the file is absent).
+    pub affiliations: Vec<Affiliation>,
+    /// Rows of `relations.csv` (empty when the file is absent).
+    pub relations: Vec<Relation>,
+    /// Researchers a proposal asks to exclude (`proposals.csv`
+    /// `excluded_reviewers`), by proposal then file order.
+    pub nominated: Vec<Nominated>,
+    /// Affiliation rows of each researcher (indexed by [`ResearcherIx`]).
+    pub affiliations_of: Vec<Vec<usize>>,
     /// Publications of each researcher (indexed by [`ResearcherIx`]), ascending.
     pub pubs_of: Vec<Vec<PublicationIx>>,
     /// Proposals each researcher is a member of (indexed by [`ResearcherIx`]), ascending.
@@ -213,6 +224,9 @@ pub struct Tables {
     pub proposals: Vec<Proposal>,
     pub publications: Vec<Publication>,
     pub declared_conflicts: Vec<DeclaredConflict>,
+    pub affiliations: Vec<Affiliation>,
+    pub relations: Vec<Relation>,
+    pub nominated: Vec<Nominated>,
 }
 
 impl Dataset {
@@ -233,6 +247,10 @@ impl Dataset {
                     proposals_of[m.researcher].push(p);
                 }
             }
+        }
+        let mut affiliations_of = vec![Vec::new(); n];
+        for (i, a) in t.affiliations.iter().enumerate() {
+            affiliations_of[a.researcher].push(i);
         }
         let mut adviser_of = vec![None; n];
         for (a, adv) in t.advisers.iter().enumerate() {
@@ -270,6 +288,10 @@ impl Dataset {
             proposals: t.proposals,
             publications: t.publications,
             declared_conflicts: t.declared_conflicts,
+            affiliations: t.affiliations,
+            relations: t.relations,
+            nominated: t.nominated,
+            affiliations_of,
             pubs_of,
             proposals_of,
             adviser_of,
@@ -306,4 +328,97 @@ impl Dataset {
             .or_else(|| self.publications.iter().map(|p| p.year).max())
             .unwrap_or(0)
     }
+}
+
+/// A row of `affiliations.csv`: a researcher at an institution for a span
+/// of years. Blank years are open ends: no `start_year` = since an unknown
+/// year, no `end_year` = still there.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Affiliation {
+    pub researcher: ResearcherIx,
+    pub institution: InstitutionIx,
+    pub department: Option<String>,
+    pub start_year: Option<i32>,
+    pub end_year: Option<i32>,
+    /// Where the row comes from (`orcid`, `wos:WOS:000123`, `declared`, ...).
+    pub source: String,
+    /// Line (or worksheet row) in `affiliations.csv`.
+    pub line: u64,
+}
+
+impl Affiliation {
+    /// Whether the span reaches year `from` or later (open ends reach every year).
+    pub fn active_since(&self, from: i32) -> bool {
+        self.end_year.is_none_or(|e| e >= from)
+    }
+}
+
+/// The kind of a `relations.csv` row: what `researcher_id` is (or was) to
+/// `other_researcher_id`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RelationKind {
+    /// PhD or postdoctoral advisor of the other.
+    Advisor,
+    /// Student (or postdoc) of the other.
+    Student,
+    Family,
+    /// Employer of the other.
+    Employer,
+    /// Supervisor (line manager, mentor) of the other.
+    Supervisor,
+    /// Collaborator on a joint project.
+    Collaborator,
+}
+
+impl RelationKind {
+    pub const ALL: [RelationKind; 6] = [
+        RelationKind::Advisor,
+        RelationKind::Student,
+        RelationKind::Family,
+        RelationKind::Employer,
+        RelationKind::Supervisor,
+        RelationKind::Collaborator,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RelationKind::Advisor => "advisor",
+            RelationKind::Student => "student",
+            RelationKind::Family => "family",
+            RelationKind::Employer => "employer",
+            RelationKind::Supervisor => "supervisor",
+            RelationKind::Collaborator => "collaborator",
+        }
+    }
+
+    /// Parses the lower-case name (case and surrounding space ignored;
+    /// `adviser` is taken for `advisor`).
+    pub fn parse(s: &str) -> Option<RelationKind> {
+        let s = s.trim().to_ascii_lowercase();
+        if s == "adviser" {
+            return Some(RelationKind::Advisor);
+        }
+        RelationKind::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// A row of `relations.csv`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Relation {
+    pub researcher: ResearcherIx,
+    pub other: ResearcherIx,
+    pub kind: RelationKind,
+    pub start_year: Option<i32>,
+    pub end_year: Option<i32>,
+    /// Line (or worksheet row) in `relations.csv`.
+    pub line: u64,
+}
+
+/// A researcher a proposal asks to exclude from its review (ERC, UKRI).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Nominated {
+    pub proposal: ProposalIx,
+    pub researcher: ResearcherIx,
+    /// Line (or worksheet row) of the proposal in `proposals.csv`.
+    pub line: u64,
 }

@@ -412,7 +412,9 @@ fn stage_subcommands_on_the_sample() {
     let o = run(&["score", "--quiet", "--data", d, "--out", &t("top.csv")]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let top = std::fs::read_to_string(t("top.csv")).unwrap();
-    assert!(top.starts_with("proposal_id,researcher_id,score,text,keywords,area,top_terms\n"));
+    assert!(
+        top.starts_with("proposal_id,researcher_id,score,text,keywords,area,top_terms,conflict\n")
+    );
     assert_eq!(top.lines().count() - 1, 500 * 20, "500 proposals × top 20");
     let o = run(&[
         "score",
@@ -441,7 +443,7 @@ fn stage_subcommands_on_the_sample() {
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let c = std::fs::read_to_string(t("conflicts.csv")).unwrap();
-    assert!(c.starts_with("proposal_id,researcher_id,excluded,reasons\n"));
+    assert!(c.starts_with("proposal_id,researcher_id,excluded,reasons,evidence\n"));
     assert!(
         c.contains("declared"),
         "the sample's declared conflicts must appear"
@@ -538,4 +540,193 @@ fn locks_are_hard_rules() {
         all.contains("locks.csv:2: column 'lock': \"maybe\" is not a lock; use must or must-not"),
         "{all}"
     );
+}
+
+/// Regression (`score --top 5` listed conflicted pairs without saying so):
+/// every pair a rule excludes is marked in the `conflict` column with its
+/// reasons, exactly the excluded pairs of conflicts.csv; with
+/// --exclude-conflicts none is listed.
+#[test]
+fn regression_score_top_marks_conflicted_pairs() {
+    let data = root().join("data/sample");
+    let d = data.to_str().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let t = |name: &str| tmp.path().join(name).to_str().unwrap().to_string();
+    let o = run(&[
+        "score",
+        "--quiet",
+        "--data",
+        d,
+        "--top",
+        "5",
+        "--out",
+        &t("top.csv"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = run(&["conflicts", "--quiet", "--data", d, "--out", &t("c.csv")]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let mut excluded = std::collections::HashMap::new();
+    let mut r = csv::Reader::from_path(t("c.csv")).unwrap();
+    for row in r.records() {
+        let row = row.unwrap();
+        if &row[2] == "true" {
+            excluded.insert((row[0].to_string(), row[1].to_string()), row[3].to_string());
+        }
+    }
+    let mut r = csv::Reader::from_path(t("top.csv")).unwrap();
+    assert_eq!(&r.headers().unwrap()[7], "conflict");
+    let (mut rows, mut marked) = (0, 0);
+    for row in r.records() {
+        let row = row.unwrap();
+        rows += 1;
+        match excluded.get(&(row[0].to_string(), row[1].to_string())) {
+            Some(reasons) => {
+                marked += 1;
+                assert!(
+                    !row[7].is_empty()
+                        && reasons.contains(&row[7][..row[7].find(';').unwrap_or(row[7].len())]),
+                    "{row:?} vs {reasons}"
+                );
+            }
+            None => assert_eq!(&row[7], "", "{row:?}"),
+        }
+    }
+    assert_eq!(rows, 500 * 5);
+    assert!(
+        marked > 100,
+        "the sample's top 5 holds conflicted pairs ({marked})"
+    );
+    let o = run(&[
+        "score",
+        "--quiet",
+        "--data",
+        d,
+        "--top",
+        "5",
+        "--exclude-conflicts",
+        "--out",
+        &t("clean.csv"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let mut r = csv::Reader::from_path(t("clean.csv")).unwrap();
+    let mut n = 0;
+    for row in r.records() {
+        let row = row.unwrap();
+        n += 1;
+        assert!(
+            !excluded.contains_key(&(row[0].to_string(), row[1].to_string())),
+            "{row:?}"
+        );
+        assert_eq!(&row[7], "");
+    }
+    assert_eq!(n, 500 * 5);
+}
+
+/// Regression (80,592 two-hop pairs flooding conflicts.csv while the
+/// assigned flagged pair was marked nowhere): two-hop paths are summarised
+/// per proposal in two_hop.csv, and every assigned pair with a flag is
+/// marked in assignment.csv, report.html and assignment.xlsx.
+#[test]
+fn regression_two_hop_flood_summarised_and_assigned_flags_marked() {
+    let out = tempfile::tempdir().unwrap();
+    let data = root().join("data/sample");
+    let o = run_into(&data, out.path(), "r", &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let d = out.path().join("r");
+    let conflicts = std::fs::read_to_string(d.join("conflicts.csv")).unwrap();
+    let rows = conflicts.lines().count() - 1;
+    assert!(rows < 20_000, "conflicts.csv has {rows} rows");
+    assert!(
+        !conflicts.contains("two hops"),
+        "two-hop paths are listed in conflicts.csv"
+    );
+    // Every excluded row has evidence.
+    let mut r = csv::Reader::from_reader(conflicts.as_bytes());
+    for row in r.records() {
+        let row = row.unwrap();
+        assert!(!row[4].is_empty(), "no evidence: {row:?}");
+    }
+    let summary = std::fs::read_to_string(d.join("two_hop.csv")).unwrap();
+    assert!(summary
+        .starts_with("proposal_id,advisers_two_hops,strongest_adviser,member,via,joint_papers\n"));
+    assert!(summary.lines().count() > 100, "{summary}");
+
+    let mut r = csv::Reader::from_path(d.join("assignment.csv")).unwrap();
+    let fi = r
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "flags")
+        .expect("flags column");
+    let flagged: Vec<(String, String, String)> = r
+        .records()
+        .map(|x| x.unwrap())
+        .filter(|x| !x[fi].is_empty())
+        .map(|x| (x[0].to_string(), x[1].to_string(), x[fi].to_string()))
+        .collect();
+    assert!(!flagged.is_empty(), "the sample assigns flagged pairs");
+    let html = std::fs::read_to_string(d.join("report.html")).unwrap();
+    assert!(html.contains("<section id=\"conflicts\">"));
+    assert!(html.contains(&format!("Assigned pairs with a flag ({})", flagged.len())));
+    use calamine::Reader as _;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(d.join("assignment.xlsx")).unwrap();
+    let sheet = wb.worksheet_range("Conflicts").unwrap();
+    let cells: std::collections::HashSet<(String, String)> = sheet
+        .rows()
+        .map(|r| (r[0].to_string(), r[1].to_string()))
+        .collect();
+    for (p, a, _) in &flagged {
+        assert!(
+            html.contains(&format!("<tr><td>{p}</td>")) && html.contains(&format!("({a})</td>")),
+            "{p} {a} not in report.html"
+        );
+        assert!(
+            cells.contains(&(p.clone(), a.clone())),
+            "{p} {a} not in the Conflicts sheet"
+        );
+    }
+}
+
+/// The standalone `--conflicts` file from the CLI: a blank `excluded` cell
+/// excludes, a case-mismatched ID is applied and warned about on stderr
+/// with its line.
+#[test]
+fn standalone_conflicts_fail_closed_and_warn() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = tmp.path().join("scores.csv");
+    std::fs::write(
+        &s,
+        "proposal_id,researcher_id,score\nP1,R1,0.9\nP1,R2,0.5\nP2,R1,0.4\nP2,R2,0.3\n",
+    )
+    .unwrap();
+    let c = tmp.path().join("conflicts.csv");
+    std::fs::write(
+        &c,
+        "proposal_id,researcher_id,excluded\nP1,R1,\np2,r2,true\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("a.csv");
+    let o = run(&[
+        "assign",
+        "--scores",
+        s.to_str().unwrap(),
+        "--conflicts",
+        c.to_str().unwrap(),
+        "--reviewers-per-proposal",
+        "1",
+        "--max-load",
+        "1",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let all = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{all}");
+    assert!(all.contains("conflicts.csv:3: column 'proposal_id': \"p2\" differs only by case from the scores file's \"P2\""), "{all}");
+    assert!(
+        all.contains("conflicts.csv:3: column 'researcher_id': \"r2\" differs only by case"),
+        "{all}"
+    );
+    let a = std::fs::read_to_string(&out).unwrap();
+    // P1–R1 (blank excluded) and P2–R2 (case) are conflicts: P1 gets R2, P2 gets R1.
+    assert!(a.contains("P1,R2,") && a.contains("P2,R1,"), "{a}");
 }

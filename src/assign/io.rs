@@ -55,20 +55,23 @@ pub enum AssignError {
 
 /// Reads a standalone problem: a score file in any layout
 /// [`read_score_file`] reads (scores mapped to [0, 1] by its rule), and
-/// optionally conflicts.csv
-/// (`proposal_id,researcher_id[,reason]`; if it has an `excluded` column,
-/// only rows with `excluded` true count). Proposal and researcher IDs come
-/// from the scores file and are ordered lexicographically; conflict rows
-/// naming other IDs are ignored. Every proposal needs `k` advisers, every
-/// researcher takes `[min_load, max_load]`; every scored pair that is not a
-/// conflict is a candidate.
+/// optionally conflicts.csv (`proposal_id,researcher_id[,excluded][,...]`).
+/// The conflicts file fails closed: every row excludes its pair unless its
+/// `excluded` cell says `false`, `0` or `no` (a blank cell excludes). IDs are
+/// matched exactly; an ID that matches a score-file ID only after removing
+/// white space or ignoring case is applied to that ID and warned about;
+/// an ID that matches nothing is warned about with its line. Proposal and
+/// researcher IDs come from the scores file and are ordered
+/// lexicographically. Every proposal needs `k` advisers, every researcher
+/// takes `[min_load, max_load]`; every scored pair that is not a conflict is
+/// a candidate. Returns the problem and the warnings.
 pub fn problem_from_files(
     scores: &Path,
     conflicts: Option<&Path>,
     k: u32,
     max_load: u32,
     min_load: u32,
-) -> Result<Problem, AssignError> {
+) -> Result<(Problem, Vec<String>), AssignError> {
     let file = read_score_file(scores, EncodingChoice::Auto)?;
     let rows = &file.rows;
     let pset: BTreeSet<&str> = rows.iter().map(|r| r.proposal_id.as_str()).collect();
@@ -83,6 +86,7 @@ pub fn problem_from_files(
         max_load,
         0,
     );
+    let mut warnings = Vec::new();
     if let Some(cpath) = conflicts {
         let cname = cpath.display().to_string();
         let t = table::read_path(
@@ -123,38 +127,128 @@ pub fn problem_from_files(
             t.column("researcher_id").unwrap_or(1),
         );
         let ce = t.column("excluded");
+        let ploose = Loose::new(&pix);
+        let rloose = Loose::new(&rix);
+        let mut unmatched = 0usize;
         for (rec, pos) in t.rows() {
+            let line = pos.line();
             if let Some(ei) = ce {
                 let v = rec[ei].trim();
                 let on = match v.to_ascii_lowercase().as_str() {
-                    "true" | "1" | "yes" => true,
-                    "false" | "0" | "no" | "" => false,
-                    _ => {
-                        return Err(AssignError::BadValue {
-                            path: cname,
-                            line: pos.line(),
-                            field: "excluded".into(),
-                            value: v.into(),
-                            message: "is not a boolean; write true or false".into(),
-                        })
-                    }
+                    "true" | "1" | "yes" | "" => true,
+                    "false" | "0" | "no" => false,
+                    _ => return Err(AssignError::BadValue {
+                        path: cname,
+                        line,
+                        field: "excluded".into(),
+                        value: v.into(),
+                        message:
+                            "is not a boolean; write true or false (a blank cell excludes the pair)"
+                                .into(),
+                    }),
                 };
                 if !on {
                     continue;
                 }
             }
-            let p = rec[cp].trim();
-            let r = rec[cr].trim();
-            if let (Some(&pi), Some(&ri)) = (pix.get(p), rix.get(r)) {
-                b.exclude(pi, ri, Exclusion::Conflict);
+            let p = ploose.find(&rec[cp], &cname, line, "proposal_id", &mut warnings);
+            let r = rloose.find(&rec[cr], &cname, line, "researcher_id", &mut warnings);
+            if p.is_empty() || r.is_empty() {
+                unmatched += 1;
             }
+            for &pi in &p {
+                for &ri in &r {
+                    b.exclude(pi, ri, Exclusion::Conflict);
+                }
+            }
+        }
+        if unmatched > 0 {
+            warnings.push(format!(
+                "{cname}: {unmatched} conflict row(s) name an ID that is in no row of the scores file; they exclude nothing (see the lines above)"
+            ));
         }
     }
     for r in rows {
         let (pi, ri) = (pix[r.proposal_id.as_str()], rix[r.researcher_id.as_str()]);
         b.add_score(pi, ri, r.score);
     }
-    Ok(b.build())
+    Ok((b.build(), warnings))
+}
+
+/// IDs of the scores file, also by a loose key (no white space, lower case)
+/// for IDs that a conflicts file spells differently.
+struct Loose<'a> {
+    exact: &'a BTreeMap<&'a str, usize>,
+    /// Loose key → the IDs with that key.
+    loose: BTreeMap<String, Vec<&'a str>>,
+}
+
+fn loose_key(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+impl<'a> Loose<'a> {
+    fn new(exact: &'a BTreeMap<&'a str, usize>) -> Self {
+        let mut loose: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+        for id in exact.keys() {
+            loose.entry(loose_key(id)).or_default().push(id);
+        }
+        Loose { exact, loose }
+    }
+
+    /// The indexes `raw` stands for (one, or every loose match when
+    /// ambiguous), warning when it only matches loosely or not at all.
+    fn find(
+        &self,
+        raw: &str,
+        file: &str,
+        line: u64,
+        field: &str,
+        warnings: &mut Vec<String>,
+    ) -> Vec<usize> {
+        if let Some(&i) = self.exact.get(raw) {
+            return vec![i];
+        }
+        let trimmed = raw.trim();
+        if let Some(&i) = self.exact.get(trimmed) {
+            warnings.push(format!(
+                "{file}:{line}: column '{field}': {raw:?} has white space around the ID; applied to {trimmed:?}"
+            ));
+            return vec![i];
+        }
+        match self.loose.get(&loose_key(raw)).map(Vec::as_slice) {
+            Some([id]) => {
+                let what = if raw.trim().to_lowercase() == id.to_lowercase() {
+                    "differs only by case from"
+                } else {
+                    "differs only by case or white space from"
+                };
+                warnings.push(format!(
+                    "{file}:{line}: column '{field}': {raw:?} {what} the scores file's {id:?}; the conflict is applied to {id:?} — correct the ID"
+                ));
+                self.exact.get(id).copied().into_iter().collect()
+            }
+            Some(ids) if ids.len() > 1 => {
+                // Ambiguous: exclude every candidate (fail closed).
+                warnings.push(format!(
+                    "{file}:{line}: column '{field}': {raw:?} matches several IDs of the scores file when case and white space are ignored ({}); the conflict is applied to each — correct the ID",
+                    ids.join(", ")
+                ));
+                ids.iter()
+                    .filter_map(|id| self.exact.get(id).copied())
+                    .collect()
+            }
+            _ => {
+                warnings.push(format!(
+                    "{file}:{line}: column '{field}': {raw:?} is not an ID of the scores file; the row excludes nothing — correct the ID if it is a typo"
+                ));
+                Vec::new()
+            }
+        }
+    }
 }
 
 /// Extra columns appended to assignment.csv: `header` names them and
@@ -281,7 +375,7 @@ mod tests {
             "conflicts.csv",
             "proposal_id,researcher_id,reason,excluded\nP1,R1,coauthor,true\nP2,R2,x,false\n",
         );
-        let p = problem_from_files(&s, Some(&c), 1, 1, 0).unwrap();
+        let (p, _) = problem_from_files(&s, Some(&c), 1, 1, 0).unwrap();
         assert_eq!(p.proposal_ids, vec!["P1", "P2"]);
         assert_eq!(p.ineligible[0].conflict, 1);
         let sol = solve(&p, Objective::Total).unwrap();
@@ -313,6 +407,73 @@ mod tests {
         assert!(String::from_utf8(buf)
             .unwrap()
             .starts_with("proposal_id,researcher_id,score,rank,top_terms\nP1,R3,0.700000,1,0-2\n"));
+    }
+
+    /// Regression (blank `excluded` fails open): a blank cell meant "not
+    /// excluded", so a half-filled conflicts file let conflicted pairs be
+    /// assigned. Every row excludes unless it says false.
+    #[test]
+    fn regression_blank_excluded_cell_excludes() {
+        let d = tempfile::tempdir().unwrap();
+        let s = write(
+            d.path(),
+            "scores.csv",
+            "proposal_id,researcher_id,score\nP1,R1,0.9\nP1,R2,0.5\nP1,R3,0.4\n",
+        );
+        let c = write(
+            d.path(),
+            "conflicts.csv",
+            "proposal_id,researcher_id,excluded,reason\nP1,R1,,co-author\nP1,R2,false,flag only\nP1,R3,no,\n",
+        );
+        let (p, warnings) = problem_from_files(&s, Some(&c), 1, 1, 0).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(p.ineligible[0].conflict, 1);
+        let sol = solve(&p, Objective::Total).unwrap();
+        assert_eq!(p.adviser_ids[sol.assigned[0][0]], "R2");
+        // No excluded column: every row is a conflict.
+        let c = write(
+            d.path(),
+            "c2.csv",
+            "proposal_id,researcher_id\nP1,R1\nP1,R2\n",
+        );
+        let (p, _) = problem_from_files(&s, Some(&c), 1, 1, 0).unwrap();
+        assert_eq!(p.ineligible[0].conflict, 2);
+    }
+
+    /// Regression (case-mismatched IDs dropped silently): `r1` or ` P1 `
+    /// matched nothing and the conflict was lost without a word. Now it is
+    /// applied to the one ID it can mean and warned about with its line;
+    /// an ID that matches nothing is warned about too.
+    #[test]
+    fn regression_case_mismatched_ids_are_applied_and_warned() {
+        let d = tempfile::tempdir().unwrap();
+        let s = write(
+            d.path(),
+            "scores.csv",
+            "proposal_id,researcher_id,score\nP1,R1,0.9\nP1,R2,0.5\nP2,R1,0.3\nP2,R2,0.2\n",
+        );
+        let c = write(
+            d.path(),
+            "conflicts.csv",
+            "proposal_id,researcher_id,excluded\np1,r1,true\n\" P2\",R 2,true\nP1,R9,true\n",
+        );
+        let (p, warnings) = problem_from_files(&s, Some(&c), 1, 2, 0).unwrap();
+        let cname = c.display().to_string();
+        let all = warnings.join("\n");
+        for want in [
+            format!("{cname}:2: column 'proposal_id': \"p1\" differs only by case from the scores file's \"P1\""),
+            format!("{cname}:2: column 'researcher_id': \"r1\" differs only by case from the scores file's \"R1\""),
+            format!("{cname}:3: column 'proposal_id': \" P2\" has white space around the ID"),
+            format!("{cname}:3: column 'researcher_id': \"R 2\" differs only by case or white space from the scores file's \"R2\""),
+            format!("{cname}:4: column 'researcher_id': \"R9\" is not an ID of the scores file"),
+            "1 conflict row(s) name an ID that is in no row of the scores file".to_string(),
+        ] {
+            assert!(all.contains(&want), "missing {want:?} in\n{all}");
+        }
+        assert_eq!((p.ineligible[0].conflict, p.ineligible[1].conflict), (1, 1));
+        let sol = solve(&p, Objective::Total).unwrap();
+        assert_eq!(p.adviser_ids[sol.assigned[0][0]], "R2");
+        assert_eq!(p.adviser_ids[sol.assigned[1][0]], "R1");
     }
 
     #[test]

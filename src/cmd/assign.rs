@@ -117,13 +117,16 @@ fn standalone(args: &AssignArgs, scores: &Path, cfg: &Config, quiet: bool) -> an
         rules.check(&f)?;
     }
     let a = &cfg.assign;
-    let problem = problem_from_files(
+    let (problem, warnings) = problem_from_files(
         scores,
         args.conflicts.as_deref(),
         a.reviewers_per_proposal,
         a.default_max_load,
         a.min_load,
     )?;
+    for w in &warnings {
+        eprintln!("warning: {w}");
+    }
     let objective = match args.objective {
         Some(ObjectiveArg::Fair) => Objective::Fair,
         Some(ObjectiveArg::Total) => Objective::Total,

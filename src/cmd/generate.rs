@@ -18,6 +18,9 @@ pub fn run(args: &GenerateArgs, quiet: bool) -> anyhow::Result<()> {
         advisers: args.advisers,
         publications_per_researcher: args.pubs_per_researcher,
         seed: args.seed,
+        affiliations_per_researcher: args.affiliations_per_researcher,
+        relations_per_researcher: args.relations_per_researcher,
+        consortium_papers: args.consortium_papers,
         ..GenerateOptions::default()
     };
     let t = Instant::now();

@@ -64,6 +64,10 @@ pub fn write_stage_outputs(
     res.conflicts
         .write_csv(ds, create(&path)?)
         .with_context(|| format!("cannot write {}", path.display()))?;
+    let path = dir.join("two_hop.csv");
+    res.conflicts
+        .write_two_hop_summary(ds, create(&path)?)
+        .with_context(|| format!("cannot write {}", path.display()))?;
     match &res.solution {
         Ok(sol) => write_assignment_files(dir, res, sol, cfg.assign.alternates)?,
         Err(inf) => super::write_file(&dir.join("diagnosis.txt"), inf.to_string().as_bytes())?,
@@ -89,12 +93,19 @@ pub fn write_assignment_files(
                 crate::table::num(s.keywords),
                 crate::table::num(s.area),
                 s.top_terms.join(";"),
+                res.conflicts.flags(p, a),
             ],
-            None => vec![String::new(); 4],
+            None => vec![
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                res.conflicts.flags(p, a),
+            ],
         }
     };
     let extra = ExtraColumns {
-        header: ["text", "keywords", "area", "top_terms"]
+        header: ["text", "keywords", "area", "top_terms", "flags"]
             .iter()
             .map(|s| s.to_string())
             .collect(),

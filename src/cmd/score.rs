@@ -8,7 +8,7 @@ use crate::cli::{DataArgs, EvalScoresArgs, ModelArg, ScoreArgs, StrategyArg};
 use crate::config::{Config, ProfileStrategy, TextModel};
 use crate::model::Dataset;
 use crate::score::{
-    evaluate, read_external, read_truth, write_scores_csv, ExternalSource, Keep, ReadExternal,
+    evaluate, read_external, read_truth, write_scores_csv_with, ExternalSource, Keep, ReadExternal,
     Scorer,
 };
 
@@ -51,19 +51,59 @@ pub fn run(args: &ScoreArgs, quiet: bool) -> anyhow::Result<()> {
     } else {
         Keep::Top(args.top.unwrap_or(cfg.score.top_n))
     };
-    let m = progress.stage("scores", || scorer.score(&ds, keep, &|_, _| false));
+    // Conflicted pairs are marked (`conflict` column) or, with
+    // --exclude-conflicts, left out; never listed as if they were clean.
+    let g = progress.stage("collaboration graph", || crate::graph::build(&ds));
+    let cs = progress.stage("conflicts", || {
+        crate::conflicts::detect(&ds, &g, &cfg.conflicts)
+    });
+    drop(g);
+    let leave_out = args.exclude_conflicts;
+    let m = progress.stage("scores", || {
+        scorer.score(&ds, keep, &|p, a| leave_out && cs.is_excluded(p, a))
+    });
+    let conflict = |p: usize, a: usize| -> String {
+        if !cs.is_excluded(p, a) {
+            return String::new();
+        }
+        let reasons: Vec<String> = cs
+            .reasons(p, a)
+            .iter()
+            .filter(|r| r.rule().excludes())
+            .map(|r| r.to_string())
+            .collect();
+        reasons.join("; ")
+    };
     let (dir, name) = split_file_out(&args.out)?;
     let staged = StagedOutput::new(&dir, modes(&cfg)?)?;
     let tmp = staged.path().join(name);
     let f =
         std::fs::File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
     progress
-        .stage("write", || write_scores_csv(&ds, &m, BufWriter::new(f)))
+        .stage("write", || {
+            write_scores_csv_with(&ds, &m, BufWriter::new(f), Some(("conflict", &conflict)))
+        })
         .with_context(|| format!("cannot write {}", args.out.display()))?;
     staged.commit(&rules)?;
     if !quiet {
         let rows: usize = m.per_proposal.iter().map(Vec::len).sum();
-        outln!("{rows} pairs → {}", args.out.display())?;
+        let marked: usize = m
+            .per_proposal
+            .iter()
+            .enumerate()
+            .map(|(p, v)| v.iter().filter(|s| cs.is_excluded(p, s.adviser)).count())
+            .sum();
+        if args.exclude_conflicts {
+            outln!(
+                "{rows} pairs → {} (conflicted pairs left out)",
+                args.out.display()
+            )?;
+        } else {
+            outln!(
+                "{rows} pairs → {} ({marked} conflicted, marked in the conflict column)",
+                args.out.display()
+            )?;
+        }
     }
     super::left_out(&v, "above")
 }

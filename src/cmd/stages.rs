@@ -44,16 +44,24 @@ fn load_and_graph(
 }
 
 pub fn conflicts(args: &ConflictsArgs, quiet: bool) -> anyhow::Result<()> {
+    let mut named = vec![args.out.clone()];
+    named.extend(args.two_hop.iter().cloned());
     let rules = Clobber {
         inputs: input_files(&args.data, &[]),
-        named: vec![args.out.clone()],
+        named,
         force: args.force,
         ..Clobber::default()
     };
     // Refuse before the work, not after it.
     rules.check(&args.out)?;
+    if let Some(t) = &args.two_hop {
+        rules.check(t)?;
+    }
     let (cfg, ds, g, mut progress, v) = load_and_graph(&args.data, quiet)?;
     let set = progress.stage("conflicts", || conflicts::detect(&ds, &g, &cfg.conflicts));
+    for n in set.notes() {
+        eprintln!("warning: {n}");
+    }
     let (dir, name) = split_file_out(&args.out)?;
     let staged = StagedOutput::new(&dir, modes(&cfg)?)?;
     let tmp = staged.path().join(name);
@@ -61,6 +69,16 @@ pub fn conflicts(args: &ConflictsArgs, quiet: bool) -> anyhow::Result<()> {
     set.write_csv(&ds, BufWriter::new(f))
         .with_context(|| format!("cannot write {}", args.out.display()))?;
     staged.commit(&rules)?;
+    if let Some(t) = &args.two_hop {
+        let (dir, name) = split_file_out(t)?;
+        let staged = StagedOutput::new(&dir, modes(&cfg)?)?;
+        let tmp = staged.path().join(name);
+        let f =
+            fs::File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+        set.write_two_hop_summary(&ds, BufWriter::new(f))
+            .with_context(|| format!("cannot write {}", t.display()))?;
+        staged.commit(&rules)?;
+    }
     if !quiet {
         let excluded = set.rows().filter(|r| r.excluded).count();
         outln!(

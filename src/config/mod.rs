@@ -20,7 +20,7 @@ mod report;
 mod score;
 
 pub use assign::{AssignConfig, Objective};
-pub use conflicts::ConflictConfig;
+pub use conflicts::{ConflictConfig, DepartmentRule};
 pub use coverage::CoverageConfig;
 pub use network::{CommunityMethod, NetworkConfig};
 pub use report::ReportConfig;

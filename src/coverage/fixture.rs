@@ -124,6 +124,7 @@ pub fn dataset() -> Dataset {
         ],
         publications: vec![],
         declared_conflicts: vec![],
+        ..Tables::default()
     })
 }
 

@@ -15,6 +15,7 @@
 //! map order reaches the output, so the same options give byte-identical
 //! files.
 
+mod affiliations;
 mod publications;
 mod text;
 mod vocab;
@@ -41,7 +42,7 @@ pub struct GenerateOptions {
     /// Advisers, 1..=researchers (every area needs at least one).
     pub advisers: usize,
     /// Mean publications per researcher: publications.csv gets
-    /// round(researchers × this) rows (lead-authored papers; each has 1–8
+    /// round(researchers × this) rows plus `consortium_papers` (lead-authored papers; each has 1–8
     /// authors). 0..=100.
     pub publications_per_researcher: f64,
     /// Seed of every random choice.
@@ -50,6 +51,14 @@ pub struct GenerateOptions {
     pub start_year: i32,
     /// Year of the call, written as every proposal's year.
     pub call_year: i32,
+    /// Mean rows per researcher in affiliations.csv (the current post plus
+    /// earlier ones); 1 = nobody moved. 1..=20.
+    pub affiliations_per_researcher: f64,
+    /// relations.csv gets round(researchers × this) rows. 0..=20.
+    pub relations_per_researcher: f64,
+    /// Consortium papers (25 to 300 authors, at most one researcher in 80)
+    /// appended to publications.csv.
+    pub consortium_papers: usize,
 }
 
 impl Default for GenerateOptions {
@@ -63,6 +72,9 @@ impl Default for GenerateOptions {
             seed: 42,
             start_year: 2016,
             call_year: 2026,
+            affiliations_per_researcher: 1.6,
+            relations_per_researcher: 0.15,
+            consortium_papers: 4,
         }
     }
 }
@@ -138,6 +150,31 @@ pub fn validate(o: &GenerateOptions) -> Result<(), GenerateError> {
             "proposals",
             o.proposals.to_string(),
             "use 0 to 10000000".into(),
+        );
+    }
+    if !o.affiliations_per_researcher.is_finite()
+        || !(1.0..=20.0).contains(&o.affiliations_per_researcher)
+    {
+        return bad(
+            "affiliations_per_researcher",
+            o.affiliations_per_researcher.to_string(),
+            "use a mean between 1 (nobody moved) and 20".into(),
+        );
+    }
+    if !o.relations_per_researcher.is_finite()
+        || !(0.0..=20.0).contains(&o.relations_per_researcher)
+    {
+        return bad(
+            "relations_per_researcher",
+            o.relations_per_researcher.to_string(),
+            "use a mean between 0 and 20".into(),
+        );
+    }
+    if o.consortium_papers > 1000 {
+        return bad(
+            "consortium_papers",
+            o.consortium_papers.to_string(),
+            "use 0 to 1000".into(),
         );
     }
     if !o.publications_per_researcher.is_finite()
@@ -236,6 +273,8 @@ pub fn generate(out_dir: &Path, opts: &GenerateOptions) -> Result<GenerateReport
     rows.push(p);
     rows.push(a);
     rows.push(write_conflicts(out_dir, &w, &ids)?);
+    rows.push(write_affiliations(out_dir, &w, &ids, opts)?);
+    rows.push(write_relations(out_dir, &w, &ids, opts)?);
     rows.extend(write_truth(out_dir, &w, &ids)?);
     Ok(GenerateReport { rows })
 }
@@ -437,6 +476,7 @@ fn write_proposals(
             "pi_id",
             "year",
             "budget",
+            "excluded_reviewers",
         ],
     )?;
     let mut m = Out::create(
@@ -445,8 +485,13 @@ fn write_proposals(
         &["proposal_id", "researcher_id", "role"],
     )?;
     let year = opts.call_year.to_string();
+    let nominated = affiliations::nominated(w, opts);
     for (i, p) in w.proposals.iter().enumerate() {
         let budget = p.budget.map(|b| b.to_string()).unwrap_or_default();
+        let excluded: Vec<&str> = nominated[i]
+            .iter()
+            .map(|&r| ids.researcher[r].as_str())
+            .collect();
         o.row([
             ids.proposal[i].as_str(),
             &ids.area[p.area],
@@ -456,6 +501,7 @@ fn write_proposals(
             &ids.researcher[p.pi],
             &year,
             &budget,
+            &excluded.join(";"),
         ])?;
         for &(r, role) in &p.members {
             m.row([ids.proposal[i].as_str(), &ids.researcher[r], role.as_str()])?;
@@ -500,6 +546,21 @@ fn write_publications(
             a.row([id.as_str(), &ids.researcher[r]])?;
         }
     }
+    for c in affiliations::consortium_papers(w, opts) {
+        k += 1;
+        id.clear();
+        let _ = write!(id, "W{k:0wd$}");
+        o.row([
+            id.as_str(),
+            &c.year.to_string(),
+            &c.title,
+            "Pooled analysis across the consortium's centres.",
+            "consortium;cohort",
+        ])?;
+        for &r in &c.authors {
+            a.row([id.as_str(), &ids.researcher[r]])?;
+        }
+    }
     Ok((o.finish()?, a.finish()?))
 }
 
@@ -520,6 +581,70 @@ fn write_conflicts(dir: &Path, w: &World, ids: &Ids) -> Result<(String, usize), 
             ConflictTarget::Researcher(r) => ("", ids.researcher[r].as_str()),
         };
         o.row([ids.researcher[c.researcher].as_str(), p, r, c.reason])?;
+    }
+    o.finish()
+}
+
+fn opt_year(y: Option<i32>) -> String {
+    y.map(|y| y.to_string()).unwrap_or_default()
+}
+
+fn write_affiliations(
+    dir: &Path,
+    w: &World,
+    ids: &Ids,
+    opts: &GenerateOptions,
+) -> Result<(String, usize), GenerateError> {
+    let mut o = Out::create(
+        dir,
+        "affiliations.csv",
+        &[
+            "researcher_id",
+            "institution_id",
+            "department",
+            "start_year",
+            "end_year",
+            "source",
+        ],
+    )?;
+    for a in affiliations::affiliations(w, opts) {
+        o.row([
+            ids.researcher[a.researcher].as_str(),
+            &ids.inst[a.institution],
+            a.department.unwrap_or(""),
+            &opt_year(a.start_year),
+            &opt_year(a.end_year),
+            a.source,
+        ])?;
+    }
+    o.finish()
+}
+
+fn write_relations(
+    dir: &Path,
+    w: &World,
+    ids: &Ids,
+    opts: &GenerateOptions,
+) -> Result<(String, usize), GenerateError> {
+    let mut o = Out::create(
+        dir,
+        "relations.csv",
+        &[
+            "researcher_id",
+            "other_researcher_id",
+            "relation",
+            "start_year",
+            "end_year",
+        ],
+    )?;
+    for r in affiliations::relations(w, opts) {
+        o.row([
+            ids.researcher[r.researcher].as_str(),
+            &ids.researcher[r.other],
+            r.relation,
+            &opt_year(r.start_year),
+            &opt_year(r.end_year),
+        ])?;
     }
     o.finish()
 }
@@ -721,6 +846,7 @@ mod tests {
                 "pi_id",
                 "year",
                 "budget",
+                "excluded_reviewers",
             ],
         );
         let mem = read(
@@ -744,6 +870,29 @@ mod tests {
                 "reason",
             ],
         );
+        let affs = read(
+            dir,
+            "affiliations.csv",
+            &[
+                "researcher_id",
+                "institution_id",
+                "department",
+                "start_year",
+                "end_year",
+                "source",
+            ],
+        );
+        let rels = read(
+            dir,
+            "relations.csv",
+            &[
+                "researcher_id",
+                "other_researcher_id",
+                "relation",
+                "start_year",
+                "end_year",
+            ],
+        );
         let topics = read(dir, "truth/topics.csv", &["topic_id", "area_id", "terms"]);
         let rt = read(
             dir,
@@ -765,6 +914,7 @@ mod tests {
         assert_eq!(
             pubs.len(),
             (o.researchers as f64 * o.publications_per_researcher).round() as usize
+                + o.consortium_papers
         );
         let counts: HashMap<&str, usize> =
             report.rows.iter().map(|(n, c)| (n.as_str(), *c)).collect();
@@ -778,13 +928,41 @@ mod tests {
             ("publications.csv", &pubs),
             ("authorships.csv", &auth),
             ("conflicts.csv", &conf),
+            ("affiliations.csv", &affs),
+            ("relations.csv", &rels),
             ("truth/topics.csv", &topics),
             ("truth/researcher_topics.csv", &rt),
             ("truth/proposal_topics.csv", &pt),
         ] {
             assert_eq!(counts.get(name), Some(&rows.len()), "report rows of {name}");
         }
-        assert_eq!(report.rows.len(), 12);
+        assert_eq!(report.rows.len(), 14);
+        // Career history: every researcher has exactly one open-ended row
+        // (the current post, at researchers.csv's institution); spans are
+        // ordered; relations name two different researchers.
+        let current_of: HashMap<&str, &str> =
+            res.iter().map(|r| (r[0].as_str(), r[2].as_str())).collect();
+        let mut open = HashMap::new();
+        for a in &affs {
+            assert!(current_of.contains_key(a[0].as_str()), "{a:?}");
+            let year = |s: &str| (!s.is_empty()).then(|| s.parse::<i32>().unwrap());
+            if let (Some(s), Some(e)) = (year(&a[3]), year(&a[4])) {
+                assert!(s <= e, "{a:?}");
+            }
+            if a[4].is_empty() {
+                assert_eq!(current_of[a[0].as_str()], a[1], "{a:?}");
+                *open.entry(a[0].clone()).or_insert(0) += 1;
+            }
+        }
+        assert_eq!(open.len(), res.len());
+        assert!(open.values().all(|&n| n == 1));
+        for r in &rels {
+            assert_ne!(r[0], r[1]);
+            assert!(
+                current_of.contains_key(r[0].as_str()) && current_of.contains_key(r[1].as_str())
+            );
+            assert!(crate::model::RelationKind::parse(&r[2]).is_some(), "{r:?}");
+        }
 
         let inst_ids = ids_of(&inst, "institutions");
         let res_ids = ids_of(&res, "researchers");
@@ -930,7 +1108,24 @@ mod tests {
             pubs.len(),
             "every publication has an author"
         );
-        assert!(authors_of.values().all(|&n| (1..=8).contains(&n)));
+        // Lab papers have 1–8 authors; the consortium papers (listed
+        // last) 25–300, or everyone when there are fewer researchers.
+        let consortium: HashSet<&str> = pubs
+            .iter()
+            .rev()
+            .take(o.consortium_papers)
+            .map(|p| p[0].as_str())
+            .collect();
+        for (id, &n) in &authors_of {
+            if consortium.contains(id) {
+                assert!(
+                    (25.min(o.researchers)..=300).contains(&n),
+                    "consortium paper {id} has {n} authors"
+                );
+            } else {
+                assert!((1..=8).contains(&n), "paper {id} has {n} authors");
+            }
+        }
 
         for r in &conf {
             assert!(res_ids.contains(&r[0]));
@@ -981,7 +1176,7 @@ mod tests {
         generate(d1.path(), &o).unwrap();
         generate(d2.path(), &o).unwrap();
         let (f1, f2) = (all_files(d1.path()), all_files(d2.path()));
-        assert_eq!(f1.len(), 13);
+        assert_eq!(f1.len(), 15);
         for (a, b) in f1.iter().zip(&f2) {
             assert_eq!(a.0, b.0);
             assert!(a.1 == b.1, "{} differs between runs", a.0);
@@ -1141,6 +1336,7 @@ mod tests {
                 start_year: 2020,
                 call_year: 2021,
                 seed: 7,
+                ..GenerateOptions::default()
             },
         ] {
             let d = tempfile::tempdir().unwrap();

@@ -352,6 +352,37 @@ fn parse_year(s: &str) -> Result<i32, String> {
     }
 }
 
+/// The optional `start_year`/`end_year` cells of a row: blank = open end;
+/// `None` (with errors pushed) when a cell is not a year or the span ends
+/// before it starts.
+fn year_span(r: &mut Rows<'_>, i: usize) -> Option<(Option<i32>, Option<i32>)> {
+    let year = |r: &mut Rows<'_>, col: &str| -> Result<Option<i32>, ()> {
+        let v = r.get(i, col);
+        if v.is_empty() {
+            return Ok(None);
+        }
+        parse_year(v).map(Some).map_err(|m| {
+            r.error(i, col, "is not a year in 1900–2100", m);
+        })
+    };
+    let (start, end) = (year(r, "start_year"), year(r, "end_year"));
+    let (Ok(start), Ok(end)) = (start, end) else {
+        return None;
+    };
+    if let (Some(s), Some(e)) = (start, end) {
+        if e < s {
+            r.error(
+                i,
+                "end_year",
+                "is before start_year",
+                format!("{e} is before start_year {s}; swap them or correct the year"),
+            );
+            return None;
+        }
+    }
+    Some((start, end))
+}
+
 /// The largest `max_load` accepted: no call has more proposals than this,
 /// and a larger number is a typo (or a wrapped negative) rather than a plan.
 pub const MAX_LOAD_LIMIT: u32 = 100_000;
@@ -516,6 +547,8 @@ pub fn check(
     // conflicts (optional)
     if let Some(raw) = raws[8].take() {
         let mut r = Rows::new(&schema::CONFLICTS, &raw, problems);
+        // Researcher pairs declared so far (unordered) → first line.
+        let mut pairs: IdMap<(usize, usize), u64> = IdMap::default();
         for i in 0..r.len() {
             r.begin();
             let ok = r.required_present(i);
@@ -552,6 +585,24 @@ pub fn check(
             };
             let reason = r.get(i, "reason");
             if let (Some(who), Some(target), true) = (who, target, ok) {
+                if let DeclaredTarget::Researcher(o) = target {
+                    let key = (who.min(o), who.max(o));
+                    match pairs.get(&key) {
+                        Some(&first) => r.warn(
+                            i,
+                            "other_researcher_id",
+                            "repeats a researcher pair declared on an earlier line",
+                            format!(
+                                "declares the pair \"{}\" – \"{}\" again (first on line {first}); a researcher–researcher declaration works both ways, so one row is enough",
+                                r.get(i, "researcher_id"),
+                                oid
+                            ),
+                        ),
+                        None => {
+                            pairs.insert(key, r.line(i));
+                        }
+                    }
+                }
                 if reason.is_empty() {
                     r.warn(
                         i,
@@ -563,11 +614,85 @@ pub fn check(
                 t.declared_conflicts.push(DeclaredConflict {
                     researcher: who,
                     target,
+                    line: r.line(i),
                     reason: if reason.is_empty() {
                         "declared".into()
                     } else {
                         reason.to_string()
                     },
+                });
+                r.accepted += 1;
+            }
+        }
+        counts.push(r.count());
+    }
+
+    // affiliations (optional)
+    if let Some(raw) = raws[9].take() {
+        let mut r = Rows::new(&schema::AFFILIATIONS, &raw, problems);
+        for i in 0..r.len() {
+            r.begin();
+            let ok = r.required_present(i);
+            let who = r.lookup(i, "researcher_id", &res);
+            let at = r.lookup(i, "institution_id", &inst);
+            let span = year_span(&mut r, i);
+            if let (true, Some(researcher), Some(institution), Some((start_year, end_year))) =
+                (ok, who, at, span)
+            {
+                t.affiliations.push(Affiliation {
+                    researcher,
+                    institution,
+                    department: opt_string(r.get(i, "department")),
+                    start_year,
+                    end_year,
+                    source: r.get(i, "source").to_string(),
+                    line: r.line(i),
+                });
+                r.accepted += 1;
+            }
+        }
+        counts.push(r.count());
+    }
+
+    // relations (optional)
+    if let Some(raw) = raws[10].take() {
+        let mut r = Rows::new(&schema::RELATIONS, &raw, problems);
+        for i in 0..r.len() {
+            r.begin();
+            let mut ok = r.required_present(i);
+            let who = r.lookup(i, "researcher_id", &res);
+            let other = r.lookup(i, "other_researcher_id", &res);
+            let ks = r.get(i, "relation");
+            let kind = RelationKind::parse(ks);
+            if kind.is_none() && !ks.is_empty() {
+                r.error(
+                    i,
+                    "relation",
+                    "is not a relation (use advisor, student, family, employer, supervisor or collaborator)",
+                    format!("\"{ks}\" is not a relation; use advisor, student, family, employer, supervisor or collaborator"),
+                );
+            }
+            if who.is_some() && who == other {
+                r.error(
+                    i,
+                    "other_researcher_id",
+                    "names the same researcher as researcher_id",
+                    "names the same researcher as researcher_id; a relation is between two people"
+                        .into(),
+                );
+                ok = false;
+            }
+            let span = year_span(&mut r, i);
+            if let (true, Some(researcher), Some(other), Some(kind), Some((start_year, end_year))) =
+                (ok, who, other, kind, span)
+            {
+                t.relations.push(Relation {
+                    researcher,
+                    other,
+                    kind,
+                    start_year,
+                    end_year,
+                    line: r.line(i),
                 });
                 r.accepted += 1;
             }
@@ -825,8 +950,27 @@ fn check_people(
                     "is empty; scoring relies on title and keywords only".into(),
                 );
             }
+            let mut nominated = Vec::new();
+            let listed = r.get(i, "excluded_reviewers");
+            for x in split_list(listed) {
+                match res.resolve(&x) {
+                    Ok(who) if !nominated.contains(&who) => nominated.push(who),
+                    Ok(_) => {}
+                    Err(e) => {
+                        r.bad_ref(i, "excluded_reviewers", e);
+                        ok = false;
+                    }
+                }
+            }
             match (ok, a, pi, year) {
                 (true, Some(area_ix), Some(pi), Some(year)) => {
+                    let line = r.line(i);
+                    t.nominated
+                        .extend(nominated.into_iter().map(|researcher| Nominated {
+                            proposal: t.proposals.len(),
+                            researcher,
+                            line,
+                        }));
                     prop.accept(id, r.line(i), t.proposals.len());
                     t.proposals.push(Proposal {
                         id: id.to_string(),

@@ -15,7 +15,8 @@ pub struct Column {
 #[derive(Clone, Copy, Debug)]
 pub struct FileSpec {
     pub name: &'static str,
-    /// The file itself may be absent (only `conflicts.csv`).
+    /// The file itself may be absent (`conflicts.csv`, `affiliations.csv`,
+    /// `relations.csv`).
     pub optional: bool,
     pub columns: &'static [Column],
 }
@@ -105,6 +106,7 @@ pub const PROPOSALS: FileSpec = FileSpec {
         req("pi_id"),
         req("year"),
         opt("budget"),
+        opt("excluded_reviewers"),
     ],
 };
 pub const MEMBERS: FileSpec = FileSpec {
@@ -144,8 +146,32 @@ pub const CONFLICTS: FileSpec = FileSpec {
     ],
 };
 
+pub const AFFILIATIONS: FileSpec = FileSpec {
+    name: "affiliations.csv",
+    optional: true,
+    columns: &[
+        req("researcher_id"),
+        req("institution_id"),
+        opt("department"),
+        opt("start_year"),
+        opt("end_year"),
+        opt("source"),
+    ],
+};
+pub const RELATIONS: FileSpec = FileSpec {
+    name: "relations.csv",
+    optional: true,
+    columns: &[
+        req("researcher_id"),
+        req("other_researcher_id"),
+        req("relation"),
+        opt("start_year"),
+        opt("end_year"),
+    ],
+};
+
 /// Every input file, in the order they are loaded (referenced files first).
-pub const ALL: [FileSpec; 9] = [
+pub const ALL: [FileSpec; 11] = [
     INSTITUTIONS,
     RESEARCHERS,
     AREAS,
@@ -155,6 +181,8 @@ pub const ALL: [FileSpec; 9] = [
     PUBLICATIONS,
     AUTHORSHIPS,
     CONFLICTS,
+    AFFILIATIONS,
+    RELATIONS,
 ];
 
 #[cfg(test)]

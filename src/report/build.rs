@@ -66,10 +66,7 @@ pub fn build(
     for a in cov.areas.iter().filter(|a| a.under_covered) {
         warnings.push(under_covered_warning(a));
     }
-    let conflict_warnings = st.conflicts.rows().filter(|r| !r.excluded).count();
-    if conflict_warnings > 0 {
-        warnings.push(format!("{conflict_warnings} adviser–proposal pairs are two hops apart in the co-authorship graph (flagged, not excluded; see conflicts.csv)"));
-    }
+    warnings.extend(super::conflicts::warnings(ds, st.conflicts, sol));
     let s = &cov.summary;
     let headline = Headline {
         proposals: ds.proposals.len(),
@@ -120,6 +117,7 @@ pub fn build(
             })
             .collect(),
         infeasibility: st.solution.err().map(|e| e.to_string()),
+        conflicts: super::conflicts::section(ds, st.conflicts, sol),
     })
 }
 

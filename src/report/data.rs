@@ -35,6 +35,8 @@ pub struct ReportData {
     /// Why no assignment exists, with the numbers (from `assign`'s
     /// diagnosis). `Some` means the run was infeasible.
     pub infeasibility: Option<String>,
+    /// The conflict-of-interest section (see [`super::conflicts`]).
+    pub conflicts: super::conflicts::ConflictSection,
 }
 
 /// What was run, on what, when.

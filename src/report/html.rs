@@ -167,6 +167,7 @@ pub fn render(data: &ReportData, cfg: &ReportConfig) -> String {
     attention(&mut h, data);
     summary(&mut h, data, cfg);
     assignment(&mut h, data);
+    super::conflicts::html(&mut h, &data.conflicts, &|s| escape(s).into_owned());
     advisers(&mut h, data);
     coverage(&mut h, data);
     portfolio(&mut h, data);
@@ -212,6 +213,7 @@ fn nav(h: &mut String, data: &ReportData) {
         ("attention", "Needs attention"),
         ("summary", "Summary"),
         ("assignment", "Assignment"),
+        ("conflicts", "Conflicts"),
         ("advisers", "Advisers"),
         ("coverage", "Coverage"),
         ("portfolio", "Portfolio"),
@@ -1314,6 +1316,7 @@ pub(crate) mod tests {
             }],
             score_weights: vec![("text".into(), 0.8), ("keywords".into(), 0.05), ("area".into(), 0.15)],
             infeasibility: None,
+            conflicts: Default::default(),
         }
     }
 

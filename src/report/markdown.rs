@@ -277,6 +277,7 @@ pub fn render(data: &ReportData, cfg: &ReportConfig) -> String {
         m.push('\n');
     }
 
+    super::conflicts::markdown(&mut m, &data.conflicts, &|s| cell(s));
     m.push_str("## Coverage and gaps\n\n");
     for d in [&EXPERT, &COVERAGE, &CAPACITY] {
         def(&mut m, d);

@@ -26,6 +26,7 @@
 
 pub mod build;
 pub mod changes;
+pub mod conflicts;
 mod data;
 pub mod definitions;
 pub mod files;

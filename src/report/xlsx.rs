@@ -194,6 +194,7 @@ pub fn render(data: &ReportData) -> Result<Vec<u8>, ReportError> {
     let view_name = sheet_name("Adviser view", &mut taken);
     let portfolio_name = sheet_name("Portfolio", &mut taken);
     let notes_name = sheet_name("Notes", &mut taken);
+    let conflicts_name = sheet_name("Conflicts", &mut taken);
 
     summary_sheet(wb.add_worksheet().set_name(&summary_name)?, data, &f)?;
     for area in &data.areas {
@@ -204,6 +205,7 @@ pub fn render(data: &ReportData) -> Result<Vec<u8>, ReportError> {
     adviser_view_sheet(wb.add_worksheet().set_name(&view_name)?, data, &f)?;
     portfolio_sheet(wb.add_worksheet().set_name(&portfolio_name)?, data, &f)?;
     notes_sheet(wb.add_worksheet().set_name(&notes_name)?, data, &f)?;
+    super::conflicts::sheet(&mut wb, &conflicts_name, &data.conflicts)?;
     Ok(wb.save_to_buffer()?)
 }
 
@@ -881,7 +883,8 @@ mod tests {
                 "Adviser loads",
                 "Adviser view",
                 "Portfolio",
-                "Notes"
+                "Notes",
+                "Conflicts"
             ]
         );
         let strings = &files["xl/sharedStrings.xml"];
@@ -895,7 +898,7 @@ mod tests {
             .filter(|(k, _)| k.starts_with("xl/worksheets/sheet"))
             .map(|(_, v)| v)
             .collect();
-        assert_eq!(sheets.len(), 7);
+        assert_eq!(sheets.len(), 8, "summary, two areas, loads, adviser view, portfolio, notes, conflicts");
         for s in &sheets {
             assert!(!s.contains("<f>"), "formula found");
         }

@@ -46,7 +46,7 @@ pub use external::{
 };
 pub use score_file::{read_score_file, Scaling, ScoreFile, ScoreFileError, ScoreFileRecord};
 pub use scorer::Scorer;
-pub use write::write_scores_csv;
+pub use write::{write_scores_csv, write_scores_csv_with};
 
 use crate::model::AdviserIx;
 

@@ -125,6 +125,7 @@ fn toy() -> Dataset {
             publication("W2", 2024, "brain brain", "", &[], vec![2]),
         ],
         declared_conflicts: vec![],
+        ..Tables::default()
     })
 }
 
@@ -218,6 +219,7 @@ fn top_papers_combines_best_three_with_recency() {
             publication("W3", 2024, "neuron", "", &[], vec![0]),
         ],
         declared_conflicts: vec![],
+        ..Tables::default()
     });
     let s = Scorer::new(
         &ds,
@@ -268,6 +270,7 @@ fn keywords_and_area_components() {
         )],
         publications: vec![publication("W0", 2020, "y", "", &["ＣＲＩＳＰＲ"], vec![0])],
         declared_conflicts: vec![],
+        ..Tables::default()
     });
     let cfg = ScoreConfig::default();
     let m = Scorer::new(&ds, &cfg).score(&ds, Keep::All, &no_exclude());
@@ -454,6 +457,7 @@ pub(crate) fn synth(n_res: usize, n_adv: usize, n_prop: usize, seed: u64) -> Syn
         proposals,
         publications,
         declared_conflicts: vec![],
+        ..Tables::default()
     });
     Synth {
         ds,
