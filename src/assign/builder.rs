@@ -64,6 +64,7 @@ impl ProblemBuilder {
                 min_non_academic: vec![0; np],
                 must: Vec::new(),
                 ineligible: vec![IneligibleCounts::default(); np],
+                proposal_area: Vec::new(),
                 proposal_ids,
                 adviser_ids,
             },
@@ -93,6 +94,13 @@ impl ProblemBuilder {
     ) {
         self.p.adviser_institution[adviser] = institution;
         self.p.adviser_non_academic[adviser] = non_academic;
+    }
+
+    /// The proposal's area ID (named by the diagnosis).
+    pub fn set_area(&mut self, proposal: usize, area: &str) {
+        let np = self.p.proposal_ids.len();
+        self.p.proposal_area.resize(np, String::new());
+        self.p.proposal_area[proposal] = area.to_string();
     }
 
     pub fn set_one_per_institution(&mut self, on: bool) {

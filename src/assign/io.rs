@@ -222,10 +222,8 @@ pub fn write_alternates_csv<W: Write>(
     w.write_record(["proposal_id", "researcher_id", "score", "rank"])
         .map_err(std::io::Error::from)?;
     for pp in order_by_id(&p.proposal_ids) {
-        let mut all: Vec<usize> = p.candidates[pp].iter().map(|c| c.adviser).collect();
-        p.sort_by_score(pp, &mut all);
         for &a in &alternates[pp] {
-            let rank = all.iter().position(|&x| x == a).map_or(0, |i| i + 1);
+            let rank = super::rank_of(p, pp, a);
             w.write_record([
                 p.proposal_ids[pp].as_str(),
                 p.adviser_ids[a].as_str(),

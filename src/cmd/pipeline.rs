@@ -143,6 +143,7 @@ pub fn build_problem(
     );
     for (p, k) in demand(ds, cfg).into_iter().enumerate() {
         b.set_demand(p, k);
+        b.set_area(p, &ds.areas[ds.proposals[p].area].id);
         b.set_min_non_academic(p, a_cfg.min_non_academic);
     }
     for (a, adv) in ds.advisers.iter().enumerate() {
@@ -212,6 +213,50 @@ pub fn build_problem(
     b.build()
 }
 
+/// The eligible pairs the candidate cut left out that score at least the
+/// proposal's threshold (every one at a threshold of 0), for the solver's
+/// optimality check on the cut.
+fn more_pairs(
+    ds: &Dataset,
+    scorer: &Scorer,
+    elig: &Eligibility,
+    p: &Problem,
+    thresholds: &[f64],
+) -> Vec<Vec<assign::Candidate>> {
+    let lowest = thresholds.iter().copied().fold(f64::INFINITY, f64::min);
+    if lowest > 1.0 {
+        return vec![Vec::new(); p.candidates.len()];
+    }
+    let have: Vec<HashSet<usize>> = p
+        .candidates
+        .iter()
+        .map(|l| l.iter().map(|c| c.adviser).collect())
+        .collect();
+    let keep = if lowest <= 0.0 {
+        Keep::All
+    } else {
+        Keep::TopOrAbove(0, lowest)
+    };
+    let found = scorer.score(ds, keep, &|pp, a| {
+        have.get(pp).is_none_or(|h| h.contains(&a)) || !elig.eligible(pp, a)
+    });
+    found
+        .per_proposal
+        .iter()
+        .enumerate()
+        .map(|(pp, row)| {
+            let t = thresholds.get(pp).copied().unwrap_or(0.0);
+            row.iter()
+                .filter(|s| t <= 0.0 || s.score >= t)
+                .map(|s| assign::Candidate {
+                    adviser: s.adviser,
+                    score: s.score,
+                })
+                .collect()
+        })
+        .collect()
+}
+
 /// Conflicted advisers of a proposal who would otherwise be eligible by area
 /// (those outside the area are counted as "area").
 fn conflicts_in_area<'e>(
@@ -246,11 +291,12 @@ pub fn run_stages(
     });
     let elig = Eligibility::new(ds, cfg, &conflicts, locks);
     let matrix = progress.stage("scores", || eligible_scores(ds, cfg, &scorer, &elig));
-    let problem = progress.stage("encode assignment", || {
+    let mut problem = progress.stage("encode assignment", || {
         build_problem(ds, cfg, &scorer, &matrix, &elig, locks)
     });
     let solution = progress.stage("assignment", || {
-        assign::solve(&problem, cfg.assign.objective)
+        let more = |p: &Problem, th: &[f64]| more_pairs(ds, &scorer, &elig, p, th);
+        assign::solve_uncut(&mut problem, cfg.assign.objective, &more)
     });
     let network = progress.stage("network analytics", || {
         network::analyse(ds, &graph, &cfg.network, cfg.seed)
