@@ -262,14 +262,17 @@ pub struct AssignArgs {
     /// Standalone form: excluded pairs (proposal_id,researcher_id[,reason]).
     #[arg(long, requires = "scores")]
     pub conflicts: Option<PathBuf>,
-    /// Pinned pairs: proposal_id,researcher_id,lock (must | must-not).
-    /// Default with --data: DATA/locks.csv when it exists.
+    /// Pinned pairs: proposal_id,researcher_id,lock (must | must-not), in
+    /// both forms. Default with --data: DATA/locks.csv when it exists; a
+    /// file named here must exist.
     #[arg(long)]
     pub locks: Option<PathBuf>,
     /// Advisers per proposal (K).
     #[arg(long)]
     pub reviewers_per_proposal: Option<u32>,
-    /// Most proposals per adviser (advisers.csv max_load wins with --data).
+    /// Most proposals per adviser, for every adviser: overrides advisers.csv
+    /// max_load and [assign] default_max_load (what was in force is printed
+    /// and recorded in solver.json).
     #[arg(long)]
     pub max_load: Option<u32>,
     /// Fewest proposals per adviser.

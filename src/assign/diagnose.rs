@@ -287,10 +287,12 @@ fn explain(p: &Problem, d: &mut Diagnosis, partial: Option<&Partial>) {
         } else {
             ""
         };
+        if partial.is_none() || h.min_loads_bind {
         d.fixes.push(format!(
             "{gap} more places among {among}: raise max_load of {}{more} by 1 ({gap} of them),{min_note} or add an adviser serving {serving}",
             if names.is_empty() { "(none at max load)".to_string() } else { names.join(", ") }
         ));
+        }
     }
     binding.sort();
     binding.dedup();
@@ -358,6 +360,47 @@ fn explain(p: &Problem, d: &mut Diagnosis, partial: Option<&Partial>) {
             rule,
             why,
         });
+    }
+    area_fixes(p, d, part);
+}
+
+/// Per area of the proposals left short by loads: how many places are
+/// missing there and which of those proposals' eligible advisers are full.
+fn area_fixes(p: &Problem, d: &mut Diagnosis, part: &Partial) {
+    use std::collections::BTreeMap;
+    let mut by_area: BTreeMap<&str, (u64, Vec<usize>, usize)> = BTreeMap::new();
+    for r in d.shortfall.iter().filter(|r| r.rule == "loads") {
+        let e = by_area.entry(area_of(p, r.proposal)).or_default();
+        e.0 += r.missing as u64;
+        e.2 += 1;
+        for c in &p.candidates[r.proposal] {
+            if part.solution.loads[c.adviser] >= p.max_load[c.adviser] {
+                e.1.push(c.adviser);
+            }
+        }
+    }
+    for (area, (missing, mut full, n)) in by_area {
+        full.sort_by(|&x, &y| p.adviser_ids[x].cmp(&p.adviser_ids[y]));
+        full.dedup();
+        let names: Vec<&str> = full
+            .iter()
+            .take(LIST_CAP)
+            .map(|&a| p.adviser_ids[a].as_str())
+            .collect();
+        let more = if full.len() > LIST_CAP {
+            format!(" and {} more", full.len() - LIST_CAP)
+        } else {
+            String::new()
+        };
+        let (among, serving) = if area.is_empty() {
+            ("their eligible advisers".to_string(), "them".to_string())
+        } else {
+            (format!("{area} advisers"), area.to_string())
+        };
+        d.fixes.push(format!(
+            "{missing} more places among {among} ({n} proposals short): raise max_load of {}{more} by 1, or add an adviser serving {serving}",
+            if names.is_empty() { "(none at max load)".to_string() } else { names.join(", ") }
+        ));
     }
 }
 

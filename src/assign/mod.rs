@@ -69,8 +69,8 @@ pub use crate::config::Objective;
 pub use builder::{Exclusion, ProblemBuilder};
 pub use diagnose::{Binding, Diagnosis, HallGroup, LockProblem, MinLoadShort, ShortProposal};
 pub use io::{
-    problem_from_files, write_alternates_csv, write_assignment_csv, write_loads_csv, AssignError,
-    ExtraColumns,
+    problem_from_files, problem_from_files_with_locks, solver_json, write_alternates_csv,
+    write_assignment_csv, write_loads_csv, write_shortfall_csv, AssignError, ExtraColumns,
 };
 
 use encode::encode;
@@ -212,6 +212,9 @@ pub struct SolveStats {
     /// (min over proposals of the sum of their K best candidate scores). If
     /// `weakest` equals it, the fair solution is optimal.
     pub fair_bound: Option<f64>,
+    /// Fair objective only: whether the weakest is proven the largest any
+    /// assignment reaches.
+    pub fair_exact: Option<bool>,
 }
 
 /// A feasible assignment.

@@ -296,7 +296,7 @@ fn infeasible_call_gives_partial_assignment_and_names_area_and_fix() {
     let text = err.to_string();
     assert!(text.contains("binding rule: capacity"), "{text}");
     assert!(
-        text.contains("1 more places among advisers serving A05: raise max_load of A0, A1 by 1 (1 of them)"),
+        text.contains("1 more places among A05 advisers (1 proposals short): raise max_load of A0, A1 by 1"),
         "{text}"
     );
     assert!(text.contains("or add an adviser serving A05"), "{text}");
