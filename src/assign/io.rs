@@ -5,7 +5,7 @@
 //! written in proposal-ID (resp. researcher-ID) order, scores with 6
 //! decimals, so outputs are byte-stable.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::Path;
 
@@ -130,10 +130,23 @@ pub fn problem_from_files_with_locks(
 ) -> Result<Problem, AssignError> {
     let file = read_score_file(scores, EncodingChoice::Auto)?;
     let rows = &file.rows;
-    let pset: BTreeSet<&str> = rows.iter().map(|r| r.proposal_id.as_str()).collect();
-    let rset: BTreeSet<&str> = rows.iter().map(|r| r.researcher_id.as_str()).collect();
-    let pix: BTreeMap<&str, usize> = pset.iter().enumerate().map(|(i, s)| (*s, i)).collect();
-    let rix: BTreeMap<&str, usize> = rset.iter().enumerate().map(|(i, s)| (*s, i)).collect();
+    // IDs in lexicographic order; rows are mapped through hash maps (a
+    // sorted set over millions of rows compared strings most of the time).
+    fn index<'a>(
+        ids: impl Iterator<Item = &'a str>,
+    ) -> (Vec<&'a str>, foldhash::HashMap<&'a str, usize>) {
+        let mut m: foldhash::HashMap<&str, usize> = Default::default();
+        for id in ids {
+            let n = m.len();
+            m.entry(id).or_insert(n);
+        }
+        let mut sorted: Vec<&str> = m.keys().copied().collect();
+        sorted.sort_unstable();
+        let ix = sorted.iter().enumerate().map(|(i, s)| (*s, i)).collect();
+        (sorted, ix)
+    }
+    let (pset, pix) = index(rows.iter().map(|r| r.proposal_id.as_str()));
+    let (rset, rix) = index(rows.iter().map(|r| r.researcher_id.as_str()));
     let mut b = ProblemBuilder::new(
         pset.iter().map(|s| s.to_string()).collect(),
         rset.iter().map(|s| s.to_string()).collect(),
@@ -228,7 +241,12 @@ pub fn problem_from_files_with_locks(
         }
     }
     for r in rows {
-        let (pi, ri) = (pix[r.proposal_id.as_str()], rix[r.researcher_id.as_str()]);
+        let (Some(&pi), Some(&ri)) = (
+            pix.get(r.proposal_id.as_str()),
+            rix.get(r.researcher_id.as_str()),
+        ) else {
+            continue; // cannot happen: both maps hold every row's IDs
+        };
         b.add_score(pi, ri, r.score);
     }
     Ok(b.build())
