@@ -283,6 +283,11 @@ pub struct AssignArgs {
     /// Next-best eligible advisers listed per proposal.
     #[arg(long)]
     pub alternates: Option<usize>,
+    /// Keep the pairs of this earlier assignment (a run or assign output
+    /// folder, or an assignment.csv) where they still hold; moves only what
+    /// the new inputs force ([assign] stability_weight). With --data.
+    #[arg(long, value_name = "RUN")]
+    pub previous_assignment: Option<PathBuf>,
     /// Output: a folder with --data; a CSV file path in the standalone form
     /// (loads.csv and alternates.csv are written beside it).
     #[arg(long)]
@@ -328,6 +333,13 @@ pub struct RunArgs {
     /// blended into the text component: FILE or FILE:WEIGHT; repeatable.
     #[arg(long = "scores", value_name = "FILE[:WEIGHT]")]
     pub external: Vec<String>,
+    /// Keep the pairs of this earlier assignment where they still hold
+    /// (default: the --previous run's assignment, when it has one).
+    #[arg(long, value_name = "RUN")]
+    pub previous_assignment: Option<PathBuf>,
+    /// Start from no previous assignment (a fresh optimum).
+    #[arg(long, conflicts_with = "previous_assignment")]
+    pub no_previous_assignment: bool,
     /// Fixed run ID instead of the current time (for reproducible tests).
     #[arg(long, hide = true)]
     pub run_id: Option<String>,

@@ -328,3 +328,97 @@ fn infeasible_generated_call_gives_partial_assignment_shortfall_and_fix() {
     assert!(all.contains("or add an adviser serving A02"), "{all}");
     assert!(out.join("diagnosis.txt").is_file());
 }
+
+fn by_proposal(csv: &str) -> HashMap<String, HashSet<String>> {
+    let mut m: HashMap<String, HashSet<String>> = HashMap::new();
+    for (p, r) in pairs(csv) {
+        m.entry(p).or_default().insert(r);
+    }
+    m
+}
+
+fn changed(a: &HashMap<String, HashSet<String>>, b: &HashMap<String, HashSet<String>>) -> HashSet<String> {
+    a.keys()
+        .chain(b.keys())
+        .filter(|p| a.get(*p) != b.get(*p))
+        .cloned()
+        .collect()
+}
+
+/// The case: removing one adviser (assigned to 6 proposals) and
+/// re-running reshuffled 24 proposals (17 with this sample's first such
+/// adviser). With `--previous-assignment` only that adviser's proposals
+/// change, each in that one seat.
+#[test]
+fn removing_one_adviser_reshuffles_24_proposals() {
+    let d = tempfile::tempdir().unwrap();
+    let sample = root().join("data/sample");
+    let first = d.path().join("first");
+    let o = run(&[
+        "assign",
+        "--quiet",
+        "--data",
+        sample.to_str().unwrap(),
+        "--out",
+        first.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let before = by_proposal(&read(&first.join("assignment.csv")));
+    let mut load: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (p, rs) in &before {
+        for r in rs {
+            load.entry(r.as_str()).or_default().push(p.as_str());
+        }
+    }
+    let mut six: Vec<&str> = load
+        .iter()
+        .filter(|(_, ps)| ps.len() == 6)
+        .map(|(r, _)| *r)
+        .collect();
+    six.sort_unstable();
+    let gone = six[0];
+    let data = d.path().join("data");
+    copy_dir(&sample, &data);
+    let advisers = read(&sample.join("advisers.csv"));
+    let kept: String = advisers
+        .lines()
+        .filter(|l| !l.starts_with(&format!("{gone},")))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(data.join("advisers.csv"), kept).unwrap();
+    let fresh = d.path().join("fresh");
+    let stable = d.path().join("stable");
+    for (out, extra) in [(&fresh, None), (&stable, Some(&first))] {
+        let mut args = vec![
+            "assign",
+            "--quiet",
+            "--data",
+            data.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        if let Some(f) = extra {
+            args.push("--previous-assignment");
+            args.push(f.to_str().unwrap());
+        }
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    }
+    let theirs: HashSet<String> = load[gone].iter().map(|s| s.to_string()).collect();
+    let fresh_changed = changed(&before, &by_proposal(&read(&fresh.join("assignment.csv"))));
+    assert!(fresh_changed.len() > theirs.len(), "{fresh_changed:?}");
+    let after = by_proposal(&read(&stable.join("assignment.csv")));
+    assert_eq!(changed(&before, &after), theirs);
+    for p in &theirs {
+        assert_eq!(before[p].difference(&after[p]).count(), 1, "{p}");
+    }
+    let changes = read(&stable.join("assignment_changes.csv"));
+    let rows: Vec<&str> = changes.lines().skip(1).collect();
+    assert_eq!(rows.len(), 12, "{changes}");
+    assert_eq!(
+        rows.iter().filter(|r| r.ends_with(",removed,adviser withdrawn")).count(),
+        6,
+        "{changes}"
+    );
+    assert!(rows.iter().filter(|r| r.contains(",added,")).all(|r| r.ends_with(&format!("replaces {gone}"))));
+}

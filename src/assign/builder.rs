@@ -65,6 +65,8 @@ impl ProblemBuilder {
                 must: Vec::new(),
                 ineligible: vec![IneligibleCounts::default(); np],
                 proposal_area: Vec::new(),
+                previous: Vec::new(),
+                stability_weight: 0.0,
                 proposal_ids,
                 adviser_ids,
             },
@@ -117,6 +119,15 @@ impl ProblemBuilder {
         self.sealed[proposal] = false;
     }
 
+    /// Marks a pair of a previous assignment (kept through compaction; see
+    /// [`Problem::previous`]). Call before `add_score` for that proposal.
+    pub fn previous(&mut self, proposal: usize, adviser: usize, weight: f64) {
+        self.p.stability_weight = weight;
+        if !self.p.previous.contains(&(proposal, adviser)) {
+            self.p.previous.push((proposal, adviser));
+        }
+    }
+
     /// Locks a pair in. Call before `add_score` for that proposal.
     pub fn lock(&mut self, proposal: usize, adviser: usize) {
         if !self.p.must.contains(&(proposal, adviser)) {
@@ -158,6 +169,7 @@ impl ProblemBuilder {
             .p
             .must
             .iter()
+            .chain(&self.p.previous)
             .filter(|m| m.0 == proposal)
             .map(|m| m.1)
             .collect();
@@ -210,6 +222,11 @@ impl ProblemBuilder {
             self.p.ineligible[pp] = counts;
             self.p.candidates[pp] = std::mem::take(&mut self.pending[pp]);
         }
+        // A previous pair that is no longer eligible is not kept.
+        let cands = &self.p.candidates;
+        self.p
+            .previous
+            .retain(|&(pp, a)| cands[pp].iter().any(|c| c.adviser == a));
         self.p
     }
 }

@@ -18,7 +18,7 @@
 //! kept adviser, the largest value the new node could take (the kept pair's
 //! `π(head) − cost` when it carries flow, else the parent's potential).
 
-use super::encode::{scaled_cost, Costs, Encoded};
+use super::encode::{previous_by_proposal, scaled_cost, stability_bonus, Costs, Encoded};
 use super::{Candidate, Problem};
 
 /// Per proposal: the lowest score a left-out pair needs to possibly
@@ -46,9 +46,18 @@ pub(crate) fn thresholds(p: &Problem, enc: &Encoded, costs: Costs) -> Vec<f64> {
         let m = &mut min_from[pp as usize];
         *m = (*m).min(pi[t]);
     }
+    let prev_of = previous_by_proposal(p);
     min_from
         .iter()
-        .map(|&m| ((m - max_adv) as f64 - 1.0) / costs.scale)
+        .enumerate()
+        .map(|(pp, &m)| {
+            let bonus = if prev_of[pp].is_empty() {
+                0.0
+            } else {
+                p.stability_weight
+            };
+            ((m - max_adv) as f64 - 1.0) / costs.scale - bonus
+        })
         .collect()
 }
 
@@ -70,6 +79,7 @@ pub(crate) fn violations(
         arcs_of[pp as usize].push((a as usize, e));
     }
     let locked = |pp: usize, a: usize| p.must.contains(&(pp, a));
+    let prev_of = previous_by_proposal(p);
     (0..np)
         .map(|pp| {
             let Some(list) = extra.get(pp) else {
@@ -119,7 +129,8 @@ pub(crate) fn violations(
                             [e, ..] => from = pi[net.tail(*e as usize)],
                         }
                     }
-                    let rc = scaled_cost(c.score, costs.scale) + from - pi[enc.adviser_base + a];
+                    let value = c.score + stability_bonus(p, &prev_of, pp, a);
+                    let rc = scaled_cost(value, costs.scale) + from - pi[enc.adviser_base + a];
                     rc < 0
                 })
                 .collect()

@@ -64,8 +64,9 @@ impl Costs {
     /// The costs of the complete form: quota bonus above every total score.
     pub fn complete(p: &Problem) -> Costs {
         let units: i64 = p.demand.iter().map(|&k| k as i64).sum();
+        let per_pair = (1.0 + p.stability_weight.max(0.0)).ceil() as i64;
         Costs {
-            quota_bonus: (units + 1) * SCALE as i64,
+            quota_bonus: (units + 1) * per_pair * SCALE as i64,
             unfilled: None,
             scale: SCALE,
         }
@@ -75,7 +76,8 @@ impl Costs {
     /// Scores keep 6 decimals while the largest cost sum fits in i64 with
     /// a wide margin, else fewer (each step a factor 10).
     pub fn partial(p: &Problem, quota: &[u32]) -> Costs {
-        let units: i128 = p.demand.iter().map(|&k| k as i128).sum::<i128>() + 1;
+        let units: i128 = (p.demand.iter().map(|&k| k as i128).sum::<i128>() + 1)
+            * (1.0 + p.stability_weight.max(0.0)).ceil() as i128;
         let slots: i128 = quota.iter().map(|&q| q as i128).sum::<i128>() + 1;
         let mut scale = SCALE;
         loop {
@@ -102,6 +104,28 @@ pub(crate) fn score_cost(score: f64) -> i64 {
 #[inline]
 pub(crate) fn scaled_cost(score: f64, scale: f64) -> i64 {
     -((score * scale).round() as i64)
+}
+
+/// Per proposal: advisers of its previous pairs, sorted.
+pub(crate) fn previous_by_proposal(p: &Problem) -> Vec<Vec<usize>> {
+    let mut v = vec![Vec::new(); p.proposal_ids.len()];
+    for &(pp, a) in &p.previous {
+        if pp < v.len() {
+            v[pp].push(a);
+        }
+    }
+    v.iter_mut().for_each(|l| l.sort_unstable());
+    v
+}
+
+/// The stability weight when (pp, a) is a previous pair, else 0.
+#[inline]
+pub(crate) fn stability_bonus(p: &Problem, prev_of: &[Vec<usize>], pp: usize, a: usize) -> f64 {
+    if prev_of[pp].binary_search(&a).is_ok() {
+        p.stability_weight
+    } else {
+        0.0
+    }
 }
 
 /// Builds the network. `keep(p, i)` filters candidate `i` of proposal `p`
@@ -132,6 +156,7 @@ pub(crate) fn encode_with(
     for &(pp, a) in &p.must {
         locked[pp].push(a);
     }
+    let prev_of = previous_by_proposal(p);
     let mut net = Network::new(np);
     // Non-academic branch nodes.
     let mut branch = vec![usize::MAX; np];
@@ -230,7 +255,8 @@ pub(crate) fn encode_with(
                 net.supply[from] -= 1;
                 net.supply[to] += 1;
             } else {
-                let e = net.add_arc(from, to, 1, scaled_cost(c.score, costs.scale));
+                let value = c.score + stability_bonus(p, &prev_of, pp, c.adviser);
+                let e = net.add_arc(from, to, 1, scaled_cost(value, costs.scale));
                 pair_arcs.push((e as u32, pp as u32, c.adviser as u32));
             }
         }

@@ -58,6 +58,7 @@ mod diagnose;
 mod encode;
 mod fair;
 pub mod io;
+pub mod stability;
 mod mcf;
 
 #[cfg(test)]
@@ -127,6 +128,13 @@ pub struct Problem {
     pub ineligible: Vec<IneligibleCounts>,
     /// Per proposal (may be empty): its R&D area ID, for the diagnosis.
     pub proposal_area: Vec<String>,
+    /// Pairs of a previous assignment to keep where they still hold
+    /// (stable re-runs); each earns `stability_weight` on top of its score.
+    pub previous: Vec<(usize, usize)>,
+    /// Score points a kept previous pair is worth. At 1 or more no move
+    /// pays for itself (a score is at most 1): fewest changes first, then
+    /// the best score.
+    pub stability_weight: f64,
 }
 
 /// A non-academic quota lowered to what the candidate pool allows.

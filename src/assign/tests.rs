@@ -34,6 +34,8 @@ fn plain(np: usize, na: usize, k: u32, max: u32, cands: Vec<Vec<(usize, f64)>>) 
         must: vec![],
         ineligible: vec![],
         proposal_area: vec![],
+        previous: vec![],
+        stability_weight: 0.0,
     }
 }
 
@@ -390,6 +392,8 @@ fn random_problem(seed: u64) -> Problem {
         must,
         ineligible: vec![],
         proposal_area: vec![],
+        previous: vec![],
+        stability_weight: 0.0,
     }
 }
 

@@ -137,6 +137,23 @@ pub fn write_solver_files(
         }
         super::write_file(&dir.join("diagnosis.txt"), inf.to_string().as_bytes())?;
     }
+    if let (Some(prev), Ok(sol)) = (&res.previous, &res.solution) {
+        let why = |pp: usize, a: usize| -> String {
+            let r = res.conflicts.reasons(pp, a);
+            if r.is_empty() {
+                "outside the proposal's area or a must-not lock".to_string()
+            } else {
+                let r: Vec<String> = r.iter().map(|x| x.to_string()).collect();
+                format!("conflict of interest ({})", r.join("; "))
+            }
+        };
+        let changes = assign::stability::changes(&res.problem, sol, prev, &why);
+        let path = dir.join("assignment_changes.csv");
+        let f = std::fs::File::create(&path)
+            .with_context(|| format!("cannot create {}", path.display()))?;
+        assign::stability::write_changes_csv(std::io::BufWriter::new(f), &changes)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
     write_shortfall_and_json(dir, &res.problem, cfg.assign.objective, &res.solution, settings)
 }
 
@@ -168,7 +185,12 @@ fn with_data(args: &AssignArgs, cfg: &Config, quiet: bool) -> anyhow::Result<()>
         &ds,
         super::encoding(args.data.encoding),
     )?;
-    let res = run_stages(&ds, cfg, &locks, None, &mut progress)?;
+    let previous = args
+        .previous_assignment
+        .as_deref()
+        .map(assign::stability::read_previous)
+        .transpose()?;
+    let res = run_stages(&ds, cfg, &locks, None, previous, &mut progress)?;
     let staged = StagedOutput::new(&args.out, modes(cfg)?)?;
     if let Ok(sol) = &res.solution {
         write_assignment_files(staged.path(), &res, sol, cfg.assign.alternates)?;

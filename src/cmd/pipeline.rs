@@ -6,6 +6,7 @@
 
 use std::collections::HashSet;
 
+use crate::assign::stability::{self, Previous};
 use crate::assign::{self, Exclusion, Infeasible, Problem, ProblemBuilder, Solution};
 use crate::config::Config;
 use crate::conflicts::{self, ConflictSet};
@@ -30,6 +31,8 @@ pub struct Results {
     pub solution: Result<Solution, Infeasible>,
     pub network: NetworkReport,
     pub coverage: CoverageReport,
+    /// The previous assignment the solve kept stable, if any.
+    pub previous: Option<Previous>,
 }
 
 /// Advisers each proposal needs: per proposal ID, else per area, else the default.
@@ -127,11 +130,18 @@ pub fn build_problem(
     matrix: &ScoreMatrix,
     elig: &Eligibility,
     locks: &[Lock],
+    previous: Option<&Previous>,
 ) -> Problem {
     let a_cfg = &cfg.assign;
-    let proposal_ids = ds.proposals.iter().map(|p| p.id.clone()).collect();
-    let adviser_ids = (0..ds.advisers.len())
+    let proposal_ids: Vec<String> = ds.proposals.iter().map(|p| p.id.clone()).collect();
+    let adviser_ids: Vec<String> = (0..ds.advisers.len())
         .map(|a| ds.adviser_id(a).to_string())
+        .collect();
+    let prev_pairs: Vec<(usize, usize)> = previous
+        .map(|x| stability::index_pairs(x, &proposal_ids, &adviser_ids))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|&(p, a)| elig.eligible(p, a))
         .collect();
     let mut b = ProblemBuilder::new(
         proposal_ids,
@@ -185,12 +195,16 @@ pub fn build_problem(
             }
         }
     }
+    for &(p, a) in &prev_pairs {
+        b.previous(p, a, a_cfg.stability_weight);
+    }
     for (p, row) in matrix.per_proposal.iter().enumerate() {
         for s in row {
             b.add_score(p, s.adviser, s.score);
         }
     }
-    // Must-locks the scorer did not keep: score exactly those pairs.
+    // Must-locks and previous pairs the scorer did not keep: score exactly
+    // those pairs.
     let kept: HashSet<(usize, usize)> = matrix
         .per_proposal
         .iter()
@@ -201,6 +215,7 @@ pub fn build_problem(
         .iter()
         .filter(|l| l.kind == LockKind::Must && !kept.contains(&(l.proposal, l.adviser)))
         .map(|l| (l.proposal, l.adviser))
+        .chain(prev_pairs.iter().copied().filter(|x| !kept.contains(x)))
         .collect();
     if !missing.is_empty() {
         let extra = scorer.score(ds, Keep::All, &|p, a| !missing.contains(&(p, a)));
@@ -275,6 +290,7 @@ pub fn run_stages(
     cfg: &Config,
     locks: &[Lock],
     scorer_ext: Option<crate::score::ExternalScores>,
+    previous: Option<Previous>,
     progress: &mut Progress,
 ) -> anyhow::Result<Results> {
     let graph = progress.stage("collaboration graph", || graph::build(ds));
@@ -292,7 +308,7 @@ pub fn run_stages(
     let elig = Eligibility::new(ds, cfg, &conflicts, locks);
     let matrix = progress.stage("scores", || eligible_scores(ds, cfg, &scorer, &elig));
     let mut problem = progress.stage("encode assignment", || {
-        build_problem(ds, cfg, &scorer, &matrix, &elig, locks)
+        build_problem(ds, cfg, &scorer, &matrix, &elig, locks, previous.as_ref())
     });
     let solution = progress.stage("assignment", || {
         let more = |p: &Problem, th: &[f64]| more_pairs(ds, &scorer, &elig, p, th);
@@ -323,6 +339,7 @@ pub fn run_stages(
         solution,
         network,
         coverage,
+        previous,
     })
 }
 
