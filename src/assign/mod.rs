@@ -58,6 +58,7 @@ mod diagnose;
 mod encode;
 mod fair;
 pub mod io;
+pub mod resilience;
 pub mod stability;
 mod mcf;
 

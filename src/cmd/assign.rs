@@ -157,6 +157,16 @@ pub fn write_solver_files(
     write_shortfall_and_json(dir, &res.problem, cfg.assign.objective, &res.solution, settings)
 }
 
+/// resilience.csv for a complete assignment.
+fn write_resilience(dir: &Path, problem: &assign::Problem, sol: &assign::Solution) -> anyhow::Result<()> {
+    let path = dir.join("resilience.csv");
+    let f = std::fs::File::create(&path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    let rows = assign::resilience::resilience(problem, sol);
+    assign::resilience::write_resilience_csv(std::io::BufWriter::new(f), problem, &rows)
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
 fn write_shortfall_and_json(
     dir: &Path,
     problem: &assign::Problem,
@@ -164,6 +174,9 @@ fn write_shortfall_and_json(
     result: &Result<assign::Solution, assign::Infeasible>,
     settings: serde_json::Value,
 ) -> anyhow::Result<()> {
+    if let Ok(sol) = result {
+        write_resilience(dir, problem, sol)?;
+    }
     let path = dir.join("shortfall.csv");
     let f = std::fs::File::create(&path)
         .with_context(|| format!("cannot create {}", path.display()))?;
@@ -239,6 +252,7 @@ fn standalone(args: &AssignArgs, scores: &Path, cfg: &Config, quiet: bool) -> an
         dir.join("loads.csv"),
         dir.join("shortfall.csv"),
         dir.join("solver.json"),
+        dir.join("resilience.csv"),
     ] {
         rules.check(&f)?;
     }
