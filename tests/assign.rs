@@ -19,10 +19,7 @@ fn pairs(csv: &str) -> HashSet<(String, String)> {
         .skip(1)
         .map(|l| {
             let mut f = l.split(',');
-            (
-                f.next().unwrap().to_string(),
-                f.next().unwrap().to_string(),
-            )
+            (f.next().unwrap().to_string(), f.next().unwrap().to_string())
         })
         .collect()
 }
@@ -259,7 +256,10 @@ fn min_non_academic_one_on_sample() {
     for r in &rows {
         assert!(!met.contains(r.split(',').next().unwrap()));
     }
-    assert_eq!(json(&out.join("solver.json"))["quota"]["proposals_short"], 239);
+    assert_eq!(
+        json(&out.join("solver.json"))["quota"]["proposals_short"],
+        239
+    );
 }
 
 /// An infeasible generated call: exit 3, the best partial assignment,
@@ -303,7 +303,11 @@ fn infeasible_generated_call_gives_partial_assignment_shortfall_and_fix() {
     let all = text(&o);
     assert_eq!(o.status.code(), Some(3), "{all}");
     let short = read(&out.join("shortfall.csv"));
-    let rows: Vec<Vec<&str>> = short.lines().skip(1).map(|l| l.split(',').collect()).collect();
+    let rows: Vec<Vec<&str>> = short
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
     assert!(!rows.is_empty());
     assert!(rows.iter().all(|r| r[1] == "A02"), "{short}");
     let missing: u64 = rows.iter().map(|r| r[5].parse::<u64>().unwrap()).sum();
@@ -320,7 +324,13 @@ fn infeasible_generated_call_gives_partial_assignment_shortfall_and_fix() {
     let demand: u64 = props
         .lines()
         .skip(1)
-        .map(|l| if l.split(',').nth(area_col) == Some("A02") { 7 } else { 3 })
+        .map(|l| {
+            if l.split(',').nth(area_col) == Some("A02") {
+                7
+            } else {
+                3
+            }
+        })
         .sum();
     assert_eq!(filled + missing, demand);
     assert!(all.contains("binding rule:"), "{all}");
@@ -337,7 +347,10 @@ fn by_proposal(csv: &str) -> HashMap<String, HashSet<String>> {
     m
 }
 
-fn changed(a: &HashMap<String, HashSet<String>>, b: &HashMap<String, HashSet<String>>) -> HashSet<String> {
+fn changed(
+    a: &HashMap<String, HashSet<String>>,
+    b: &HashMap<String, HashSet<String>>,
+) -> HashSet<String> {
     a.keys()
         .chain(b.keys())
         .filter(|p| a.get(*p) != b.get(*p))
@@ -416,9 +429,14 @@ fn removing_one_adviser_reshuffles_24_proposals() {
     let rows: Vec<&str> = changes.lines().skip(1).collect();
     assert_eq!(rows.len(), 12, "{changes}");
     assert_eq!(
-        rows.iter().filter(|r| r.ends_with(",removed,adviser withdrawn")).count(),
+        rows.iter()
+            .filter(|r| r.ends_with(",removed,adviser withdrawn"))
+            .count(),
         6,
         "{changes}"
     );
-    assert!(rows.iter().filter(|r| r.contains(",added,")).all(|r| r.ends_with(&format!("replaces {gone}"))));
+    assert!(rows
+        .iter()
+        .filter(|r| r.contains(",added,"))
+        .all(|r| r.ends_with(&format!("replaces {gone}"))));
 }

@@ -27,10 +27,7 @@ pub(crate) fn thresholds(p: &Problem, enc: &Encoded, costs: Costs) -> Vec<f64> {
     let net = &enc.net;
     let pi = &net.potential;
     let na = p.adviser_ids.len();
-    let max_adv = (0..na)
-        .map(|a| pi[enc.adviser_base + a])
-        .max()
-        .unwrap_or(0);
+    let max_adv = (0..na).map(|a| pi[enc.adviser_base + a]).max().unwrap_or(0);
     let np = p.proposal_ids.len();
     let mut min_from: Vec<i64> = (0..np)
         .map(|pp| {
@@ -109,10 +106,7 @@ pub(crate) fn violations(
                         let mate_arcs: Vec<u32> = mates
                             .iter()
                             .filter_map(|m| {
-                                arcs_of[pp]
-                                    .iter()
-                                    .find(|x| x.0 == m.adviser)
-                                    .map(|x| x.1)
+                                arcs_of[pp].iter().find(|x| x.0 == m.adviser).map(|x| x.1)
                             })
                             .collect();
                         match mate_arcs.as_slice() {

@@ -288,7 +288,7 @@ fn explain(p: &Problem, d: &mut Diagnosis, partial: Option<&Partial>) {
             ""
         };
         if partial.is_none() || h.min_loads_bind {
-        d.fixes.push(format!(
+            d.fixes.push(format!(
             "{gap} more places among {among}: raise max_load of {}{more} by 1 ({gap} of them),{min_note} or add an adviser serving {serving}",
             if names.is_empty() { "(none at max load)".to_string() } else { names.join(", ") }
         ));
@@ -333,11 +333,15 @@ fn explain(p: &Problem, d: &mut Diagnosis, partial: Option<&Partial>) {
                 ),
             )
         } else if part.locks_dropped.iter().any(|l| l.0 == pp) {
-            ("locks", "a must-lock on this proposal cannot hold (see the lock lines)".to_string())
+            (
+                "locks",
+                "a must-lock on this proposal cannot hold (see the lock lines)".to_string(),
+            )
         } else if part.min_loads_dropped {
             (
                 "min_loads",
-                "minimum loads cannot be met; they were left out of this partial answer".to_string(),
+                "minimum loads cannot be met; they were left out of this partial answer"
+                    .to_string(),
             )
         } else {
             let full = p.candidates[pp]
@@ -348,7 +352,11 @@ fn explain(p: &Problem, d: &mut Diagnosis, partial: Option<&Partial>) {
                 "loads",
                 format!(
                     "{full} of its {n} eligible advisers are at max load{}",
-                    if in_group(pp) { " (an over-demanded group, see the diagnosis)" } else { "" }
+                    if in_group(pp) {
+                        " (an over-demanded group, see the diagnosis)"
+                    } else {
+                        ""
+                    }
                 ),
             )
         };
@@ -478,14 +486,14 @@ fn diagnose_rules(p: &Problem, quota: &[u32]) -> Diagnosis {
         locks_of[pp].push(a);
         lock_load[a] += 1;
     }
-    for pp in 0..np {
-        if locks_of[pp].len() as u32 > p.demand[pp] {
+    for (pp, locked) in locks_of.iter().enumerate() {
+        if locked.len() as u32 > p.demand[pp] {
             d.lock_problems.push(LockProblem {
                 proposal: pp,
-                adviser: locks_of[pp][0],
+                adviser: locked[0],
                 reason: format!(
                     "{} advisers locked but the proposal needs only {}",
-                    locks_of[pp].len(),
+                    locked.len(),
                     p.demand[pp]
                 ),
             });

@@ -208,10 +208,18 @@ pub fn problem_from_files_with_locks(
             };
             let (p, r, l) = (rec[c[0]].trim(), rec[c[1]].trim(), rec[c[2]].trim());
             let pi = *pix.get(p).ok_or_else(|| {
-                bad("proposal_id", p, format!("is not a proposal of {}", scores.display()))
+                bad(
+                    "proposal_id",
+                    p,
+                    format!("is not a proposal of {}", scores.display()),
+                )
             })?;
             let ri = *rix.get(r).ok_or_else(|| {
-                bad("researcher_id", r, format!("is not a researcher of {}", scores.display()))
+                bad(
+                    "researcher_id",
+                    r,
+                    format!("is not a researcher of {}", scores.display()),
+                )
             })?;
             match l.to_ascii_lowercase().as_str() {
                 "must" => {

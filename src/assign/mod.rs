@@ -58,9 +58,9 @@ mod diagnose;
 mod encode;
 mod fair;
 pub mod io;
+mod mcf;
 pub mod resilience;
 pub mod stability;
-mod mcf;
 
 #[cfg(test)]
 mod bench;

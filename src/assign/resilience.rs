@@ -53,14 +53,13 @@ pub fn resilience(p: &Problem, s: &Solution) -> Vec<Withdrawal> {
                         !p.one_per_institution
                             || list.iter().all(|&b| {
                                 b == a
-                                    || p.adviser_institution[b]
-                                        != p.adviser_institution[c.adviser]
+                                    || p.adviser_institution[b] != p.adviser_institution[c.adviser]
                             })
                     })
                     .max_by(|x, y| {
-                        x.score.total_cmp(&y.score).then_with(|| {
-                            p.adviser_ids[y.adviser].cmp(&p.adviser_ids[x.adviser])
-                        })
+                        x.score
+                            .total_cmp(&y.score)
+                            .then_with(|| p.adviser_ids[y.adviser].cmp(&p.adviser_ids[x.adviser]))
                     });
                 let loss = sa - best.map_or(0.0, |c| c.score);
                 if loss > worst.loss {
@@ -117,7 +116,9 @@ pub fn write_resilience_csv<W: Write>(
         w.write_record([
             p.proposal_ids[r.proposal].clone(),
             num(r.total),
-            r.adviser.map(|a| p.adviser_ids[a].clone()).unwrap_or_default(),
+            r.adviser
+                .map(|a| p.adviser_ids[a].clone())
+                .unwrap_or_default(),
             num(r.loss),
             r.replacement
                 .map(|a| p.adviser_ids[a].clone())
@@ -169,7 +170,13 @@ mod tests {
         let mut buf = Vec::new();
         write_resilience_csv(&mut buf, &p, &r).unwrap();
         let text = String::from_utf8(buf).unwrap();
-        assert!(text.contains("P0,1.400000,A0,0.500000,A2,0.400000,0.900000,2"), "{text}");
-        assert!(text.contains("P1,1.000000,A3,1.000000,,,0.000000,1"), "{text}");
+        assert!(
+            text.contains("P0,1.400000,A0,0.500000,A2,0.400000,0.900000,2"),
+            "{text}"
+        );
+        assert!(
+            text.contains("P1,1.000000,A3,1.000000,,,0.000000,1"),
+            "{text}"
+        );
     }
 }

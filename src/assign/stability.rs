@@ -168,7 +168,11 @@ pub fn changes(
         });
     }
     out.sort_by(|x, y| {
-        (&x.proposal_id, x.change, &x.researcher_id).cmp(&(&y.proposal_id, y.change, &y.researcher_id))
+        (&x.proposal_id, x.change, &x.researcher_id).cmp(&(
+            &y.proposal_id,
+            y.change,
+            &y.researcher_id,
+        ))
     });
     out
 }

@@ -181,7 +181,11 @@ fn quota_beyond_the_pool_is_met_where_possible_and_reported() {
 #[test]
 fn min_non_academic_quota_met_on_as_many_proposals_as_places_allow() {
     let cands: Vec<Vec<(usize, f64)>> = (0..4)
-        .map(|pp| (0..4).map(|a| (a, 0.9 - 0.1 * ((a + pp) % 4) as f64)).collect())
+        .map(|pp| {
+            (0..4)
+                .map(|a| (a, 0.9 - 0.1 * ((a + pp) % 4) as f64))
+                .collect()
+        })
         .collect();
     let mut p = plain(4, 4, 2, 3, cands);
     p.adviser_non_academic = vec![false, false, false, true];
@@ -189,12 +193,14 @@ fn min_non_academic_quota_met_on_as_many_proposals_as_places_allow() {
     p.min_non_academic = vec![1; 4];
     let s = solve(&p, Objective::Total).unwrap();
     verify(&p, &s).unwrap();
-    let met = (0..4)
-        .filter(|&pp| s.assigned[pp].contains(&3))
-        .count();
+    let met = (0..4).filter(|&pp| s.assigned[pp].contains(&3)).count();
     assert_eq!(met, 2);
     assert_eq!(s.stats.quota_short.len(), 2);
-    assert!(s.stats.quota_short.iter().all(|q| q.met == 0 && q.quota == 1));
+    assert!(s
+        .stats
+        .quota_short
+        .iter()
+        .all(|q| q.met == 0 && q.quota == 1));
 }
 
 /// Two proposals and two advisers with max load 1: the cut to the single
@@ -202,7 +208,13 @@ fn min_non_academic_quota_met_on_as_many_proposals_as_places_allow() {
 /// problem is feasible. Infeasibility is only reported for the uncut one.
 #[test]
 fn candidate_cut_makes_feasible_call_infeasible() {
-    let full = plain(2, 2, 1, 1, vec![vec![(0, 0.9), (1, 0.2)], vec![(0, 0.8), (1, 0.7)]]);
+    let full = plain(
+        2,
+        2,
+        1,
+        1,
+        vec![vec![(0, 0.9), (1, 0.2)], vec![(0, 0.8), (1, 0.7)]],
+    );
     let mut cut = full.clone();
     for l in &mut cut.candidates {
         l.truncate(1);
@@ -221,7 +233,9 @@ fn candidate_cut_makes_feasible_call_infeasible() {
                 full.candidates[pp]
                     .iter()
                     .copied()
-                    .filter(|c| p.score_of(pp, c.adviser).is_none() && (th[pp] <= 0.0 || c.score >= th[pp]))
+                    .filter(|c| {
+                        p.score_of(pp, c.adviser).is_none() && (th[pp] <= 0.0 || c.score >= th[pp])
+                    })
                     .collect()
             })
             .collect()
@@ -243,7 +257,10 @@ fn candidate_cut_lowers_the_exact_optimum() {
         3,
         1,
         1,
-        vec![vec![(0, 0.9), (1, 0.85), (2, 0.1)], vec![(0, 0.88), (2, 0.2), (1, 0.1)]],
+        vec![
+            vec![(0, 0.9), (1, 0.85), (2, 0.1)],
+            vec![(0, 0.88), (2, 0.2), (1, 0.1)],
+        ],
     );
     let mut cut = full.clone();
     // Keep the best and the worst of each.
@@ -268,7 +285,9 @@ fn candidate_cut_lowers_the_exact_optimum() {
                 full.candidates[pp]
                     .iter()
                     .copied()
-                    .filter(|c| p.score_of(pp, c.adviser).is_none() && (th[pp] <= 0.0 || c.score >= th[pp]))
+                    .filter(|c| {
+                        p.score_of(pp, c.adviser).is_none() && (th[pp] <= 0.0 || c.score >= th[pp])
+                    })
                     .collect()
             })
             .collect()
@@ -287,7 +306,11 @@ fn infeasible_call_gives_partial_assignment_and_names_area_and_fix() {
         2,
         1,
         1,
-        vec![vec![(0, 0.9), (1, 0.5)], vec![(0, 0.4), (1, 0.6)], vec![(0, 0.7), (1, 0.7)]],
+        vec![
+            vec![(0, 0.9), (1, 0.5)],
+            vec![(0, 0.4), (1, 0.6)],
+            vec![(0, 0.7), (1, 0.7)],
+        ],
     );
     p.proposal_area = vec!["A05".into(); 3];
     let err = solve(&p, Objective::Total).unwrap_err();
@@ -298,16 +321,27 @@ fn infeasible_call_gives_partial_assignment_and_names_area_and_fix() {
     let text = err.to_string();
     assert!(text.contains("binding rule: capacity"), "{text}");
     assert!(
-        text.contains("1 more places among A05 advisers (1 proposals short): raise max_load of A0, A1 by 1"),
+        text.contains(
+            "1 more places among A05 advisers (1 proposals short): raise max_load of A0, A1 by 1"
+        ),
         "{text}"
     );
     assert!(text.contains("or add an adviser serving A05"), "{text}");
-    assert!(text.contains("best partial assignment: 2 places filled, 1 missing on 1 proposals"), "{text}");
+    assert!(
+        text.contains("best partial assignment: 2 places filled, 1 missing on 1 proposals"),
+        "{text}"
+    );
 }
 
 #[test]
 fn tied_pairs_share_a_rank() {
-    let p = plain(1, 4, 1, 1, vec![vec![(0, 0.5), (1, 0.9), (2, 0.5), (3, 0.1)]]);
+    let p = plain(
+        1,
+        4,
+        1,
+        1,
+        vec![vec![(0, 0.5), (1, 0.9), (2, 0.5), (3, 0.1)]],
+    );
     let s = Solution {
         assigned: vec![vec![2]],
         total: 0.5,
@@ -417,7 +451,10 @@ fn brute_force(p: &Problem) -> Option<(i64, i64, i64)> {
             .collect();
         let slots: i64 = (0..chosen.len())
             .map(|q| {
-                let n = chosen[q].iter().filter(|&&a| p.adviser_non_academic[a]).count() as i64;
+                let n = chosen[q]
+                    .iter()
+                    .filter(|&&a| p.adviser_non_academic[a])
+                    .count() as i64;
                 n.min(quota[q] as i64)
             })
             .sum();

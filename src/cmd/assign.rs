@@ -71,7 +71,12 @@ pub fn run(args: &AssignArgs, quiet: bool) -> anyhow::Result<()> {
 /// advisers.csv `max_load` holds, blank cells taking `[assign]
 /// default_max_load`. Returns what was in force, for solver.json, and says
 /// it on stderr.
-fn apply_max_load(ds: &mut Dataset, flag: Option<u32>, cfg: &Config, quiet: bool) -> serde_json::Value {
+fn apply_max_load(
+    ds: &mut Dataset,
+    flag: Option<u32>,
+    cfg: &Config,
+    quiet: bool,
+) -> serde_json::Value {
     let note = match flag {
         Some(m) => {
             let differed = ds.advisers.iter().filter(|a| a.max_load != m).count();
@@ -154,11 +159,21 @@ pub fn write_solver_files(
         assign::stability::write_changes_csv(std::io::BufWriter::new(f), &changes)
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
-    write_shortfall_and_json(dir, &res.problem, cfg.assign.objective, &res.solution, settings)
+    write_shortfall_and_json(
+        dir,
+        &res.problem,
+        cfg.assign.objective,
+        &res.solution,
+        settings,
+    )
 }
 
 /// resilience.csv for a complete assignment.
-fn write_resilience(dir: &Path, problem: &assign::Problem, sol: &assign::Solution) -> anyhow::Result<()> {
+fn write_resilience(
+    dir: &Path,
+    problem: &assign::Problem,
+    sol: &assign::Solution,
+) -> anyhow::Result<()> {
     let path = dir.join("resilience.csv");
     let f = std::fs::File::create(&path)
         .with_context(|| format!("cannot create {}", path.display()))?;

@@ -336,10 +336,7 @@ pub fn read_score_file(path: &Path, encoding: EncodingChoice) -> Result<ScoreFil
         .min_by_key(|&(second, _)| second);
     if let Some((second, _)) = repeat {
         let r = &rows[second as usize];
-        let key = keys
-            .iter()
-            .find(|k| k.1 == second)
-            .map_or(0, |k| k.0);
+        let key = keys.iter().find(|k| k.1 == second).map_or(0, |k| k.0);
         let first = keys
             .iter()
             .filter(|k| k.0 == key)
