@@ -142,7 +142,12 @@ pub fn write_solver_files(
         }
         super::write_file(&dir.join("diagnosis.txt"), inf.to_string().as_bytes())?;
     }
-    if let (Some(prev), Ok(sol)) = (&res.previous, &res.solution) {
+    if let Ok(sol) = &res.solution {
+        let none = assign::stability::Previous::default();
+        let (prev, given) = match &res.previous {
+            Some(p) => (p, true),
+            None => (&none, false),
+        };
         let why = |pp: usize, a: usize| -> String {
             let r = res.conflicts.reasons(pp, a);
             if r.is_empty() {
@@ -152,7 +157,11 @@ pub fn write_solver_files(
                 format!("conflict of interest ({})", r.join("; "))
             }
         };
-        let changes = assign::stability::changes(&res.problem, sol, prev, &why);
+        let changes = if given {
+            assign::stability::changes(&res.problem, sol, prev, &why)
+        } else {
+            Vec::new()
+        };
         let path = dir.join("assignment_changes.csv");
         let f = std::fs::File::create(&path)
             .with_context(|| format!("cannot create {}", path.display()))?;
