@@ -285,14 +285,17 @@ pub struct AssignArgs {
     /// Standalone form: excluded pairs (proposal_id,researcher_id[,reason]).
     #[arg(long, requires = "scores")]
     pub conflicts: Option<PathBuf>,
-    /// Pinned pairs: proposal_id,researcher_id,lock (must | must-not).
-    /// Default with --data: DATA/locks.csv when it exists.
+    /// Pinned pairs: proposal_id,researcher_id,lock (must | must-not), in
+    /// both forms. Default with --data: DATA/locks.csv when it exists; a
+    /// file named here must exist.
     #[arg(long)]
     pub locks: Option<PathBuf>,
     /// Advisers per proposal (K).
     #[arg(long)]
     pub reviewers_per_proposal: Option<u32>,
-    /// Most proposals per adviser (advisers.csv max_load wins with --data).
+    /// Most proposals per adviser, for every adviser: overrides advisers.csv
+    /// max_load and [assign] default_max_load (what was in force is printed
+    /// and recorded in solver.json).
     #[arg(long)]
     pub max_load: Option<u32>,
     /// Fewest proposals per adviser.
@@ -303,6 +306,11 @@ pub struct AssignArgs {
     /// Next-best eligible advisers listed per proposal.
     #[arg(long)]
     pub alternates: Option<usize>,
+    /// Keep the pairs of this earlier assignment (a run or assign output
+    /// folder, or an assignment.csv) where they still hold; moves only what
+    /// the new inputs force ([assign] stability_weight). With --data.
+    #[arg(long, value_name = "RUN")]
+    pub previous_assignment: Option<PathBuf>,
     /// Output: a folder with --data; a CSV file path in the standalone form
     /// (loads.csv and alternates.csv are written beside it).
     #[arg(long)]
@@ -348,6 +356,13 @@ pub struct RunArgs {
     /// blended into the text component: FILE or FILE:WEIGHT; repeatable.
     #[arg(long = "scores", value_name = "FILE[:WEIGHT]")]
     pub external: Vec<String>,
+    /// Keep the pairs of this earlier assignment where they still hold
+    /// (default: the --previous run's assignment, when it has one).
+    #[arg(long, value_name = "RUN")]
+    pub previous_assignment: Option<PathBuf>,
+    /// Start from no previous assignment (a fresh optimum).
+    #[arg(long, conflicts_with = "previous_assignment")]
+    pub no_previous_assignment: bool,
     /// Fixed run ID instead of the current time (for reproducible tests).
     #[arg(long, hide = true)]
     pub run_id: Option<String>,

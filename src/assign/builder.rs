@@ -64,6 +64,9 @@ impl ProblemBuilder {
                 min_non_academic: vec![0; np],
                 must: Vec::new(),
                 ineligible: vec![IneligibleCounts::default(); np],
+                proposal_area: Vec::new(),
+                previous: Vec::new(),
+                stability_weight: 0.0,
                 proposal_ids,
                 adviser_ids,
             },
@@ -95,6 +98,13 @@ impl ProblemBuilder {
         self.p.adviser_non_academic[adviser] = non_academic;
     }
 
+    /// The proposal's area ID (named by the diagnosis).
+    pub fn set_area(&mut self, proposal: usize, area: &str) {
+        let np = self.p.proposal_ids.len();
+        self.p.proposal_area.resize(np, String::new());
+        self.p.proposal_area[proposal] = area.to_string();
+    }
+
     pub fn set_one_per_institution(&mut self, on: bool) {
         self.p.one_per_institution = on;
     }
@@ -107,6 +117,15 @@ impl ProblemBuilder {
     pub fn exclude(&mut self, proposal: usize, adviser: usize, why: Exclusion) {
         self.excluded[proposal].push((adviser, why));
         self.sealed[proposal] = false;
+    }
+
+    /// Marks a pair of a previous assignment (kept through compaction; see
+    /// [`Problem::previous`]). Call before `add_score` for that proposal.
+    pub fn previous(&mut self, proposal: usize, adviser: usize, weight: f64) {
+        self.p.stability_weight = weight;
+        if !self.p.previous.contains(&(proposal, adviser)) {
+            self.p.previous.push((proposal, adviser));
+        }
     }
 
     /// Locks a pair in. Call before `add_score` for that proposal.
@@ -150,6 +169,7 @@ impl ProblemBuilder {
             .p
             .must
             .iter()
+            .chain(&self.p.previous)
             .filter(|m| m.0 == proposal)
             .map(|m| m.1)
             .collect();
@@ -202,6 +222,11 @@ impl ProblemBuilder {
             self.p.ineligible[pp] = counts;
             self.p.candidates[pp] = std::mem::take(&mut self.pending[pp]);
         }
+        // A previous pair that is no longer eligible is not kept.
+        let cands = &self.p.candidates;
+        self.p
+            .previous
+            .retain(|&(pp, a)| cands[pp].iter().any(|c| c.adviser == a));
         self.p
     }
 }

@@ -14,7 +14,54 @@ use std::fmt;
 
 use super::encode::encode;
 use super::mcf;
-use super::{IneligibleCounts, Problem};
+use super::{IneligibleCounts, Partial, Problem};
+
+/// The rule that makes a call infeasible.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Binding {
+    /// Σ K above Σ max load.
+    Capacity,
+    /// Σ min load above Σ K, or an adviser with fewer candidates than their
+    /// minimum load, or minimum loads that take places a group needs.
+    MinLoads,
+    /// Proposals with fewer eligible advisers than K (conflicts, areas,
+    /// must-not locks).
+    Eligibility,
+    /// Fewer distinct institutions than K among a proposal's candidates.
+    Institutions,
+    /// Must-locks that cannot hold.
+    Locks,
+    /// A group of proposals whose eligible advisers cannot take them all
+    /// (loads within an area).
+    GroupCapacity,
+}
+
+impl Binding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Binding::Capacity => "capacity",
+            Binding::MinLoads => "minimum loads",
+            Binding::Eligibility => "eligibility (conflicts, areas, must-not locks)",
+            Binding::Institutions => "one adviser per institution",
+            Binding::Locks => "locks",
+            Binding::GroupCapacity => "capacity of the eligible advisers",
+        }
+    }
+}
+
+/// One proposal left short by the partial assignment (shortfall.csv).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShortfallRow {
+    pub proposal: usize,
+    pub needed: u32,
+    pub assigned: u32,
+    pub missing: u32,
+    /// The rule that leaves it short (`conflicts`, `area`, `institution`,
+    /// `locks`, `loads`, `min_loads`).
+    pub rule: &'static str,
+    /// Why, with the numbers.
+    pub why: String,
+}
 
 /// A proposal with fewer usable candidates than it needs.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,9 +117,19 @@ pub struct Diagnosis {
     pub lock_problems: Vec<LockProblem>,
     pub min_load_short: Vec<MinLoadShort>,
     pub hall: Option<HallGroup>,
+    /// The rules that bind, most basic first.
+    pub binding: Vec<Binding>,
+    /// Changes that would make the call feasible, in words.
+    pub fixes: Vec<String>,
+    /// Every proposal the partial assignment leaves short.
+    pub shortfall: Vec<ShortfallRow>,
+    /// Partial assignment: (filled, missing) slots, when there is one.
+    pub partial_slots: Option<(u64, u64)>,
     /// Copies of the IDs, so `Display` needs nothing else.
     pub proposal_ids: Vec<String>,
     pub adviser_ids: Vec<String>,
+    /// Per proposal (may be empty): its area ID.
+    pub proposal_area: Vec<String>,
 }
 
 impl Diagnosis {
@@ -84,8 +141,278 @@ impl Diagnosis {
     }
 }
 
+/// Must-locks that no assignment can hold: not a candidate, a pair locked
+/// twice, more locks than K on a proposal, two locked advisers of one
+/// institution (when that rule is on), more locks than an adviser's max load.
+pub(crate) fn unholdable_locks(p: &Problem) -> Vec<(usize, usize)> {
+    let np = p.proposal_ids.len();
+    let na = p.adviser_ids.len();
+    let mut out = Vec::new();
+    let mut per_p = vec![0u32; np];
+    let mut per_a = vec![0u32; na];
+    let mut seen: Vec<(usize, usize)> = Vec::new();
+    for &(pp, a) in &p.must {
+        let inst_clash = p.one_per_institution
+            && seen
+                .iter()
+                .any(|&(q, b)| q == pp && p.adviser_institution[b] == p.adviser_institution[a]);
+        if p.score_of(pp, a).is_none()
+            || seen.contains(&(pp, a))
+            || inst_clash
+            || per_p[pp] >= p.demand[pp]
+            || per_a[a] >= p.max_load[a]
+        {
+            out.push((pp, a));
+            continue;
+        }
+        seen.push((pp, a));
+        per_p[pp] += 1;
+        per_a[a] += 1;
+    }
+    out
+}
+
 /// Builds the full diagnosis (call only for a structurally valid problem).
-pub(crate) fn diagnose(p: &Problem, quota: &[u32]) -> Diagnosis {
+pub(crate) fn diagnose(p: &Problem, quota: &[u32], partial: Option<&Partial>) -> Diagnosis {
+    let mut d = diagnose_rules(p, quota);
+    d.proposal_area = p.proposal_area.clone();
+    explain(p, &mut d, partial);
+    d
+}
+
+fn area_of(p: &Problem, pp: usize) -> &str {
+    p.proposal_area.get(pp).map_or("", String::as_str)
+}
+
+/// Names the binding rules, the fixes, and every short proposal.
+fn explain(p: &Problem, d: &mut Diagnosis, partial: Option<&Partial>) {
+    let mut binding = Vec::new();
+    if d.total_demand > d.total_max_load {
+        binding.push(Binding::Capacity);
+        d.fixes.push(format!(
+            "{} more adviser places in total: raise max_load (advisers.csv or --max-load) or add advisers, or lower reviewers_per_proposal",
+            d.total_demand - d.total_max_load
+        ));
+    }
+    if d.total_min_load > d.total_demand || !d.min_load_short.is_empty() {
+        binding.push(Binding::MinLoads);
+    }
+    if d.total_min_load > d.total_demand {
+        d.fixes.push(format!(
+            "minimum loads add up to {} but the proposals have {} places: lower min_load by {} in total",
+            d.total_min_load,
+            d.total_demand,
+            d.total_min_load - d.total_demand
+        ));
+    }
+    for m in &d.min_load_short {
+        d.fixes.push(format!(
+            "adviser {}: lower min_load from {} to {} (eligible for {} proposals), or make them eligible for more",
+            p.adviser_ids[m.adviser], m.min_load, m.candidate_of, m.candidate_of
+        ));
+    }
+    if d.short_proposals.iter().any(|s| !s.by_institution) {
+        binding.push(Binding::Eligibility);
+    }
+    if d.short_proposals.iter().any(|s| s.by_institution) {
+        binding.push(Binding::Institutions);
+    }
+    for s in &d.short_proposals {
+        let area = area_of(p, s.proposal);
+        d.fixes.push(format!(
+            "proposal {}{}: {} more eligible {}: add an adviser serving {}, or review its conflicts ({} excluded) and must-not locks ({})",
+            p.proposal_ids[s.proposal],
+            if area.is_empty() { String::new() } else { format!(" (area {area})") },
+            s.needed - s.available,
+            if s.by_institution { "advisers from other institutions" } else { "advisers" },
+            if area.is_empty() { "its area".to_string() } else { area.to_string() },
+            s.ineligible.conflict,
+            s.ineligible.lock,
+        ));
+    }
+    if !d.lock_problems.is_empty() {
+        binding.push(Binding::Locks);
+        for l in &d.lock_problems {
+            d.fixes.push(format!(
+                "lock {} / {}: remove it ({})",
+                p.proposal_ids[l.proposal], p.adviser_ids[l.adviser], l.reason
+            ));
+        }
+    }
+    let loads = partial.map(|x| &x.solution.loads);
+    if let Some(h) = &d.hall {
+        if h.min_loads_bind {
+            binding.push(Binding::MinLoads);
+        }
+        if binding.is_empty() || !h.min_loads_bind {
+            binding.push(Binding::GroupCapacity);
+        }
+        let mut areas: Vec<&str> = h
+            .proposals
+            .iter()
+            .map(|&pp| area_of(p, pp))
+            .filter(|a| !a.is_empty())
+            .collect();
+        areas.sort_unstable();
+        areas.dedup();
+        let gap = h.need.saturating_sub(h.can_take);
+        let full: Vec<usize> = h
+            .advisers
+            .iter()
+            .copied()
+            .filter(|&a| loads.is_none_or(|l| l[a] >= p.max_load[a]))
+            .collect();
+        let names: Vec<String> = full
+            .iter()
+            .take(LIST_CAP)
+            .map(|&a| p.adviser_ids[a].clone())
+            .collect();
+        let more = if full.len() > LIST_CAP {
+            format!(" and {} more", full.len() - LIST_CAP)
+        } else {
+            String::new()
+        };
+        let among = if areas.is_empty() {
+            "the group's eligible advisers".to_string()
+        } else {
+            format!("advisers serving {}", areas.join(", "))
+        };
+        let serving = if areas.is_empty() {
+            "these proposals' areas".to_string()
+        } else {
+            areas.join(", ")
+        };
+        let min_note = if h.min_loads_bind {
+            " or lower other advisers' min_load,"
+        } else {
+            ""
+        };
+        if partial.is_none() || h.min_loads_bind {
+            d.fixes.push(format!(
+            "{gap} more places among {among}: raise max_load of {}{more} by 1 ({gap} of them),{min_note} or add an adviser serving {serving}",
+            if names.is_empty() { "(none at max load)".to_string() } else { names.join(", ") }
+        ));
+        }
+    }
+    binding.sort();
+    binding.dedup();
+    d.binding = binding;
+    let Some(part) = partial else {
+        return;
+    };
+    d.partial_slots = Some((part.filled(), part.missing()));
+    let in_group = |pp: usize| d.hall.as_ref().is_some_and(|h| h.proposals.contains(&pp));
+    for pp in 0..p.proposal_ids.len() {
+        let missing = part.unfilled[pp];
+        if missing == 0 {
+            continue;
+        }
+        let assigned = part.solution.assigned[pp].len() as u32;
+        let n = p.candidates[pp].len() as u32;
+        let i = p.ineligible.get(pp).copied().unwrap_or_default();
+        let (rule, why) = if let Some(s) = d.short_proposals.iter().find(|s| s.proposal == pp) {
+            let rule = if s.by_institution {
+                "institution"
+            } else if i.conflict >= i.area.max(i.lock) {
+                "conflicts"
+            } else if i.area >= i.lock {
+                "area"
+            } else {
+                "locks"
+            };
+            (
+                rule,
+                format!(
+                    "{} {} for {} places; excluded: {} conflict, {} outside the area, {} must-not lock",
+                    s.available,
+                    if s.by_institution { "institutions among its eligible advisers" } else { "eligible advisers" },
+                    s.needed,
+                    i.conflict,
+                    i.area,
+                    i.lock
+                ),
+            )
+        } else if part.locks_dropped.iter().any(|l| l.0 == pp) {
+            (
+                "locks",
+                "a must-lock on this proposal cannot hold (see the lock lines)".to_string(),
+            )
+        } else if part.min_loads_dropped {
+            (
+                "min_loads",
+                "minimum loads cannot be met; they were left out of this partial answer"
+                    .to_string(),
+            )
+        } else {
+            let full = p.candidates[pp]
+                .iter()
+                .filter(|c| part.solution.loads[c.adviser] >= p.max_load[c.adviser])
+                .count();
+            (
+                "loads",
+                format!(
+                    "{full} of its {n} eligible advisers are at max load{}",
+                    if in_group(pp) {
+                        " (an over-demanded group, see the diagnosis)"
+                    } else {
+                        ""
+                    }
+                ),
+            )
+        };
+        d.shortfall.push(ShortfallRow {
+            proposal: pp,
+            needed: p.demand[pp],
+            assigned,
+            missing,
+            rule,
+            why,
+        });
+    }
+    area_fixes(p, d, part);
+}
+
+/// Per area of the proposals left short by loads: how many places are
+/// missing there and which of those proposals' eligible advisers are full.
+fn area_fixes(p: &Problem, d: &mut Diagnosis, part: &Partial) {
+    use std::collections::BTreeMap;
+    let mut by_area: BTreeMap<&str, (u64, Vec<usize>, usize)> = BTreeMap::new();
+    for r in d.shortfall.iter().filter(|r| r.rule == "loads") {
+        let e = by_area.entry(area_of(p, r.proposal)).or_default();
+        e.0 += r.missing as u64;
+        e.2 += 1;
+        for c in &p.candidates[r.proposal] {
+            if part.solution.loads[c.adviser] >= p.max_load[c.adviser] {
+                e.1.push(c.adviser);
+            }
+        }
+    }
+    for (area, (missing, mut full, n)) in by_area {
+        full.sort_by(|&x, &y| p.adviser_ids[x].cmp(&p.adviser_ids[y]));
+        full.dedup();
+        let names: Vec<&str> = full
+            .iter()
+            .take(LIST_CAP)
+            .map(|&a| p.adviser_ids[a].as_str())
+            .collect();
+        let more = if full.len() > LIST_CAP {
+            format!(" and {} more", full.len() - LIST_CAP)
+        } else {
+            String::new()
+        };
+        let (among, serving) = if area.is_empty() {
+            ("their eligible advisers".to_string(), "them".to_string())
+        } else {
+            (format!("{area} advisers"), area.to_string())
+        };
+        d.fixes.push(format!(
+            "{missing} more places among {among} ({n} proposals short): raise max_load of {}{more} by 1, or add an adviser serving {serving}",
+            if names.is_empty() { "(none at max load)".to_string() } else { names.join(", ") }
+        ));
+    }
+}
+
+fn diagnose_rules(p: &Problem, quota: &[u32]) -> Diagnosis {
     let np = p.proposal_ids.len();
     let na = p.adviser_ids.len();
     let mut d = Diagnosis {
@@ -159,29 +486,15 @@ pub(crate) fn diagnose(p: &Problem, quota: &[u32]) -> Diagnosis {
         locks_of[pp].push(a);
         lock_load[a] += 1;
     }
-    for pp in 0..np {
-        if locks_of[pp].len() as u32 > p.demand[pp] {
+    for (pp, locked) in locks_of.iter().enumerate() {
+        if locked.len() as u32 > p.demand[pp] {
             d.lock_problems.push(LockProblem {
                 proposal: pp,
-                adviser: locks_of[pp][0],
+                adviser: locked[0],
                 reason: format!(
                     "{} advisers locked but the proposal needs only {}",
-                    locks_of[pp].len(),
+                    locked.len(),
                     p.demand[pp]
-                ),
-            });
-        }
-        let academic_locks = locks_of[pp]
-            .iter()
-            .filter(|&&a| !p.adviser_non_academic[a])
-            .count() as u32;
-        if academic_locks + quota[pp] > p.demand[pp] {
-            d.lock_problems.push(LockProblem {
-                proposal: pp,
-                adviser: locks_of[pp][0],
-                reason: format!(
-                    "{academic_locks} academic advisers locked leave no room for {} non-academic",
-                    quota[pp]
                 ),
             });
         }
@@ -358,6 +671,20 @@ impl fmt::Display for Diagnosis {
                 } else {
                     ""
                 }
+            )?;
+        }
+        if !self.binding.is_empty() {
+            let b: Vec<&str> = self.binding.iter().map(|b| b.as_str()).collect();
+            writeln!(f, "  binding rule: {}", b.join("; "))?;
+        }
+        for x in &self.fixes {
+            writeln!(f, "  to make it feasible: {x}")?;
+        }
+        if let Some((filled, missing)) = self.partial_slots {
+            writeln!(
+                f,
+                "  best partial assignment: {filled} places filled, {missing} missing on {} proposals (every one listed in shortfall.csv)",
+                self.shortfall.len()
             )?;
         }
         Ok(())

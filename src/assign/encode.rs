@@ -4,10 +4,12 @@
 //! node index (the DAG property `min_cost_flow` relies on):
 //!
 //! ```text
-//! proposal p (supply K_p − S_p)
+//! proposal p (supply K_p)
 //!   ├── academic candidates ──────────────────────────────┐
-//!   └── non-academic branch N_p (lower bound S_p via       │
-//!       supply +S_p, arc p→N_p capacity K_p − S_p)         │
+//!   ├── [partial only: unfilled slot, arc p→T, cost +U]    │
+//!   └── non-academic branch N_p: two arcs p→N_p, the quota │
+//!       slot (capacity S_p, cost −Q) and the rest          │
+//!       (capacity K_p − S_p, cost 0)                       │
 //!         └── non-academic candidates                      │
 //! [institution node (p, i), capacity 1 in, when ≥ 2 candidates of p share i
 //!  and one-per-institution is on]                         │
@@ -15,6 +17,14 @@
 //! adviser a ── capacity max−min ──> T   (lower bound min: supply −min at a,
 //!                                        +min at T)
 //! ```
+//!
+//! The quota is soft: the bonus `Q` on the quota slot exceeds any total
+//! score (`Q > Σ K · SCALE`), so the optimum fills as many quota slots as the
+//! pool and the loads allow, then maximises the score among those
+//! assignments — exactly, not greedily. With one non-academic adviser asked
+//! per proposal this is the largest number of proposals meeting the quota.
+//! In the partial form an unfilled slot costs `U > Σ S · Q + Σ K · SCALE`:
+//! first the most filled slots, then the most quota slots, then the score.
 //!
 //! Lower bounds use the standard transformation (Ahuja, Magnanti & Orlin
 //! 1993, §2.4): an arc `u→v` with bounds `[l, c]` becomes capacity `c − l`,
@@ -33,12 +43,89 @@ pub(crate) struct Encoded {
     pub sink: usize,
     /// Super source / sink (only when built with `terminals`).
     pub terminals: Option<(usize, usize)>,
+    /// Node of each non-academic branch and of each institution group, for
+    /// the dual check on pairs left out (see `super::cut`).
+    pub branch: Vec<usize>,
+    pub adviser_base: usize,
+}
+
+/// What the network expresses beyond the hard rules.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Costs {
+    /// Bonus per filled quota slot (a positive number; the arc costs −it).
+    pub quota_bonus: i64,
+    /// Partial form: cost of an unfilled slot; `None` = every slot filled.
+    pub unfilled: Option<i64>,
+    /// Units of cost per score point (normally [`SCALE`]).
+    pub scale: f64,
+}
+
+impl Costs {
+    /// The costs of the complete form: quota bonus above every total score.
+    pub fn complete(p: &Problem) -> Costs {
+        let units: i64 = p.demand.iter().map(|&k| k as i64).sum();
+        let per_pair = (1.0 + p.stability_weight.max(0.0)).ceil() as i64;
+        Costs {
+            quota_bonus: (units + 1) * per_pair * SCALE as i64,
+            unfilled: None,
+            scale: SCALE,
+        }
+    }
+
+    /// The partial form's costs: unfilled slots first, quota, then score.
+    /// Scores keep 6 decimals while the largest cost sum fits in i64 with
+    /// a wide margin, else fewer (each step a factor 10).
+    pub fn partial(p: &Problem, quota: &[u32]) -> Costs {
+        let units: i128 = (p.demand.iter().map(|&k| k as i128).sum::<i128>() + 1)
+            * (1.0 + p.stability_weight.max(0.0)).ceil() as i128;
+        let slots: i128 = quota.iter().map(|&q| q as i128).sum::<i128>() + 1;
+        let mut scale = SCALE;
+        loop {
+            let q = units * scale as i128 + 1;
+            let u = slots * q + units * scale as i128 + 1;
+            if units * u * 4 < i64::MAX as i128 || scale <= 1.0 {
+                return Costs {
+                    quota_bonus: q as i64,
+                    unfilled: Some(u as i64),
+                    scale,
+                };
+            }
+            scale /= 10.0;
+        }
+    }
 }
 
 /// Integer cost of a score: rounded, never truncated.
 #[inline]
 pub(crate) fn score_cost(score: f64) -> i64 {
-    -((score * SCALE).round() as i64)
+    scaled_cost(score, SCALE)
+}
+
+#[inline]
+pub(crate) fn scaled_cost(score: f64, scale: f64) -> i64 {
+    -((score * scale).round() as i64)
+}
+
+/// Per proposal: advisers of its previous pairs, sorted.
+pub(crate) fn previous_by_proposal(p: &Problem) -> Vec<Vec<usize>> {
+    let mut v = vec![Vec::new(); p.proposal_ids.len()];
+    for &(pp, a) in &p.previous {
+        if pp < v.len() {
+            v[pp].push(a);
+        }
+    }
+    v.iter_mut().for_each(|l| l.sort_unstable());
+    v
+}
+
+/// The stability weight when (pp, a) is a previous pair, else 0.
+#[inline]
+pub(crate) fn stability_bonus(p: &Problem, prev_of: &[Vec<usize>], pp: usize, a: usize) -> f64 {
+    if prev_of[pp].binary_search(&a).is_ok() {
+        p.stability_weight
+    } else {
+        0.0
+    }
 }
 
 /// Builds the network. `keep(p, i)` filters candidate `i` of proposal `p`
@@ -52,12 +139,24 @@ pub(crate) fn encode(
     keep: &dyn Fn(usize, usize) -> bool,
     terminals: bool,
 ) -> Encoded {
+    encode_with(p, quota, keep, terminals, Costs::complete(p))
+}
+
+/// [`encode`] with explicit costs (partial form, scaled scores).
+pub(crate) fn encode_with(
+    p: &Problem,
+    quota: &[u32],
+    keep: &dyn Fn(usize, usize) -> bool,
+    terminals: bool,
+    costs: Costs,
+) -> Encoded {
     let np = p.proposal_ids.len();
     let na = p.adviser_ids.len();
     let mut locked: Vec<Vec<usize>> = vec![Vec::new(); np];
     for &(pp, a) in &p.must {
         locked[pp].push(a);
     }
+    let prev_of = previous_by_proposal(p);
     let mut net = Network::new(np);
     // Non-academic branch nodes.
     let mut branch = vec![usize::MAX; np];
@@ -114,11 +213,7 @@ pub(crate) fn encode(
     // Supplies.
     for pp in 0..np {
         let k = p.demand[pp] as i64;
-        let q = quota[pp] as i64;
-        net.supply[pp] += k - q;
-        if q > 0 {
-            net.supply[branch[pp]] += q;
-        }
+        net.supply[pp] += k;
         net.supply[sink] -= k;
     }
     for a in 0..na {
@@ -130,8 +225,11 @@ pub(crate) fn encode(
     // Arcs, in layer order.
     for pp in 0..np {
         if quota[pp] > 0 {
-            let cap = (p.demand[pp] - quota[pp]) as i32;
-            net.add_arc(pp, branch[pp], cap, 0);
+            net.add_arc(pp, branch[pp], quota[pp] as i32, -costs.quota_bonus);
+            let rest = p.demand[pp].saturating_sub(quota[pp]) as i32;
+            if rest > 0 {
+                net.add_arc(pp, branch[pp], rest, 0);
+            }
         }
     }
     let group_base = np + branch.iter().filter(|&&b| b != usize::MAX).count();
@@ -157,9 +255,15 @@ pub(crate) fn encode(
                 net.supply[from] -= 1;
                 net.supply[to] += 1;
             } else {
-                let e = net.add_arc(from, to, 1, score_cost(c.score));
+                let value = c.score + stability_bonus(p, &prev_of, pp, c.adviser);
+                let e = net.add_arc(from, to, 1, scaled_cost(value, costs.scale));
                 pair_arcs.push((e as u32, pp as u32, c.adviser as u32));
             }
+        }
+    }
+    if let Some(u) = costs.unfilled {
+        for pp in 0..np {
+            net.add_arc(pp, sink, p.demand[pp] as i32, u);
         }
     }
     for a in 0..na {
@@ -189,6 +293,8 @@ pub(crate) fn encode(
         n_proposals: np,
         sink,
         terminals,
+        branch,
+        adviser_base,
     }
 }
 

@@ -135,6 +135,7 @@ pub(crate) fn solve_fair(p: &Problem, quota: &[u32]) -> Option<Solution> {
         best.stats.searches = searches;
         best.stats.augmentations = augmentations;
         best.stats.fair_bound = bound.take();
+        best.stats.fair_exact = Some(true);
         return Some(best);
     }
     // Step 3: bottleneck threshold on single pair scores.
@@ -162,5 +163,6 @@ pub(crate) fn solve_fair(p: &Problem, quota: &[u32]) -> Option<Solution> {
     best.stats.searches = searches;
     best.stats.augmentations = augmentations;
     best.stats.fair_bound = bound;
+    best.stats.fair_exact = Some(done(&best));
     Some(best)
 }

@@ -72,12 +72,84 @@ pub fn problem_from_files(
     max_load: u32,
     min_load: u32,
 ) -> Result<(Problem, Vec<String>), AssignError> {
+    problem_from_files_with_locks(scores, conflicts, None, k, max_load, min_load)
+}
+
+/// Reads a table for the standalone form; every failure names the file.
+fn read_table(path: &Path) -> Result<table::RawTable, AssignError> {
+    let name = path.display().to_string();
+    let t = table::read_path(
+        path,
+        &ReadOptions {
+            encoding: EncodingChoice::Auto,
+            header: true,
+        },
+    )
+    .map_err(|e| AssignError::Csv {
+        path: name.clone(),
+        line: e.line.unwrap_or(0),
+        message: e.message,
+    })?;
+    if let Some(r) = t.rejected.first() {
+        return Err(AssignError::Csv {
+            path: name,
+            line: r.position.line(),
+            message: r.message.clone(),
+        });
+    }
+    Ok(t)
+}
+
+/// The column indexes of `required` in `t`, or an error naming the missing ones.
+fn columns(t: &table::RawTable, path: &Path, required: &[&str]) -> Result<Vec<usize>, AssignError> {
+    let missing: Vec<&str> = required
+        .iter()
+        .copied()
+        .filter(|c| t.column(c).is_none())
+        .collect();
+    if !missing.is_empty() {
+        return Err(AssignError::MissingColumns {
+            path: path.display().to_string(),
+            missing: missing.join(", "),
+            found: t.header.join(", "),
+            required: required.join(","),
+        });
+    }
+    Ok(required.iter().filter_map(|c| t.column(c)).collect())
+}
+
+/// [`problem_from_files`] with a locks file (`proposal_id,researcher_id,lock`,
+/// lock `must` or `must-not`, as in the data form). A lock naming an ID
+/// the scores file does not have, a must-lock on a pair the scores file
+/// does not score, or one on a conflict is an error naming file, line and
+/// column.
+pub fn problem_from_files_with_locks(
+    scores: &Path,
+    conflicts: Option<&Path>,
+    locks: Option<&Path>,
+    k: u32,
+    max_load: u32,
+    min_load: u32,
+) -> Result<(Problem, Vec<String>), AssignError> {
     let file = read_score_file(scores, EncodingChoice::Auto)?;
     let rows = &file.rows;
-    let pset: BTreeSet<&str> = rows.iter().map(|r| r.proposal_id.as_str()).collect();
-    let rset: BTreeSet<&str> = rows.iter().map(|r| r.researcher_id.as_str()).collect();
-    let pix: BTreeMap<&str, usize> = pset.iter().enumerate().map(|(i, s)| (*s, i)).collect();
-    let rix: BTreeMap<&str, usize> = rset.iter().enumerate().map(|(i, s)| (*s, i)).collect();
+    // IDs in lexicographic order; rows are mapped through hash maps (a
+    // sorted set over millions of rows compared strings most of the time).
+    fn index<'a>(
+        ids: impl Iterator<Item = &'a str>,
+    ) -> (Vec<&'a str>, foldhash::HashMap<&'a str, usize>) {
+        let mut m: foldhash::HashMap<&str, usize> = Default::default();
+        for id in ids {
+            let n = m.len();
+            m.entry(id).or_insert(n);
+        }
+        let mut sorted: Vec<&str> = m.keys().copied().collect();
+        sorted.sort_unstable();
+        let ix = sorted.iter().enumerate().map(|(i, s)| (*s, i)).collect();
+        (sorted, ix)
+    }
+    let (pset, pix) = index(rows.iter().map(|r| r.proposal_id.as_str()));
+    let (rset, rix) = index(rows.iter().map(|r| r.researcher_id.as_str()));
     let mut b = ProblemBuilder::new(
         pset.iter().map(|s| s.to_string()).collect(),
         rset.iter().map(|s| s.to_string()).collect(),
@@ -87,45 +159,12 @@ pub fn problem_from_files(
         0,
     );
     let mut warnings = Vec::new();
+    let mut conflict_pairs: BTreeSet<(usize, usize)> = BTreeSet::new();
     if let Some(cpath) = conflicts {
         let cname = cpath.display().to_string();
-        let t = table::read_path(
-            cpath,
-            &ReadOptions {
-                encoding: EncodingChoice::Auto,
-                header: true,
-            },
-        )
-        .map_err(|e| AssignError::Csv {
-            path: cname.clone(),
-            line: e.line.unwrap_or(0),
-            message: e.message,
-        })?;
-        if let Some(r) = t.rejected.first() {
-            return Err(AssignError::Csv {
-                path: cname,
-                line: r.position.line(),
-                message: r.message.clone(),
-            });
-        }
-        let required = ["proposal_id", "researcher_id"];
-        let missing: Vec<&str> = required
-            .iter()
-            .copied()
-            .filter(|c| t.column(c).is_none())
-            .collect();
-        if !missing.is_empty() {
-            return Err(AssignError::MissingColumns {
-                path: cname,
-                missing: missing.join(", "),
-                found: t.header.join(", "),
-                required: required.join(","),
-            });
-        }
-        let (cp, cr) = (
-            t.column("proposal_id").unwrap_or(0),
-            t.column("researcher_id").unwrap_or(1),
-        );
+        let t = read_table(cpath)?;
+        let c = columns(&t, cpath, &["proposal_id", "researcher_id"])?;
+        let (cp, cr) = (c[0], c[1]);
         let ce = t.column("excluded");
         let ploose = Loose::new(&pix);
         let rloose = Loose::new(&rix);
@@ -159,6 +198,7 @@ pub fn problem_from_files(
             for &pi in &p {
                 for &ri in &r {
                     b.exclude(pi, ri, Exclusion::Conflict);
+                    conflict_pairs.insert((pi, ri));
                 }
             }
         }
@@ -168,8 +208,71 @@ pub fn problem_from_files(
             ));
         }
     }
+    if let Some(lpath) = locks {
+        let lname = lpath.display().to_string();
+        let t = read_table(lpath)?;
+        let c = columns(&t, lpath, &["proposal_id", "researcher_id", "lock"])?;
+        let scored: BTreeSet<(&str, &str)> = rows
+            .iter()
+            .map(|r| (r.proposal_id.as_str(), r.researcher_id.as_str()))
+            .collect();
+        for (rec, pos) in t.rows() {
+            let bad = |field: &str, value: &str, message: String| AssignError::BadValue {
+                path: lname.clone(),
+                line: pos.line(),
+                field: field.into(),
+                value: value.into(),
+                message,
+            };
+            let (p, r, l) = (rec[c[0]].trim(), rec[c[1]].trim(), rec[c[2]].trim());
+            let pi = *pix.get(p).ok_or_else(|| {
+                bad(
+                    "proposal_id",
+                    p,
+                    format!("is not a proposal of {}", scores.display()),
+                )
+            })?;
+            let ri = *rix.get(r).ok_or_else(|| {
+                bad(
+                    "researcher_id",
+                    r,
+                    format!("is not a researcher of {}", scores.display()),
+                )
+            })?;
+            match l.to_ascii_lowercase().as_str() {
+                "must" => {
+                    if conflict_pairs.contains(&(pi, ri)) {
+                        return Err(bad(
+                            "lock",
+                            l,
+                            format!("pins ({p}, {r}) but the conflicts file excludes the pair; remove the lock or the conflict"),
+                        ));
+                    }
+                    if !scored.contains(&(p, r)) {
+                        return Err(bad(
+                            "lock",
+                            l,
+                            format!("pins ({p}, {r}) but the scores file has no score for the pair; add one"),
+                        ));
+                    }
+                    b.lock(pi, ri);
+                }
+                "must-not" | "must_not" => {
+                    if !conflict_pairs.contains(&(pi, ri)) {
+                        b.exclude(pi, ri, Exclusion::Lock);
+                    }
+                }
+                _ => return Err(bad("lock", l, "is not a lock; use must or must-not".into())),
+            }
+        }
+    }
     for r in rows {
-        let (pi, ri) = (pix[r.proposal_id.as_str()], rix[r.researcher_id.as_str()]);
+        let (Some(&pi), Some(&ri)) = (
+            pix.get(r.proposal_id.as_str()),
+            rix.get(r.researcher_id.as_str()),
+        ) else {
+            continue; // cannot happen: both maps hold every row's IDs
+        };
         b.add_score(pi, ri, r.score);
     }
     Ok((b.build(), warnings))
@@ -178,7 +281,7 @@ pub fn problem_from_files(
 /// IDs of the scores file, also by a loose key (no white space, lower case)
 /// for IDs that a conflicts file spells differently.
 struct Loose<'a> {
-    exact: &'a BTreeMap<&'a str, usize>,
+    exact: &'a foldhash::HashMap<&'a str, usize>,
     /// Loose key → the IDs with that key.
     loose: BTreeMap<String, Vec<&'a str>>,
 }
@@ -191,10 +294,13 @@ fn loose_key(s: &str) -> String {
 }
 
 impl<'a> Loose<'a> {
-    fn new(exact: &'a BTreeMap<&'a str, usize>) -> Self {
+    fn new(exact: &'a foldhash::HashMap<&'a str, usize>) -> Self {
         let mut loose: BTreeMap<String, Vec<&str>> = BTreeMap::new();
         for id in exact.keys() {
             loose.entry(loose_key(id)).or_default().push(id);
+        }
+        for ids in loose.values_mut() {
+            ids.sort_unstable();
         }
         Loose { exact, loose }
     }
@@ -316,10 +422,8 @@ pub fn write_alternates_csv<W: Write>(
     w.write_record(["proposal_id", "researcher_id", "score", "rank"])
         .map_err(std::io::Error::from)?;
     for pp in order_by_id(&p.proposal_ids) {
-        let mut all: Vec<usize> = p.candidates[pp].iter().map(|c| c.adviser).collect();
-        p.sort_by_score(pp, &mut all);
         for &a in &alternates[pp] {
-            let rank = all.iter().position(|&x| x == a).map_or(0, |i| i + 1);
+            let rank = super::rank_of(p, pp, a);
             w.write_record([
                 p.proposal_ids[pp].as_str(),
                 p.adviser_ids[a].as_str(),
@@ -349,6 +453,163 @@ pub fn write_loads_csv<W: Write>(out: W, p: &Problem, s: &Solution) -> Result<()
     }
     w.flush()?;
     Ok(())
+}
+
+/// shortfall.csv: `proposal_id,area,rule,needed,assigned,missing,why`, one
+/// row per proposal left short: by the partial assignment of an infeasible
+/// call (`rule` conflicts / area / institution / locks / loads / min_loads:
+/// advisers missing), and by a non-academic quota the pool and loads could
+/// not meet (`rule` quota: quota places missing). Proposal-ID order.
+pub fn write_shortfall_csv<W: Write>(
+    out: W,
+    p: &Problem,
+    result: &Result<Solution, super::Infeasible>,
+) -> Result<(), AssignError> {
+    let mut w = crate::table::CsvWriter::new(out);
+    w.write_record([
+        "proposal_id",
+        "area",
+        "rule",
+        "needed",
+        "assigned",
+        "missing",
+        "why",
+    ])
+    .map_err(std::io::Error::from)?;
+    let area = |pp: usize| p.proposal_area.get(pp).cloned().unwrap_or_default();
+    let mut rows: Vec<(usize, Vec<String>)> = Vec::new();
+    let sol = match result {
+        Ok(s) => Some(s),
+        Err(inf) => {
+            for r in &inf.diagnosis.shortfall {
+                rows.push((
+                    r.proposal,
+                    vec![
+                        p.proposal_ids[r.proposal].clone(),
+                        area(r.proposal),
+                        r.rule.to_string(),
+                        r.needed.to_string(),
+                        r.assigned.to_string(),
+                        r.missing.to_string(),
+                        r.why.clone(),
+                    ],
+                ));
+            }
+            inf.partial.as_ref().map(|x| &x.solution)
+        }
+    };
+    if let Some(s) = sol {
+        for q in &s.stats.quota_short {
+            let pp = q.proposal;
+            let pool: Vec<usize> = p.candidates[pp]
+                .iter()
+                .map(|c| c.adviser)
+                .filter(|&a| p.adviser_non_academic[a])
+                .collect();
+            let full = pool
+                .iter()
+                .filter(|&&a| s.loads[a] >= p.max_load[a] && !s.assigned[pp].contains(&a))
+                .count();
+            let why = if pool.is_empty() {
+                "no non-academic adviser is eligible for this proposal".to_string()
+            } else {
+                format!(
+                    "{} non-academic eligible advisers, {full} of them at max load with other proposals (the quota is met on as many proposals as their places allow)",
+                    pool.len()
+                )
+            };
+            rows.push((
+                pp,
+                vec![
+                    p.proposal_ids[pp].clone(),
+                    area(pp),
+                    "quota".into(),
+                    q.quota.to_string(),
+                    q.met.to_string(),
+                    (q.quota - q.met).to_string(),
+                    why,
+                ],
+            ));
+        }
+    }
+    rows.sort_by(|x, y| p.proposal_ids[x.0].cmp(&p.proposal_ids[y.0]));
+    for (_, r) in rows {
+        w.write_record(&r).map_err(std::io::Error::from)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// solver.json: what the solver did and what was in force — objective,
+/// totals, the candidate cut and its certificate, quota capping and
+/// shortfall, the fair objective's bound and gap, the partial assignment
+/// of an infeasible call — plus `settings` from the caller (e.g. where the
+/// max loads came from).
+pub fn solver_json(
+    p: &Problem,
+    objective: super::Objective,
+    result: &Result<Solution, super::Infeasible>,
+    settings: serde_json::Value,
+) -> serde_json::Value {
+    use serde_json::json;
+    let (sol, partial) = match result {
+        Ok(s) => (Some(s), None),
+        Err(inf) => (
+            inf.partial.as_ref().map(|x| &x.solution),
+            inf.partial.as_deref(),
+        ),
+    };
+    let st = sol.map(|s| &s.stats);
+    let cut = st.map(|s| &s.cut);
+    let fair = st.and_then(|s| s.fair_bound).map(|b| {
+        let w = sol.map_or(0.0, |s| s.weakest);
+        json!({
+            "weakest": w,
+            "upper_bound": b,
+            "gap": (b - w).max(0.0),
+            "exact": st.and_then(|s| s.fair_exact),
+        })
+    });
+    json!({
+        "objective": match objective { super::Objective::Total => "total", super::Objective::Fair => "fair" },
+        "feasible": result.is_ok(),
+        "proposals": p.proposal_ids.len(),
+        "advisers": p.adviser_ids.len(),
+        "candidate_pairs": p.candidates.iter().map(Vec::len).sum::<usize>(),
+        "assigned_pairs": sol.map(|s| s.assigned.iter().map(Vec::len).sum::<usize>()),
+        "total_score": sol.map(|s| s.total),
+        "weakest_proposal": sol.map(|s| s.weakest),
+        "nodes": st.map(|s| s.nodes),
+        "arcs": st.map(|s| s.arcs),
+        "searches": st.map(|s| s.searches),
+        "candidate_cut": cut.map(|c| json!({
+            "cut": c.cut,
+            "rounds": c.rounds,
+            "pairs_checked": c.pairs_checked,
+            "pairs_added": c.pairs_added,
+            "widened_to_all": c.widened_to_all,
+            "certified_optimal": c.certified,
+            "summary": c.describe(),
+        })),
+        "quota": st.map(|s| json!({
+            "proposals_with_quota": p.min_non_academic.iter().filter(|&&q| q > 0).count(),
+            "capped_to_k": s.quota_capped.len(),
+            "proposals_short": s.quota_short.len(),
+        })),
+        "fair": fair,
+        "partial": partial.map(|x| json!({
+            "filled": x.filled(),
+            "missing": x.missing(),
+            "proposals_short": x.unfilled.iter().filter(|&&u| u > 0).count(),
+            "min_loads_dropped": x.min_loads_dropped,
+            "locks_dropped": x.locks_dropped.len(),
+        })),
+        "binding": match result {
+            Err(inf) => inf.diagnosis.binding.iter().map(|b| b.as_str()).collect::<Vec<_>>(),
+            Ok(_) => Vec::new(),
+        },
+        "settings": settings,
+    })
 }
 
 #[cfg(test)]

@@ -30,6 +30,9 @@ pub(crate) struct Network {
     pub cap: Vec<i32>,
     pub cost: Vec<i64>,
     pub supply: Vec<i64>,
+    /// Node potentials left by [`min_cost_flow`]: every residual arc has
+    /// `cost + π(tail) − π(head) ≥ 0` (the optimality certificate).
+    pub potential: Vec<i64>,
     start: Vec<u32>,
     adj: Vec<u32>,
 }
@@ -87,7 +90,7 @@ impl Network {
     }
 
     #[inline]
-    fn arcs(&self, v: usize) -> &[u32] {
+    pub fn arcs(&self, v: usize) -> &[u32] {
         &self.adj[self.start[v] as usize..self.start[v + 1] as usize]
     }
 
@@ -185,7 +188,10 @@ pub(crate) fn min_cost_flow(net: &mut Network) -> Option<FlowCounters> {
                 }
             }
             // No deficit reachable: infeasible.
-            let t = target?;
+            let Some(t) = target else {
+                net.potential = pi;
+                return None;
+            };
             let dt = dist[t];
             for &v in &done {
                 let v = v as usize;
@@ -219,6 +225,7 @@ pub(crate) fn min_cost_flow(net: &mut Network) -> Option<FlowCounters> {
             done.clear();
         }
     }
+    net.potential = pi;
     Some(counters)
 }
 

@@ -53,11 +53,14 @@
 //! adviser ID. Builders that read files order IDs lexicographically.
 
 mod builder;
+mod cut;
 mod diagnose;
 mod encode;
 mod fair;
 pub mod io;
 mod mcf;
+pub mod resilience;
+pub mod stability;
 
 #[cfg(test)]
 mod bench;
@@ -66,10 +69,10 @@ mod tests;
 
 pub use crate::config::Objective;
 pub use builder::{Exclusion, ProblemBuilder};
-pub use diagnose::{Diagnosis, HallGroup, LockProblem, MinLoadShort, ShortProposal};
+pub use diagnose::{Binding, Diagnosis, HallGroup, LockProblem, MinLoadShort, ShortProposal};
 pub use io::{
-    problem_from_files, write_alternates_csv, write_assignment_csv, write_loads_csv, AssignError,
-    ExtraColumns,
+    problem_from_files, problem_from_files_with_locks, solver_json, write_alternates_csv,
+    write_assignment_csv, write_loads_csv, write_shortfall_csv, AssignError, ExtraColumns,
 };
 
 use encode::encode;
@@ -124,6 +127,15 @@ pub struct Problem {
     pub must: Vec<(usize, usize)>,
     /// Per proposal (may be empty): exclusions, for the diagnosis only.
     pub ineligible: Vec<IneligibleCounts>,
+    /// Per proposal (may be empty): its R&D area ID, for the diagnosis.
+    pub proposal_area: Vec<String>,
+    /// Pairs of a previous assignment to keep where they still hold
+    /// (stable re-runs); each earns `stability_weight` on top of its score.
+    pub previous: Vec<(usize, usize)>,
+    /// Score points a kept previous pair is worth. At 1 or more no move
+    /// pays for itself (a score is at most 1): fewest changes first, then
+    /// the best score.
+    pub stability_weight: f64,
 }
 
 /// A non-academic quota lowered to what the candidate pool allows.
@@ -134,6 +146,55 @@ pub struct QuotaCap {
     pub effective: u32,
 }
 
+/// A proposal whose non-academic quota is not met.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QuotaShort {
+    pub proposal: usize,
+    pub quota: u32,
+    pub met: u32,
+}
+
+/// What happened to the candidate cut (`candidates_per_proposal`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CutStats {
+    /// Some eligible pairs were left out of the first solve.
+    pub cut: bool,
+    /// Solves run (1 = the cut solution was certified at once).
+    pub rounds: u32,
+    /// Left-out pairs scored for the reduced-cost check.
+    pub pairs_checked: u64,
+    /// Left-out pairs added because they could improve the solution.
+    pub pairs_added: u64,
+    /// The cut problem was infeasible (or did not settle), so every
+    /// eligible pair was added.
+    pub widened_to_all: bool,
+    /// The solution is proven optimal for the uncut problem (max-total).
+    pub certified: bool,
+}
+
+impl CutStats {
+    /// One line for logs and the report.
+    pub fn describe(&self) -> String {
+        if !self.cut {
+            return "no candidate cut: every eligible pair was in the solve".into();
+        }
+        let how = if self.widened_to_all {
+            "the cut problem was widened to every eligible pair".to_string()
+        } else if self.pairs_added == 0 {
+            "the cut solution is optimal for the uncut problem (no pair left out has a negative reduced cost)".to_string()
+        } else {
+            format!(
+                "{} left-out pairs could improve the answer and were added; the widened solution is optimal for the uncut problem",
+                self.pairs_added
+            )
+        };
+        format!(
+            "{how}; {} solve(s), {} left-out pairs checked",
+            self.rounds, self.pairs_checked
+        )
+    }
+}
+
 /// How the solve went (for the run manifest and logs).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SolveStats {
@@ -142,8 +203,13 @@ pub struct SolveStats {
     /// Dijkstra searches and augmentations of the min-cost flow solve(s).
     pub searches: u64,
     pub augmentations: u64,
-    /// Quotas that were capped (by demand or by the candidate pool).
+    /// Quotas above K, lowered to K.
     pub quota_capped: Vec<QuotaCap>,
+    /// Proposals whose assigned advisers meet fewer non-academic places
+    /// than their quota (the pool and the loads allowed no more).
+    pub quota_short: Vec<QuotaShort>,
+    /// How the candidate cut was handled (see [`CutStats`]).
+    pub cut: CutStats,
     /// Fair objective only: the pair-score threshold used (pairs below it
     /// were forbidden), when that step gave the fairest solution.
     pub fair_threshold: Option<f64>,
@@ -155,6 +221,9 @@ pub struct SolveStats {
     /// (min over proposals of the sum of their K best candidate scores). If
     /// `weakest` equals it, the fair solution is optimal.
     pub fair_bound: Option<f64>,
+    /// Fair objective only: whether the weakest is proven the largest any
+    /// assignment reaches.
+    pub fair_exact: Option<bool>,
 }
 
 /// A feasible assignment.
@@ -176,6 +245,34 @@ pub struct Solution {
 pub struct Infeasible {
     /// Boxed: the diagnosis is large and `Result` should stay small.
     pub diagnosis: Box<Diagnosis>,
+    /// The best partial assignment, when the problem is well formed.
+    pub partial: Option<Box<Partial>>,
+}
+
+/// The best incomplete assignment: the most filled slots, then the most
+/// quota places, then the highest score, under every other rule (loads,
+/// conflicts, areas, institutions, the locks that can hold).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Partial {
+    /// `assigned[p]` may hold fewer than `demand[p]` advisers.
+    pub solution: Solution,
+    /// Per proposal: slots left unfilled.
+    pub unfilled: Vec<u32>,
+    /// Minimum loads could not be met together with any assignment and
+    /// were left out of the partial solve.
+    pub min_loads_dropped: bool,
+    /// Must-locks that cannot hold (not a candidate, over K or max load),
+    /// left out of the partial solve.
+    pub locks_dropped: Vec<(usize, usize)>,
+}
+
+impl Partial {
+    pub fn filled(&self) -> u64 {
+        self.solution.assigned.iter().map(|l| l.len() as u64).sum()
+    }
+    pub fn missing(&self) -> u64 {
+        self.unfilled.iter().map(|&u| u as u64).sum()
+    }
 }
 
 impl std::fmt::Display for Infeasible {
@@ -272,32 +369,66 @@ impl Problem {
         errs
     }
 
-    /// The non-academic quota actually enforced per proposal: the request,
-    /// capped by K and by the non-academic candidates (distinct institutions
-    /// when one-per-institution is on).
+    /// The non-academic quota per proposal, capped by K. The quota is met
+    /// wherever the pool and the loads allow (see `encode`).
     pub fn effective_quota(&self) -> Vec<u32> {
         (0..self.proposal_ids.len())
-            .map(|pp| {
-                let q = self.min_non_academic[pp].min(self.demand[pp]);
-                if q == 0 {
-                    return 0;
-                }
-                let mut pool: Vec<u32> = self.candidates[pp]
+            .map(|pp| self.min_non_academic[pp].min(self.demand[pp]))
+            .collect()
+    }
+
+    /// Proposals whose assignment meets fewer quota places than asked.
+    pub fn quota_short(&self, quota: &[u32], assigned: &[Vec<usize>]) -> Vec<QuotaShort> {
+        (0..quota.len())
+            .filter_map(|pp| {
+                let met = assigned[pp]
                     .iter()
-                    .filter(|c| self.adviser_non_academic[c.adviser])
-                    .map(|c| {
-                        if self.one_per_institution {
-                            self.adviser_institution[c.adviser]
-                        } else {
-                            c.adviser as u32
-                        }
-                    })
-                    .collect();
-                pool.sort_unstable();
-                pool.dedup();
-                q.min(pool.len() as u32)
+                    .filter(|&&a| self.adviser_non_academic[a])
+                    .count() as u32;
+                (met < quota[pp]).then_some(QuotaShort {
+                    proposal: pp,
+                    quota: quota[pp],
+                    met,
+                })
             })
             .collect()
+    }
+
+    /// Adds candidates (not already listed), keeping each list sorted by
+    /// score desc then adviser ID. Returns how many were added.
+    pub fn add_candidates(&mut self, extra: &[Vec<Candidate>]) -> u64 {
+        let mut added = 0u64;
+        for (pp, list) in extra.iter().enumerate() {
+            if list.is_empty() {
+                continue;
+            }
+            let have: std::collections::HashSet<usize> =
+                self.candidates[pp].iter().map(|c| c.adviser).collect();
+            let mut n = 0u32;
+            for c in list {
+                if !have.contains(&c.adviser) {
+                    self.candidates[pp].push(*c);
+                    n += 1;
+                }
+            }
+            let ids = &self.adviser_ids;
+            self.candidates[pp].sort_by(|x, y| {
+                y.score
+                    .total_cmp(&x.score)
+                    .then_with(|| ids[x.adviser].cmp(&ids[y.adviser]))
+            });
+            self.candidates[pp].dedup_by_key(|c| c.adviser);
+            if let Some(i) = self.ineligible.get_mut(pp) {
+                i.truncated = i.truncated.saturating_sub(n);
+            }
+            added += n as u64;
+        }
+        added
+    }
+
+    /// Whether some eligible pair was left out by the candidate cut.
+    pub fn is_cut(&self) -> bool {
+        self.ineligible.iter().any(|i| i.truncated > 0)
     }
 
     pub fn score_of(&self, pp: usize, a: usize) -> Option<f64> {
@@ -307,14 +438,34 @@ impl Problem {
             .map(|c| c.score)
     }
 
-    /// Orders a proposal's advisers by score desc, then adviser ID.
+    /// Orders a proposal's advisers by score desc, then adviser ID. Each
+    /// score is looked up once, outside the comparator (a lookup is a scan
+    /// of the proposal's candidates).
     fn sort_by_score(&self, pp: usize, list: &mut [usize]) {
-        let key = |a: usize| self.score_of(pp, a).unwrap_or(f64::NEG_INFINITY);
-        list.sort_by(|&x, &y| {
-            key(y)
-                .total_cmp(&key(x))
-                .then_with(|| self.adviser_ids[x].cmp(&self.adviser_ids[y]))
+        let mut keyed: Vec<(f64, usize)> = list
+            .iter()
+            .map(|&a| (self.score_of(pp, a).unwrap_or(f64::NEG_INFINITY), a))
+            .collect();
+        keyed.sort_by(|x, y| {
+            y.0.total_cmp(&x.0)
+                .then_with(|| self.adviser_ids[x.1].cmp(&self.adviser_ids[y.1]))
         });
+        for (slot, (_, a)) in list.iter_mut().zip(keyed) {
+            *slot = a;
+        }
+    }
+
+    /// A proposal's candidates as (score, adviser), by score desc then ID.
+    fn ranked_candidates(&self, pp: usize) -> Vec<(f64, usize)> {
+        let mut all: Vec<(f64, usize)> = self.candidates[pp]
+            .iter()
+            .map(|c| (c.score, c.adviser))
+            .collect();
+        all.sort_by(|x, y| {
+            y.0.total_cmp(&x.0)
+                .then_with(|| self.adviser_ids[x.1].cmp(&self.adviser_ids[y.1]))
+        });
+        all
     }
 
     fn quota_caps(&self, quota: &[u32]) -> Vec<QuotaCap> {
@@ -331,27 +482,164 @@ impl Problem {
 
 /// Solves the problem exactly for [`Objective::Total`]; for
 /// [`Objective::Fair`] see `fair` (sound, not exact). Infeasible problems get
-/// a diagnosis.
+/// a diagnosis and the best partial assignment. Every candidate is used: see
+/// [`solve_uncut`] for a problem whose candidate lists were cut.
 pub fn solve(p: &Problem, objective: Objective) -> Result<Solution, Infeasible> {
     let errs = p.check();
     if !errs.is_empty() {
         return Err(Infeasible {
             diagnosis: Box::new(Diagnosis::input(errs)),
+            partial: None,
         });
     }
     let quota = p.effective_quota();
     // Locks that are not candidates cannot be expressed in the network.
     if p.must.iter().any(|&(pp, a)| p.score_of(pp, a).is_none()) {
-        return Err(Infeasible {
-            diagnosis: Box::new(diagnose::diagnose(p, &quota)),
-        });
+        return Err(infeasible(p, &quota));
     }
     let sol = match objective {
         Objective::Total => solve_total(p, &quota, &|_, _| true),
         Objective::Fair => fair::solve_fair(p, &quota),
     };
-    sol.ok_or_else(|| Infeasible {
-        diagnosis: Box::new(diagnose::diagnose(p, &quota)),
+    sol.ok_or_else(|| infeasible(p, &quota))
+}
+
+/// Extra eligible pairs for a cut problem: given a score threshold per
+/// proposal, every eligible pair of that proposal scoring at least the
+/// threshold that is not yet a candidate (a threshold of 0 asks for every
+/// eligible pair).
+pub type MorePairs<'a> = dyn Fn(&Problem, &[f64]) -> Vec<Vec<Candidate>> + 'a;
+
+/// At most this many column-generation rounds before every eligible pair
+/// is added.
+const MAX_CUT_ROUNDS: u32 = 12;
+
+/// Solves a problem whose candidate lists were cut, as if they were not:
+/// the max-total optimum is certified by reduced costs on the pairs left
+/// out (module `cut`), pairs that could improve it are added, and an
+/// infeasible cut problem is widened to every eligible pair before
+/// infeasibility is reported. `p` is left holding the candidates used.
+/// The fair objective then runs on those candidates.
+pub fn solve_uncut(
+    p: &mut Problem,
+    objective: Objective,
+    more: &MorePairs,
+) -> Result<Solution, Infeasible> {
+    let mut stats = CutStats {
+        cut: p.is_cut(),
+        ..CutStats::default()
+    };
+    if !stats.cut || !p.check().is_empty() {
+        let mut r = solve(p, objective);
+        if let Ok(s) = &mut r {
+            stats.rounds = 1;
+            stats.certified = true;
+            s.stats.cut = stats;
+        }
+        return r;
+    }
+    let quota = p.effective_quota();
+    let np = p.proposal_ids.len();
+    loop {
+        stats.rounds += 1;
+        let locks_ok = p.must.iter().all(|&(pp, a)| p.score_of(pp, a).is_some());
+        let solved = if locks_ok {
+            solve_total_enc(p, &quota, &|_, _| true)
+        } else {
+            None
+        };
+        let Some((sol, enc)) = solved else {
+            if stats.widened_to_all {
+                return Err(infeasible(p, &quota));
+            }
+            let all = more(p, &vec![0.0; np]);
+            stats.pairs_checked += all.iter().map(|l| l.len() as u64).sum::<u64>();
+            stats.pairs_added += p.add_candidates(&all);
+            stats.widened_to_all = true;
+            continue;
+        };
+        if stats.widened_to_all {
+            stats.certified = true;
+            return finish_uncut(p, objective, sol, stats);
+        }
+        let costs = encode::Costs::complete(p);
+        let th = cut::thresholds(p, &enc, costs);
+        let extra = if th.iter().all(|&t| t >= 1.0) {
+            vec![Vec::new(); np]
+        } else {
+            more(p, &th)
+        };
+        stats.pairs_checked += extra.iter().map(|l| l.len() as u64).sum::<u64>();
+        let bad = cut::violations(p, &enc, costs, &quota, &extra);
+        if bad.iter().all(Vec::is_empty) {
+            stats.certified = true;
+            return finish_uncut(p, objective, sol, stats);
+        }
+        if stats.rounds >= MAX_CUT_ROUNDS {
+            let all = more(p, &vec![0.0; np]);
+            stats.pairs_added += p.add_candidates(&all);
+            stats.widened_to_all = true;
+            continue;
+        }
+        stats.pairs_added += p.add_candidates(&bad);
+    }
+}
+
+fn finish_uncut(
+    p: &Problem,
+    objective: Objective,
+    sol: Solution,
+    stats: CutStats,
+) -> Result<Solution, Infeasible> {
+    let mut out = match objective {
+        Objective::Total => sol,
+        Objective::Fair => solve(p, objective)?,
+    };
+    out.stats.cut = stats;
+    Ok(out)
+}
+
+/// The diagnosis of an infeasible (well-formed) problem, with the best
+/// partial assignment.
+fn infeasible(p: &Problem, quota: &[u32]) -> Infeasible {
+    let partial = solve_partial(p, quota).map(Box::new);
+    Infeasible {
+        diagnosis: Box::new(diagnose::diagnose(p, quota, partial.as_deref())),
+        partial,
+    }
+}
+
+/// The best partial assignment (see [`Partial`]). Locks that cannot hold
+/// are left out; minimum loads too when no assignment can meet them.
+fn solve_partial(p: &Problem, quota: &[u32]) -> Option<Partial> {
+    let mut q = p.clone();
+    let bad_locks = diagnose::unholdable_locks(p);
+    q.must.retain(|m| !bad_locks.contains(m));
+    let costs = encode::Costs::partial(&q, quota);
+    let attempt = |q: &Problem| -> Option<Vec<Vec<usize>>> {
+        let mut enc = encode::encode_with(q, quota, &|_, _| true, false, costs);
+        mcf::min_cost_flow(&mut enc.net)?;
+        Some(enc.decode(q))
+    };
+    let mut min_loads_dropped = false;
+    let assigned = match attempt(&q) {
+        Some(a) => a,
+        None => {
+            min_loads_dropped = q.min_load.iter().any(|&m| m > 0);
+            q.min_load.iter_mut().for_each(|m| *m = 0);
+            attempt(&q)?
+        }
+    };
+    let mut sol = finish(&q, assigned);
+    sol.stats.quota_short = q.quota_short(quota, &sol.assigned);
+    let unfilled = (0..p.proposal_ids.len())
+        .map(|pp| p.demand[pp].saturating_sub(sol.assigned[pp].len() as u32))
+        .collect();
+    Some(Partial {
+        solution: sol,
+        unfilled,
+        min_loads_dropped,
+        locks_dropped: bad_locks,
     })
 }
 
@@ -361,6 +649,16 @@ fn solve_total(
     quota: &[u32],
     keep: &dyn Fn(usize, usize) -> bool,
 ) -> Option<Solution> {
+    solve_total_enc(p, quota, keep).map(|(s, _)| s)
+}
+
+/// [`solve_total`], also returning the solved network (its potentials
+/// certify the optimum).
+fn solve_total_enc(
+    p: &Problem,
+    quota: &[u32],
+    keep: &dyn Fn(usize, usize) -> bool,
+) -> Option<(Solution, encode::Encoded)> {
     let mut enc = encode(p, quota, keep, false);
     let counters = mcf::min_cost_flow(&mut enc.net)?;
     let assigned = enc.decode(p);
@@ -371,11 +669,10 @@ fn solve_total(
         searches: counters.searches,
         augmentations: counters.augmentations,
         quota_capped: p.quota_caps(quota),
-        fair_threshold: None,
-        fair_min_sum: None,
-        fair_bound: None,
+        quota_short: p.quota_short(quota, &sol.assigned),
+        ..SolveStats::default()
     };
-    Some(sol)
+    Some((sol, enc))
 }
 
 /// Sorts each proposal's advisers and computes total, weakest and loads.
@@ -474,9 +771,15 @@ pub fn verify(p: &Problem, s: &Solution) -> Result<(), Vec<String>> {
                 errs.push(format!("proposal {pid}: two advisers from one institution"));
             }
         }
-        if non_acad < quota[pp] {
+        if non_acad < quota[pp]
+            && !s
+                .stats
+                .quota_short
+                .iter()
+                .any(|q| q.proposal == pp && q.met == non_acad)
+        {
             errs.push(format!(
-                "proposal {pid}: {non_acad} non-academic advisers, quota {}",
+                "proposal {pid}: {non_acad} non-academic advisers, quota {}, not reported short",
                 quota[pp]
             ));
         }
@@ -531,30 +834,40 @@ pub fn verify(p: &Problem, s: &Solution) -> Result<(), Vec<String>> {
 pub fn alternates(p: &Problem, s: &Solution, n: usize) -> Vec<Vec<usize>> {
     (0..p.proposal_ids.len())
         .map(|pp| {
-            let mut rest: Vec<usize> = p.candidates[pp]
-                .iter()
-                .map(|c| c.adviser)
+            p.ranked_candidates(pp)
+                .into_iter()
+                .map(|(_, a)| a)
                 .filter(|a| !s.assigned[pp].contains(a))
-                .collect();
-            p.sort_by_score(pp, &mut rest);
-            rest.truncate(n);
-            rest
+                .take(n)
+                .collect()
         })
         .collect()
 }
 
 /// Rank (1 = best) of each assigned adviser among its proposal's
-/// candidates, ordered by score desc then adviser ID; parallel to
-/// `s.assigned`.
+/// candidates: 1 + the number of candidates with a strictly higher score,
+/// so tied pairs share a rank (1, 2, 2, 4). Parallel to `s.assigned`; 0 for
+/// an adviser that is not a candidate.
 pub fn ranks(p: &Problem, s: &Solution) -> Vec<Vec<usize>> {
     (0..p.proposal_ids.len())
         .map(|pp| {
-            let mut all: Vec<usize> = p.candidates[pp].iter().map(|c| c.adviser).collect();
-            p.sort_by_score(pp, &mut all);
+            let mut scores: Vec<f64> = p.candidates[pp].iter().map(|c| c.score).collect();
+            scores.sort_by(|x, y| y.total_cmp(x));
             s.assigned[pp]
                 .iter()
-                .map(|a| all.iter().position(|x| x == a).map_or(0, |i| i + 1))
+                .map(|&a| match p.score_of(pp, a) {
+                    Some(sc) => 1 + scores.partition_point(|&x| x > sc),
+                    None => 0,
+                })
                 .collect()
         })
         .collect()
+}
+
+/// Rank (as in [`ranks`]) of one candidate of a proposal; 0 if it is not one.
+pub fn rank_of(p: &Problem, pp: usize, a: usize) -> usize {
+    match p.score_of(pp, a) {
+        Some(sc) => 1 + p.candidates[pp].iter().filter(|c| c.score > sc).count(),
+        None => 0,
+    }
 }

@@ -33,6 +33,9 @@ fn plain(np: usize, na: usize, k: u32, max: u32, cands: Vec<Vec<(usize, f64)>>) 
         min_non_academic: vec![0; np],
         must: vec![],
         ineligible: vec![],
+        proposal_area: vec![],
+        previous: vec![],
+        stability_weight: 0.0,
     }
 }
 
@@ -146,21 +149,211 @@ fn min_load_is_met_even_when_it_lowers_the_total() {
 }
 
 #[test]
-fn quota_is_capped_by_pool_and_reported() {
+fn quota_beyond_the_pool_is_met_where_possible_and_reported() {
     let mut p = plain(1, 3, 2, 1, vec![vec![(0, 0.9), (1, 0.8), (2, 0.1)]]);
     p.adviser_non_academic = vec![false, false, true];
-    p.min_non_academic = vec![2];
+    p.min_non_academic = vec![3];
     let s = solve(&p, Objective::Total).unwrap();
     verify(&p, &s).unwrap();
+    // The one non-academic adviser is taken although A1 scores higher.
     assert_eq!(s.assigned, vec![vec![0, 2]]);
     assert_eq!(
         s.stats.quota_capped,
         vec![QuotaCap {
             proposal: 0,
-            requested: 2,
-            effective: 1
+            requested: 3,
+            effective: 2
         }]
     );
+    assert_eq!(
+        s.stats.quota_short,
+        vec![QuotaShort {
+            proposal: 0,
+            quota: 2,
+            met: 1
+        }]
+    );
+}
+
+/// The sample's shape in small: 2 non-academic places for 4 proposals with
+/// quota 1 used to end infeasible; the quota is now met on exactly 2
+/// proposals (the most the places allow) and the other 2 are listed.
+#[test]
+fn min_non_academic_quota_met_on_as_many_proposals_as_places_allow() {
+    let cands: Vec<Vec<(usize, f64)>> = (0..4)
+        .map(|pp| {
+            (0..4)
+                .map(|a| (a, 0.9 - 0.1 * ((a + pp) % 4) as f64))
+                .collect()
+        })
+        .collect();
+    let mut p = plain(4, 4, 2, 3, cands);
+    p.adviser_non_academic = vec![false, false, false, true];
+    p.max_load[3] = 2;
+    p.min_non_academic = vec![1; 4];
+    let s = solve(&p, Objective::Total).unwrap();
+    verify(&p, &s).unwrap();
+    let met = (0..4).filter(|&pp| s.assigned[pp].contains(&3)).count();
+    assert_eq!(met, 2);
+    assert_eq!(s.stats.quota_short.len(), 2);
+    assert!(s
+        .stats
+        .quota_short
+        .iter()
+        .all(|q| q.met == 0 && q.quota == 1));
+}
+
+/// Two proposals and two advisers with max load 1: the cut to the single
+/// best candidate gives both proposals A0, which is infeasible; the uncut
+/// problem is feasible. Infeasibility is only reported for the uncut one.
+#[test]
+fn candidate_cut_makes_feasible_call_infeasible() {
+    let full = plain(
+        2,
+        2,
+        1,
+        1,
+        vec![vec![(0, 0.9), (1, 0.2)], vec![(0, 0.8), (1, 0.7)]],
+    );
+    let mut cut = full.clone();
+    for l in &mut cut.candidates {
+        l.truncate(1);
+    }
+    cut.ineligible = vec![
+        IneligibleCounts {
+            truncated: 1,
+            ..Default::default()
+        };
+        2
+    ];
+    assert!(solve(&cut, Objective::Total).is_err());
+    let more = |p: &Problem, th: &[f64]| -> Vec<Vec<Candidate>> {
+        (0..2)
+            .map(|pp| {
+                full.candidates[pp]
+                    .iter()
+                    .copied()
+                    .filter(|c| {
+                        p.score_of(pp, c.adviser).is_none() && (th[pp] <= 0.0 || c.score >= th[pp])
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    let s = solve_uncut(&mut cut, Objective::Total, &more).unwrap();
+    assert_eq!(s.assigned, vec![vec![0], vec![1]]);
+    assert!((s.total - 1.6).abs() < 1e-12);
+    assert!(s.stats.cut.cut && s.stats.cut.certified && s.stats.cut.widened_to_all);
+}
+
+/// The cut keeps the best and the worst candidate of each proposal: P0
+/// {A0 0.9, A2 0.1}, P1 {A0 0.88, A1 0.1}, max load 1, so the cut optimum
+/// is P0-A0 + P1-A1 = 1.0. The true optimum, P0-A1 0.85 + P1-A0 0.88 =
+/// 1.73, uses a pair left out; the reduced-cost check must find it.
+#[test]
+fn candidate_cut_lowers_the_exact_optimum() {
+    let full = plain(
+        2,
+        3,
+        1,
+        1,
+        vec![
+            vec![(0, 0.9), (1, 0.85), (2, 0.1)],
+            vec![(0, 0.88), (2, 0.2), (1, 0.1)],
+        ],
+    );
+    let mut cut = full.clone();
+    // Keep the best and the worst of each.
+    for l in &mut cut.candidates {
+        l.sort_by(|x, y| y.score.total_cmp(&x.score));
+        let last = *l.last().unwrap();
+        l.truncate(1);
+        l.push(last);
+    }
+    cut.ineligible = vec![
+        IneligibleCounts {
+            truncated: 1,
+            ..Default::default()
+        };
+        2
+    ];
+    let plain_cut = solve(&cut, Objective::Total).unwrap();
+    assert!((plain_cut.total - 1.0).abs() < 1e-12);
+    let more = |p: &Problem, th: &[f64]| -> Vec<Vec<Candidate>> {
+        (0..2)
+            .map(|pp| {
+                full.candidates[pp]
+                    .iter()
+                    .copied()
+                    .filter(|c| {
+                        p.score_of(pp, c.adviser).is_none() && (th[pp] <= 0.0 || c.score >= th[pp])
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    let s = solve_uncut(&mut cut, Objective::Total, &more).unwrap();
+    assert!((s.total - (0.85 + 0.88)).abs() < 1e-12, "{}", s.total);
+    assert!(s.stats.cut.pairs_added >= 1 && !s.stats.cut.widened_to_all);
+}
+
+/// An infeasible call still gets the best partial answer, and the diagnosis
+/// names the area, the binding rule and the fix.
+#[test]
+fn infeasible_call_gives_partial_assignment_and_names_area_and_fix() {
+    let mut p = plain(
+        3,
+        2,
+        1,
+        1,
+        vec![
+            vec![(0, 0.9), (1, 0.5)],
+            vec![(0, 0.4), (1, 0.6)],
+            vec![(0, 0.7), (1, 0.7)],
+        ],
+    );
+    p.proposal_area = vec!["A05".into(); 3];
+    let err = solve(&p, Objective::Total).unwrap_err();
+    let part = err.partial.as_ref().unwrap();
+    assert_eq!((part.filled(), part.missing()), (2, 1));
+    assert_eq!(err.diagnosis.shortfall.len(), 1);
+    assert_eq!(err.diagnosis.shortfall[0].rule, "loads");
+    let text = err.to_string();
+    assert!(text.contains("binding rule: capacity"), "{text}");
+    assert!(
+        text.contains(
+            "1 more places among A05 advisers (1 proposals short): raise max_load of A0, A1 by 1"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("or add an adviser serving A05"), "{text}");
+    assert!(
+        text.contains("best partial assignment: 2 places filled, 1 missing on 1 proposals"),
+        "{text}"
+    );
+}
+
+#[test]
+fn tied_pairs_share_a_rank() {
+    let p = plain(
+        1,
+        4,
+        1,
+        1,
+        vec![vec![(0, 0.5), (1, 0.9), (2, 0.5), (3, 0.1)]],
+    );
+    let s = Solution {
+        assigned: vec![vec![2]],
+        total: 0.5,
+        weakest: 0.5,
+        loads: vec![0, 0, 1, 0],
+        stats: SolveStats::default(),
+    };
+    assert_eq!(ranks(&p, &s), vec![vec![2]]);
+    assert_eq!(rank_of(&p, 0, 0), 2);
+    assert_eq!(rank_of(&p, 0, 3), 4);
+    // Ties go to the lower ID: A0 before A2.
+    assert_eq!(alternates(&p, &s, 3), vec![vec![1, 0, 3]]);
 }
 
 #[test]
@@ -232,36 +425,19 @@ fn random_problem(seed: u64) -> Problem {
         min_non_academic: (0..np).map(|_| rng.random_range(0..=1)).collect(),
         must,
         ineligible: vec![],
+        proposal_area: vec![],
+        previous: vec![],
+        stability_weight: 0.0,
     }
 }
 
-/// Best (total in twentieths, best weakest in twentieths) over all feasible
-/// assignments, by enumeration; `None` if infeasible.
-fn brute_force(p: &Problem) -> Option<(i64, i64)> {
+/// Best (quota places filled, then total in twentieths), and the best
+/// weakest in twentieths, over all feasible assignments, by enumeration;
+/// `None` if infeasible. The quota is soft: more quota places win first.
+fn brute_force(p: &Problem) -> Option<(i64, i64, i64)> {
     let quota = p.effective_quota();
-    let np = p.proposal_ids.len();
-    let mut loads = vec![0u32; p.adviser_ids.len()];
-    let mut chosen: Vec<Vec<usize>> = vec![Vec::new(); np];
-    let mut best: Option<(i64, i64)> = None;
-    fn subsets(n: usize, k: usize) -> Vec<Vec<usize>> {
-        let mut out = Vec::new();
-        for mask in 0u32..(1 << n) {
-            if mask.count_ones() as usize == k {
-                out.push((0..n).filter(|i| mask >> i & 1 == 1).collect());
-            }
-        }
-        out
-    }
-    #[allow(clippy::too_many_arguments)]
-    fn rec(
-        p: &Problem,
-        quota: &[u32],
-        pp: usize,
-        loads: &mut Vec<u32>,
-        chosen: &mut Vec<Vec<usize>>,
-        best: &mut Option<(i64, i64)>,
-        subsets: &dyn Fn(usize, usize) -> Vec<Vec<usize>>,
-    ) {
+    let mut best: Option<(i64, i64, i64)> = None;
+    enumerate(p, usize::MAX, &mut |chosen| {
         let tw = |pp: usize, a: usize| {
             let s = p.candidates[pp]
                 .iter()
@@ -270,23 +446,63 @@ fn brute_force(p: &Problem) -> Option<(i64, i64)> {
                 .score;
             (s * 20.0).round() as i64
         };
+        let sums: Vec<i64> = (0..chosen.len())
+            .map(|q| chosen[q].iter().map(|&a| tw(q, a)).sum())
+            .collect();
+        let slots: i64 = (0..chosen.len())
+            .map(|q| {
+                let n = chosen[q]
+                    .iter()
+                    .filter(|&&a| p.adviser_non_academic[a])
+                    .count() as i64;
+                n.min(quota[q] as i64)
+            })
+            .sum();
+        let total = sums.iter().sum();
+        let weakest = sums.iter().copied().min().unwrap_or(0);
+        best = Some(match best {
+            None => (slots, total, weakest),
+            Some((s, t, w)) => {
+                let (s2, t2) = (slots, total).max((s, t));
+                (s2, t2, w.max(weakest))
+            }
+        });
+    });
+    best
+}
+
+/// Calls `visit` with every assignment meeting loads, locks and the
+/// institution rule, where each proposal gets exactly K advisers
+/// (`short = usize::MAX`) or at most K (any other value: partial form,
+/// where locks are required too).
+fn enumerate(p: &Problem, short: usize, visit: &mut dyn FnMut(&[Vec<usize>])) {
+    fn subsets(n: usize, k: usize, at_most: bool) -> Vec<Vec<usize>> {
+        let mut out = Vec::new();
+        for mask in 0u32..(1 << n) {
+            let c = mask.count_ones() as usize;
+            if c == k || (at_most && c < k) {
+                out.push((0..n).filter(|i| mask >> i & 1 == 1).collect());
+            }
+        }
+        out
+    }
+    fn rec(
+        p: &Problem,
+        at_most: bool,
+        pp: usize,
+        loads: &mut Vec<u32>,
+        chosen: &mut Vec<Vec<usize>>,
+        visit: &mut dyn FnMut(&[Vec<usize>]),
+    ) {
         if pp == p.proposal_ids.len() {
             if (0..loads.len()).any(|a| loads[a] < p.min_load[a]) {
                 return;
             }
-            let sums: Vec<i64> = (0..pp)
-                .map(|q| chosen[q].iter().map(|&a| tw(q, a)).sum())
-                .collect();
-            let total = sums.iter().sum();
-            let weakest = sums.iter().copied().min().unwrap_or(0);
-            *best = Some(match *best {
-                None => (total, weakest),
-                Some((t, w)) => (t.max(total), w.max(weakest)),
-            });
+            visit(chosen);
             return;
         }
         let cands = &p.candidates[pp];
-        for sub in subsets(cands.len(), p.demand[pp] as usize) {
+        for sub in subsets(cands.len(), p.demand[pp] as usize, at_most) {
             let advs: Vec<usize> = sub.iter().map(|&i| cands[i].adviser).collect();
             if p.must.iter().any(|&(q, a)| q == pp && !advs.contains(&a)) {
                 continue;
@@ -302,21 +518,43 @@ fn brute_force(p: &Problem) -> Option<(i64, i64)> {
                     continue;
                 }
             }
-            let na = advs.iter().filter(|&&a| p.adviser_non_academic[a]).count() as u32;
-            if na < quota[pp] {
-                continue;
-            }
             for &a in &advs {
                 loads[a] += 1;
             }
             chosen[pp] = advs.clone();
-            rec(p, quota, pp + 1, loads, chosen, best, subsets);
+            rec(p, at_most, pp + 1, loads, chosen, visit);
             for &a in &advs {
                 loads[a] -= 1;
             }
         }
     }
-    rec(p, &quota, 0, &mut loads, &mut chosen, &mut best, &subsets);
+    let mut loads = vec![0u32; p.adviser_ids.len()];
+    let mut chosen = vec![Vec::new(); p.proposal_ids.len()];
+    rec(p, short != usize::MAX, 0, &mut loads, &mut chosen, visit);
+}
+
+/// The most slots any partial assignment fills (loads, locks, institutions;
+/// minimum loads when some partial assignment meets them), by enumeration.
+fn brute_force_filled(p: &Problem) -> u64 {
+    // Locks no assignment can hold are left out, as the solver does.
+    let mut p = p.clone();
+    let bad = diagnose::unholdable_locks(&p);
+    p.must.retain(|m| !bad.contains(m));
+    let p = &p;
+    let mut best: Option<u64> = None;
+    enumerate(p, 0, &mut |chosen| {
+        let n = chosen.iter().map(|l| l.len() as u64).sum();
+        best = Some(best.map_or(n, |b: u64| b.max(n)));
+    });
+    if let Some(b) = best {
+        return b;
+    }
+    let mut q = p.clone();
+    q.min_load.iter_mut().for_each(|m| *m = 0);
+    let mut best = 0;
+    enumerate(&q, 0, &mut |chosen| {
+        best = best.max(chosen.iter().map(|l| l.len() as u64).sum());
+    });
     best
 }
 
@@ -336,8 +574,18 @@ proptest! {
                 let d = &e.diagnosis;
                 let h = d.hall.as_ref().ok_or_else(|| TestCaseError::fail(format!("no Hall group: {e}")))?;
                 prop_assert!(h.need > h.can_take, "{}", e);
+                // The partial assignment fills the most slots possible.
+                let part = e.partial.as_ref().ok_or_else(|| TestCaseError::fail("no partial".to_string()))?;
+                prop_assert_eq!(part.filled(), brute_force_filled(&p), "{}", e);
+                prop_assert!(part.missing() > 0 || part.min_loads_dropped || !part.locks_dropped.is_empty());
+                prop_assert_eq!(d.shortfall.iter().map(|r| r.missing as u64).sum::<u64>(), part.missing());
             }
-            (Some((bt, bw)), Ok(t), Ok(f)) => {
+            (Some((bs, bt, bw)), Ok(t), Ok(f)) => {
+                let quota = p.effective_quota();
+                let slots: i64 = (0..quota.len())
+                    .map(|q| (t.assigned[q].iter().filter(|&&a| p.adviser_non_academic[a]).count() as i64).min(quota[q] as i64))
+                    .sum();
+                prop_assert_eq!(slots, bs);
                 prop_assert_eq!((t.total * 20.0).round() as i64, bt);
                 verify(&p, t).map_err(|e| TestCaseError::fail(e.join("; ")))?;
                 verify(&p, f).map_err(|e| TestCaseError::fail(e.join("; ")))?;
@@ -350,6 +598,50 @@ proptest! {
                 prop_assert_eq!(&solve(&p, Objective::Total).unwrap(), t);
             }
             _ => prop_assert!(false, "solver and brute force disagree on feasibility: bf={:?} total_ok={} fair_ok={}", bf, total.is_ok(), fair.is_ok()),
+        }
+    }
+
+    /// Cutting the candidate lists never changes the max-total optimum:
+    /// the reduced-cost check adds back what is needed, and infeasibility
+    /// is only reported when the uncut problem is infeasible.
+    #[test]
+    fn uncut_optimum_equals_brute_force_when_lists_are_cut(seed in any::<u64>(), keep in 0usize..3) {
+        let full = random_problem(seed);
+        let bf = brute_force(&full);
+        let mut cut = full.clone();
+        let mut left: Vec<Vec<Candidate>> = vec![Vec::new(); cut.candidates.len()];
+        for (pp, list) in cut.candidates.iter_mut().enumerate() {
+            list.sort_by(|x, y| y.score.total_cmp(&x.score).then(x.adviser.cmp(&y.adviser)));
+            let mut i = 0;
+            let must = &full.must;
+            list.retain(|c| {
+                i += 1;
+                let k = i <= keep || must.contains(&(pp, c.adviser));
+                if !k {
+                    left[pp].push(*c);
+                }
+                k
+            });
+        }
+        cut.ineligible = left.iter().map(|l| IneligibleCounts { truncated: l.len() as u32, ..Default::default() }).collect();
+        let more = |p: &Problem, th: &[f64]| -> Vec<Vec<Candidate>> {
+            left.iter().enumerate().map(|(pp, l)| {
+                l.iter().copied().filter(|c| p.score_of(pp, c.adviser).is_none() && (th[pp] <= 0.0 || c.score >= th[pp])).collect()
+            }).collect()
+        };
+        let r = solve_uncut(&mut cut, Objective::Total, &more);
+        match (bf, r) {
+            (None, Err(_)) => {}
+            (Some((bs, bt, _)), Ok(t)) => {
+                let quota = full.effective_quota();
+                let slots: i64 = (0..quota.len())
+                    .map(|q| (t.assigned[q].iter().filter(|&&a| full.adviser_non_academic[a]).count() as i64).min(quota[q] as i64))
+                    .sum();
+                prop_assert_eq!((slots, (t.total * 20.0).round() as i64), (bs, bt), "{:?}", t.stats.cut);
+                prop_assert!(t.stats.cut.certified);
+                verify(&full, &t).map_err(|e| TestCaseError::fail(e.join("; ")))?;
+            }
+            (bf, r) => prop_assert!(false, "cut solve and brute force disagree: bf={:?} ok={}", bf, r.is_ok()),
         }
     }
 }

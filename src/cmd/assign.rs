@@ -5,12 +5,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use crate::assign::{self, io::problem_from_files, Objective};
+use crate::assign::{self, problem_from_files_with_locks, Objective};
 use crate::cli::{AssignArgs, ObjectiveArg};
 use crate::model::Dataset;
 
 use super::outputs::{split_file_out, write_assignment_files};
-use super::pipeline::run_stages;
+use super::pipeline::{run_stages, Results};
 use super::progress::Progress;
 use super::{config_for, input_files, load_checked, modes, Failure};
 use crate::config::Config;
@@ -66,33 +66,193 @@ pub fn run(args: &AssignArgs, quiet: bool) -> anyhow::Result<()> {
     }
 }
 
+/// `--max-load L` gives every adviser max load L, overriding advisers.csv
+/// (the command line wins over files, as for every flag); without it,
+/// advisers.csv `max_load` holds, blank cells taking `[assign]
+/// default_max_load`. Returns what was in force, for solver.json, and says
+/// it on stderr.
+fn apply_max_load(
+    ds: &mut Dataset,
+    flag: Option<u32>,
+    cfg: &Config,
+    quiet: bool,
+) -> serde_json::Value {
+    let note = match flag {
+        Some(m) => {
+            let differed = ds.advisers.iter().filter(|a| a.max_load != m).count();
+            for a in &mut ds.advisers {
+                a.max_load = m;
+            }
+            format!(
+                "max load {m} for every adviser (--max-load overrides advisers.csv; {differed} advisers had another value there)"
+            )
+        }
+        None => {
+            let lo = ds.advisers.iter().map(|a| a.max_load).min().unwrap_or(0);
+            let hi = ds.advisers.iter().map(|a| a.max_load).max().unwrap_or(0);
+            format!(
+                "max load from advisers.csv ({lo}–{hi}; blank cells take default_max_load = {})",
+                cfg.assign.default_max_load
+            )
+        }
+    };
+    if !quiet {
+        eprintln!("note: {note}; min load {} (hard)", cfg.assign.min_load);
+    }
+    serde_json::json!({
+        "max_load": note,
+        "max_load_flag": flag,
+        "default_max_load": cfg.assign.default_max_load,
+        "min_load": cfg.assign.min_load,
+        "reviewers_per_proposal": cfg.assign.reviewers_per_proposal,
+        "candidates_per_proposal": cfg.assign.candidates_per_proposal,
+        "min_non_academic": cfg.assign.min_non_academic,
+        "one_per_institution": cfg.assign.one_per_institution,
+    })
+}
+
+/// What the run settings were, when no flag changed them (`rdmatch run`).
+pub fn settings_json(cfg: &Config) -> serde_json::Value {
+    serde_json::json!({
+        "max_load": format!(
+            "max load from advisers.csv (blank cells take default_max_load = {})",
+            cfg.assign.default_max_load
+        ),
+        "default_max_load": cfg.assign.default_max_load,
+        "min_load": cfg.assign.min_load,
+        "reviewers_per_proposal": cfg.assign.reviewers_per_proposal,
+        "candidates_per_proposal": cfg.assign.candidates_per_proposal,
+        "min_non_academic": cfg.assign.min_non_academic,
+        "one_per_institution": cfg.assign.one_per_institution,
+    })
+}
+
+/// shortfall.csv and solver.json, and for an infeasible call the best
+/// partial assignment's assignment files and diagnosis.txt. Written by
+/// `assign --data` and `run`.
+pub fn write_solver_files(
+    dir: &Path,
+    res: &Results,
+    cfg: &Config,
+    settings: serde_json::Value,
+) -> anyhow::Result<()> {
+    if let Err(inf) = &res.solution {
+        if let Some(part) = &inf.partial {
+            write_assignment_files(dir, res, &part.solution, cfg.assign.alternates)?;
+        }
+        super::write_file(&dir.join("diagnosis.txt"), inf.to_string().as_bytes())?;
+    }
+    if let Ok(sol) = &res.solution {
+        let none = assign::stability::Previous::default();
+        let (prev, given) = match &res.previous {
+            Some(p) => (p, true),
+            None => (&none, false),
+        };
+        let why = |pp: usize, a: usize| -> String {
+            let r = res.conflicts.reasons(pp, a);
+            if r.is_empty() {
+                "outside the proposal's area or a must-not lock".to_string()
+            } else {
+                let r: Vec<String> = r.iter().map(|x| x.to_string()).collect();
+                format!("conflict of interest ({})", r.join("; "))
+            }
+        };
+        let changes = if given {
+            assign::stability::changes(&res.problem, sol, prev, &why)
+        } else {
+            Vec::new()
+        };
+        let path = dir.join("assignment_changes.csv");
+        let f = std::fs::File::create(&path)
+            .with_context(|| format!("cannot create {}", path.display()))?;
+        assign::stability::write_changes_csv(std::io::BufWriter::new(f), &changes)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    write_shortfall_and_json(
+        dir,
+        &res.problem,
+        cfg.assign.objective,
+        &res.solution,
+        settings,
+    )
+}
+
+/// resilience.csv for a complete assignment.
+fn write_resilience(
+    dir: &Path,
+    problem: &assign::Problem,
+    sol: &assign::Solution,
+) -> anyhow::Result<()> {
+    let path = dir.join("resilience.csv");
+    let f = std::fs::File::create(&path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    let rows = assign::resilience::resilience(problem, sol);
+    assign::resilience::write_resilience_csv(std::io::BufWriter::new(f), problem, &rows)
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+fn write_shortfall_and_json(
+    dir: &Path,
+    problem: &assign::Problem,
+    objective: Objective,
+    result: &Result<assign::Solution, assign::Infeasible>,
+    settings: serde_json::Value,
+) -> anyhow::Result<()> {
+    if let Ok(sol) = result {
+        write_resilience(dir, problem, sol)?;
+    }
+    let path = dir.join("shortfall.csv");
+    let f = std::fs::File::create(&path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    assign::write_shortfall_csv(std::io::BufWriter::new(f), problem, result)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    let json = assign::solver_json(problem, objective, result, settings);
+    let text = serde_json::to_string_pretty(&json)? + "\n";
+    super::write_file(&dir.join("solver.json"), text.as_bytes())
+}
+
 fn with_data(args: &AssignArgs, cfg: &Config, quiet: bool) -> anyhow::Result<()> {
     let mut progress = Progress::new(quiet);
-    let (ds, v) = progress.stage("load and validate", || load_checked(&args.data, cfg, quiet))?;
+    let (mut ds, v) =
+        progress.stage("load and validate", || load_checked(&args.data, cfg, quiet))?;
+    let settings = apply_max_load(&mut ds, args.max_load, cfg, quiet);
     let locks = locks_for(
         &args.data.data,
         args.locks.as_deref(),
         &ds,
         super::encoding(args.data.encoding),
     )?;
-    let res = run_stages(&ds, cfg, &locks, None, &mut progress)?;
+    let previous = args
+        .previous_assignment
+        .as_deref()
+        .map(assign::stability::read_previous)
+        .transpose()?;
+    let res = run_stages(&ds, cfg, &locks, None, previous, &mut progress)?;
+    let staged = StagedOutput::new(&args.out, modes(cfg)?)?;
+    if let Ok(sol) = &res.solution {
+        write_assignment_files(staged.path(), &res, sol, cfg.assign.alternates)?;
+    }
+    write_solver_files(staged.path(), &res, cfg, settings)?;
+    let extra: Vec<PathBuf> = args.locks.iter().cloned().collect();
+    staged.commit(&Clobber {
+        inputs: input_files(&args.data, &extra),
+        folder_named: true,
+        force: args.force,
+        ..Clobber::default()
+    })?;
     match &res.solution {
         Ok(sol) => {
-            let staged = StagedOutput::new(&args.out, modes(cfg)?)?;
-            write_assignment_files(staged.path(), &res, sol, cfg.assign.alternates)?;
-            let extra: Vec<PathBuf> = args.locks.iter().cloned().collect();
-            staged.commit(&Clobber {
-                inputs: input_files(&args.data, &extra),
-                folder_named: true,
-                force: args.force,
-                ..Clobber::default()
-            })?;
             if !quiet {
                 print_outcome(sol, &args.out)?;
+                print_notes(sol)?;
             }
             super::left_out(&v, "above")
         }
-        Err(inf) => Err(Failure::Infeasible(inf.to_string()).into()),
+        Err(inf) => Err(Failure::Infeasible(format!(
+            "{inf}(the partial assignment, shortfall.csv and diagnosis.txt are in {})",
+            args.out.display()
+        ))
+        .into()),
     }
 }
 
@@ -103,6 +263,7 @@ fn standalone(args: &AssignArgs, scores: &Path, cfg: &Config, quiet: bool) -> an
     // them, so an existing one is replaced only with --force.
     let mut inputs = vec![scores.to_path_buf()];
     inputs.extend(args.conflicts.iter().cloned());
+    inputs.extend(args.locks.iter().cloned());
     let rules = Clobber {
         inputs,
         named: vec![out.clone()],
@@ -113,13 +274,17 @@ fn standalone(args: &AssignArgs, scores: &Path, cfg: &Config, quiet: bool) -> an
         out.clone(),
         dir.join("alternates.csv"),
         dir.join("loads.csv"),
+        dir.join("shortfall.csv"),
+        dir.join("solver.json"),
+        dir.join("resilience.csv"),
     ] {
         rules.check(&f)?;
     }
     let a = &cfg.assign;
-    let (problem, warnings) = problem_from_files(
+    let (problem, warnings) = problem_from_files_with_locks(
         scores,
         args.conflicts.as_deref(),
+        args.locks.as_deref(),
         a.reviewers_per_proposal,
         a.default_max_load,
         a.min_load,
@@ -127,13 +292,34 @@ fn standalone(args: &AssignArgs, scores: &Path, cfg: &Config, quiet: bool) -> an
     for w in &warnings {
         eprintln!("warning: {w}");
     }
+    let note = format!(
+        "max load {} for every researcher ({}); min load {} (hard)",
+        a.default_max_load,
+        if args.max_load.is_some() {
+            "--max-load"
+        } else {
+            "[assign] default_max_load"
+        },
+        a.min_load
+    );
+    if !quiet {
+        eprintln!("note: {note}");
+    }
+    let settings = serde_json::json!({
+        "max_load": note,
+        "max_load_flag": args.max_load,
+        "default_max_load": a.default_max_load,
+        "min_load": a.min_load,
+        "reviewers_per_proposal": a.reviewers_per_proposal,
+        "locks": args.locks.as_ref().map(|p| p.display().to_string()),
+        "conflicts": args.conflicts.as_ref().map(|p| p.display().to_string()),
+    });
     let objective = match args.objective {
         Some(ObjectiveArg::Fair) => Objective::Fair,
         Some(ObjectiveArg::Total) => Objective::Total,
         None => a.objective,
     };
-    let sol =
-        assign::solve(&problem, objective).map_err(|inf| Failure::Infeasible(inf.to_string()))?;
+    let result = assign::solve(&problem, objective);
     let staged = StagedOutput::new(&dir, modes(cfg)?)?;
     let open = |p: &Path| {
         std::fs::File::create(p)
@@ -141,21 +327,63 @@ fn standalone(args: &AssignArgs, scores: &Path, cfg: &Config, quiet: bool) -> an
             .with_context(|| format!("cannot create {}", p.display()))
     };
     let ctx = |n: &str| format!("cannot write {}", dir.join(n).display());
-    let main = staged.path().join(&name);
-    assign::write_assignment_csv(open(&main)?, &problem, &sol, None)
-        .with_context(|| format!("cannot write {}", out.display()))?;
-    let alts = assign::alternates(&problem, &sol, a.alternates);
-    assign::write_alternates_csv(
-        open(&staged.path().join("alternates.csv"))?,
-        &problem,
-        &alts,
-    )
-    .with_context(|| ctx("alternates.csv"))?;
-    assign::write_loads_csv(open(&staged.path().join("loads.csv"))?, &problem, &sol)
-        .with_context(|| ctx("loads.csv"))?;
+    let sol = match &result {
+        Ok(s) => Some(s),
+        Err(inf) => inf.partial.as_ref().map(|x| &x.solution),
+    };
+    if let Some(sol) = sol {
+        let main = staged.path().join(&name);
+        assign::write_assignment_csv(open(&main)?, &problem, sol, None)
+            .with_context(|| format!("cannot write {}", out.display()))?;
+        let alts = assign::alternates(&problem, sol, a.alternates);
+        assign::write_alternates_csv(
+            open(&staged.path().join("alternates.csv"))?,
+            &problem,
+            &alts,
+        )
+        .with_context(|| ctx("alternates.csv"))?;
+        assign::write_loads_csv(open(&staged.path().join("loads.csv"))?, &problem, sol)
+            .with_context(|| ctx("loads.csv"))?;
+    }
+    write_shortfall_and_json(staged.path(), &problem, objective, &result, settings)?;
     staged.commit(&rules)?;
-    if !quiet {
-        print_outcome(&sol, out)?;
+    match &result {
+        Ok(sol) => {
+            if !quiet {
+                print_outcome(sol, out)?;
+                print_notes(sol)?;
+            }
+            Ok(())
+        }
+        Err(inf) => Err(Failure::Infeasible(format!(
+            "{inf}(the partial assignment is in {}, every short proposal in {})",
+            out.display(),
+            dir.join("shortfall.csv").display()
+        ))
+        .into()),
+    }
+}
+
+/// Quota shortfall and the candidate cut, one line each.
+fn print_notes(sol: &assign::Solution) -> Result<(), super::StdoutError> {
+    let q = &sol.stats.quota_short;
+    if !q.is_empty() {
+        outln!(
+            "non-academic quota met on all but {} proposals (the pool's places allow no more; listed in shortfall.csv)",
+            q.len()
+        )?;
+    }
+    if sol.stats.cut.cut {
+        outln!("candidate cut: {}", sol.stats.cut.describe())?;
+    }
+    if let (Some(b), Some(exact)) = (sol.stats.fair_bound, sol.stats.fair_exact) {
+        outln!(
+            "fair objective: weakest {:.6}, upper bound {:.6}, gap {:.6}{}",
+            sol.weakest,
+            b,
+            (b - sol.weakest).max(0.0),
+            if exact { " (proven optimal)" } else { "" }
+        )?;
     }
     Ok(())
 }

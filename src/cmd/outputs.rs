@@ -68,10 +68,10 @@ pub fn write_stage_outputs(
     res.conflicts
         .write_two_hop_summary(ds, create(&path)?)
         .with_context(|| format!("cannot write {}", path.display()))?;
-    match &res.solution {
-        Ok(sol) => write_assignment_files(dir, res, sol, cfg.assign.alternates)?,
-        Err(inf) => super::write_file(&dir.join("diagnosis.txt"), inf.to_string().as_bytes())?,
+    if let Ok(sol) = &res.solution {
+        write_assignment_files(dir, res, sol, cfg.assign.alternates)?;
     }
+    super::assign::write_solver_files(dir, res, cfg, super::assign::settings_json(cfg))?;
     let areas_of = network::mixing::researcher_areas(ds);
     let export = network::export_graph(&res.network, ds, &res.graph, &areas_of, None);
     network::write_outputs(&res.network, ds, &export, dir)?;

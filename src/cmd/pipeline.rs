@@ -6,6 +6,7 @@
 
 use std::collections::HashSet;
 
+use crate::assign::stability::{self, Previous};
 use crate::assign::{self, Exclusion, Infeasible, Problem, ProblemBuilder, Solution};
 use crate::config::Config;
 use crate::conflicts::{self, ConflictSet};
@@ -30,6 +31,8 @@ pub struct Results {
     pub solution: Result<Solution, Infeasible>,
     pub network: NetworkReport,
     pub coverage: CoverageReport,
+    /// The previous assignment the solve kept stable, if any.
+    pub previous: Option<Previous>,
 }
 
 /// Advisers each proposal needs: per proposal ID, else per area, else the default.
@@ -127,11 +130,18 @@ pub fn build_problem(
     matrix: &ScoreMatrix,
     elig: &Eligibility,
     locks: &[Lock],
+    previous: Option<&Previous>,
 ) -> Problem {
     let a_cfg = &cfg.assign;
-    let proposal_ids = ds.proposals.iter().map(|p| p.id.clone()).collect();
-    let adviser_ids = (0..ds.advisers.len())
+    let proposal_ids: Vec<String> = ds.proposals.iter().map(|p| p.id.clone()).collect();
+    let adviser_ids: Vec<String> = (0..ds.advisers.len())
         .map(|a| ds.adviser_id(a).to_string())
+        .collect();
+    let prev_pairs: Vec<(usize, usize)> = previous
+        .map(|x| stability::index_pairs(x, &proposal_ids, &adviser_ids))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|&(p, a)| elig.eligible(p, a))
         .collect();
     let mut b = ProblemBuilder::new(
         proposal_ids,
@@ -143,6 +153,7 @@ pub fn build_problem(
     );
     for (p, k) in demand(ds, cfg).into_iter().enumerate() {
         b.set_demand(p, k);
+        b.set_area(p, &ds.areas[ds.proposals[p].area].id);
         b.set_min_non_academic(p, a_cfg.min_non_academic);
     }
     for (a, adv) in ds.advisers.iter().enumerate() {
@@ -184,12 +195,16 @@ pub fn build_problem(
             }
         }
     }
+    for &(p, a) in &prev_pairs {
+        b.previous(p, a, a_cfg.stability_weight);
+    }
     for (p, row) in matrix.per_proposal.iter().enumerate() {
         for s in row {
             b.add_score(p, s.adviser, s.score);
         }
     }
-    // Must-locks the scorer did not keep: score exactly those pairs.
+    // Must-locks and previous pairs the scorer did not keep: score exactly
+    // those pairs.
     let kept: HashSet<(usize, usize)> = matrix
         .per_proposal
         .iter()
@@ -200,6 +215,7 @@ pub fn build_problem(
         .iter()
         .filter(|l| l.kind == LockKind::Must && !kept.contains(&(l.proposal, l.adviser)))
         .map(|l| (l.proposal, l.adviser))
+        .chain(prev_pairs.iter().copied().filter(|x| !kept.contains(x)))
         .collect();
     if !missing.is_empty() {
         let extra = scorer.score(ds, Keep::All, &|p, a| !missing.contains(&(p, a)));
@@ -210,6 +226,50 @@ pub fn build_problem(
         }
     }
     b.build()
+}
+
+/// The eligible pairs the candidate cut left out that score at least the
+/// proposal's threshold (every one at a threshold of 0), for the solver's
+/// optimality check on the cut.
+fn more_pairs(
+    ds: &Dataset,
+    scorer: &Scorer,
+    elig: &Eligibility,
+    p: &Problem,
+    thresholds: &[f64],
+) -> Vec<Vec<assign::Candidate>> {
+    let lowest = thresholds.iter().copied().fold(f64::INFINITY, f64::min);
+    if lowest > 1.0 {
+        return vec![Vec::new(); p.candidates.len()];
+    }
+    let have: Vec<HashSet<usize>> = p
+        .candidates
+        .iter()
+        .map(|l| l.iter().map(|c| c.adviser).collect())
+        .collect();
+    let keep = if lowest <= 0.0 {
+        Keep::All
+    } else {
+        Keep::TopOrAbove(0, lowest)
+    };
+    let found = scorer.score(ds, keep, &|pp, a| {
+        have.get(pp).is_none_or(|h| h.contains(&a)) || !elig.eligible(pp, a)
+    });
+    found
+        .per_proposal
+        .iter()
+        .enumerate()
+        .map(|(pp, row)| {
+            let t = thresholds.get(pp).copied().unwrap_or(0.0);
+            row.iter()
+                .filter(|s| t <= 0.0 || s.score >= t)
+                .map(|s| assign::Candidate {
+                    adviser: s.adviser,
+                    score: s.score,
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// Conflicted advisers of a proposal who would otherwise be eligible by area
@@ -230,6 +290,7 @@ pub fn run_stages(
     cfg: &Config,
     locks: &[Lock],
     scorer_ext: Option<crate::score::ExternalScores>,
+    previous: Option<Previous>,
     progress: &mut Progress,
 ) -> anyhow::Result<Results> {
     let graph = progress.stage("collaboration graph", || graph::build(ds));
@@ -246,11 +307,12 @@ pub fn run_stages(
     });
     let elig = Eligibility::new(ds, cfg, &conflicts, locks);
     let matrix = progress.stage("scores", || eligible_scores(ds, cfg, &scorer, &elig));
-    let problem = progress.stage("encode assignment", || {
-        build_problem(ds, cfg, &scorer, &matrix, &elig, locks)
+    let mut problem = progress.stage("encode assignment", || {
+        build_problem(ds, cfg, &scorer, &matrix, &elig, locks, previous.as_ref())
     });
     let solution = progress.stage("assignment", || {
-        assign::solve(&problem, cfg.assign.objective)
+        let more = |p: &Problem, th: &[f64]| more_pairs(ds, &scorer, &elig, p, th);
+        assign::solve_uncut(&mut problem, cfg.assign.objective, &more)
     });
     let network = progress.stage("network analytics", || {
         network::analyse(ds, &graph, &cfg.network, cfg.seed)
@@ -277,6 +339,7 @@ pub fn run_stages(
         solution,
         network,
         coverage,
+        previous,
     })
 }
 

@@ -85,7 +85,24 @@ pub fn run(args: &RunArgs, quiet: bool) -> anyhow::Result<()> {
         .as_ref()
         .map(|e| e.records.clone())
         .unwrap_or_default();
-    let results = run_stages(&ds, &cfg, &locks, external.map(|e| e.scores), &mut progress)?;
+    let stable_path = match (&args.previous_assignment, &previous) {
+        _ if args.no_previous_assignment => None,
+        (Some(p), _) => Some(p.clone()),
+        (None, Some(prev)) if prev.join("assignment.csv").is_file() => Some(prev.clone()),
+        _ => None,
+    };
+    let stable_from = stable_path
+        .as_deref()
+        .map(crate::assign::stability::read_previous)
+        .transpose()?;
+    let results = run_stages(
+        &ds,
+        &cfg,
+        &locks,
+        external.map(|e| e.scores),
+        stable_from,
+        &mut progress,
+    )?;
 
     let data = progress.stage("write outputs", || -> anyhow::Result<report::ReportData> {
         write_stage_outputs(&dir, &ds, &cfg, &results, &validation)?;

@@ -176,7 +176,14 @@ pub fn coverage(args: &CoverageArgs, quiet: bool) -> anyhow::Result<()> {
         locks,
         external,
     } = super::load_inputs(&args.data, &args.external, &cfg, quiet, &mut progress)?;
-    let res = run_stages(&ds, &cfg, &locks, external.map(|e| e.scores), &mut progress)?;
+    let res = run_stages(
+        &ds,
+        &cfg,
+        &locks,
+        external.map(|e| e.scores),
+        None,
+        &mut progress,
+    )?;
     let staged = StagedOutput::new(&args.out, modes(&cfg)?)?;
     coverage::write_outputs(&res.coverage, staged.path())?;
     if let Some(prev) = &args.previous {

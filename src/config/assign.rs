@@ -40,6 +40,9 @@ pub struct AssignConfig {
     pub candidates_per_proposal: usize,
     /// Next-best eligible advisers listed per proposal in alternates.csv.
     pub alternates: usize,
+    /// With a previous assignment: score points each kept previous pair is
+    /// worth; at 1 or more the re-run changes as few pairs as it must.
+    pub stability_weight: f64,
 }
 
 impl Default for AssignConfig {
@@ -56,6 +59,7 @@ impl Default for AssignConfig {
             objective: Objective::Total,
             candidates_per_proposal: 50,
             alternates: 3,
+            stability_weight: 1.0,
         }
     }
 }
@@ -74,6 +78,12 @@ impl AssignConfig {
                     "[assign.{key}] {id} = 0: every proposal needs at least 1 adviser"
                 ));
             }
+        }
+        if !(self.stability_weight.is_finite() && self.stability_weight >= 0.0) {
+            return Err(format!(
+                "[assign] stability_weight = {}: must be a finite number >= 0",
+                self.stability_weight
+            ));
         }
         if self.min_load > self.default_max_load {
             return Err(format!(

@@ -898,7 +898,11 @@ mod tests {
             .filter(|(k, _)| k.starts_with("xl/worksheets/sheet"))
             .map(|(_, v)| v)
             .collect();
-        assert_eq!(sheets.len(), 8, "summary, two areas, loads, adviser view, portfolio, notes, conflicts");
+        assert_eq!(
+            sheets.len(),
+            8,
+            "summary, two areas, loads, adviser view, portfolio, notes, conflicts"
+        );
         for s in &sheets {
             assert!(!s.contains("<f>"), "formula found");
         }

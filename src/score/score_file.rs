@@ -22,7 +22,6 @@
 //! clamped to the bound, not taken as a wider range. A pair given twice is
 //! an error naming both lines; `NaN` and infinities are errors.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -265,7 +264,12 @@ pub fn read_score_file(path: &Path, encoding: EncodingChoice) -> Result<ScoreFil
         None => ["paper", "reviewer", "score"].map(String::from),
     };
     let mut rows = Vec::with_capacity(t.len());
-    let mut first_line: HashMap<(String, String), u64> = HashMap::new();
+    // Repeated pairs are found on interned IDs (one allocation per distinct
+    // ID, not per row): at 4 M rows a map keyed by string pairs spent most
+    // of the read hashing and allocating.
+    let mut pids: foldhash::HashMap<String, u32> = Default::default();
+    let mut rids: foldhash::HashMap<String, u32> = Default::default();
+    let mut keys: Vec<(u64, u64)> = Vec::with_capacity(t.len());
     let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
     for (cells, pos) in t.rows().skip(skip) {
         let line = pos.line();
@@ -301,12 +305,16 @@ pub fn read_score_file(path: &Path, encoding: EncodingChoice) -> Result<ScoreFil
         }
         min = min.min(raw);
         max = max.max(raw);
-        if let Some(first) = first_line.insert((pid.clone(), rid.clone()), line) {
-            return Err(field(
-                1,
-                format!("pair ({pid}, {rid}) is given on line {first} and again on line {line}; keep one row per pair"),
-            ));
-        }
+        let intern = |m: &mut foldhash::HashMap<String, u32>, id: &str| -> u64 {
+            if let Some(&i) = m.get(id) {
+                return i as u64;
+            }
+            let i = m.len() as u32;
+            m.insert(id.to_string(), i);
+            i as u64
+        };
+        let key = (intern(&mut pids, &pid) << 32) | intern(&mut rids, &rid);
+        keys.push((key, rows.len() as u64));
         rows.push(ScoreRow {
             proposal_id: pid,
             researcher_id: rid,
@@ -317,6 +325,34 @@ pub fn read_score_file(path: &Path, encoding: EncodingChoice) -> Result<ScoreFil
     }
     if rows.is_empty() {
         return Err(file_err("has a header but no score rows".into()));
+    }
+    // The earliest row that repeats an earlier pair, as a line-by-line
+    // scan would report it.
+    keys.sort_unstable();
+    let repeat = keys
+        .windows(2)
+        .filter(|w| w[0].0 == w[1].0)
+        .map(|w| (w[1].1, w[0].1))
+        .min_by_key(|&(second, _)| second);
+    if let Some((second, _)) = repeat {
+        let r = &rows[second as usize];
+        let key = keys.iter().find(|k| k.1 == second).map_or(0, |k| k.0);
+        let first = keys
+            .iter()
+            .filter(|k| k.0 == key)
+            .map(|k| k.1)
+            .min()
+            .unwrap_or(second);
+        let first_line = rows[first as usize].line;
+        return Err(ScoreFileError::Field {
+            path: name.clone(),
+            line: r.line,
+            field: field_names[1].clone(),
+            message: format!(
+                "pair ({}, {}) is given on line {first_line} and again on line {}; keep one row per pair",
+                r.proposal_id, r.researcher_id, r.line
+            ),
+        });
     }
     let scaling = Scaling::for_range(min, max);
     for r in &mut rows {
