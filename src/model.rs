@@ -99,6 +99,18 @@ pub struct Institution {
     pub region: Option<String>,
 }
 
+/// The institution `rdmatch import --add-unmatched` files researchers under
+/// when a record gives no affiliation. It says nothing about where they
+/// work, so two researchers there share no institution.
+pub const UNKNOWN_INSTITUTION_ID: &str = "I-UNKNOWN";
+
+impl Institution {
+    /// Whether this is the placeholder for an affiliation not given.
+    pub fn is_placeholder(&self) -> bool {
+        self.id == UNKNOWN_INSTITUTION_ID
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Researcher {
     pub id: String,

@@ -112,7 +112,8 @@ pub enum Reason {
         member: Arc<str>,
         /// The department when both rows name the same one.
         department: Option<Arc<str>>,
-        evidence: Arc<str>,
+        /// The member's and the adviser's affiliation rows.
+        evidence: (Arc<str>, Arc<str>),
     },
     /// Latest joint paper with `member` in the window was in `year`.
     CoAuthor {
@@ -186,8 +187,10 @@ impl Reason {
     pub fn evidence(&self) -> String {
         match self {
             Reason::Member { role } => format!("proposal_members.csv: role {}", role.as_str()),
-            Reason::SameInstitution { evidence, .. }
-            | Reason::CoAuthor { evidence, .. }
+            Reason::SameInstitution {
+                evidence: (m, a), ..
+            } => format!("{m} and {a}"),
+            Reason::CoAuthor { evidence, .. }
             | Reason::Relation { evidence, .. }
             | Reason::Consortium { evidence, .. }
             | Reason::NearMiss { evidence, .. } => evidence.to_string(),
@@ -582,7 +585,15 @@ fn span(start: Option<i32>, end: Option<i32>) -> String {
     }
 }
 
-fn stint_text(cx: &Context, s: &rules::Stint) -> String {
+/// The evidence text of stint `i`, shared by every pair it is evidence for.
+fn stint_text(cx: &Context, i: u32) -> Arc<str> {
+    let i = i as usize;
+    cx.stint_texts[i]
+        .get_or_init(|| Arc::from(format_stint(cx, &cx.stints[i])))
+        .clone()
+}
+
+fn format_stint(cx: &Context, s: &rules::Stint) -> String {
     let rid = &cx.researcher_ids[s.researcher];
     let inst = &cx.institution_ids[s.institution];
     match s.row {
@@ -636,7 +647,10 @@ fn to_reason(cx: &Context, p: ProposalIx, a: AdviserIx, h: Hit) -> Reason {
                 institution: cx.institution_ids[ms.institution].clone(),
                 member: rid(member),
                 department,
-                evidence: Arc::from(format!("{} and {}", stint_text(cx, ms), stint_text(cx, st))),
+                evidence: (
+                    stint_text(cx, member_stint),
+                    stint_text(cx, adviser_stint),
+                ),
             }
         }
         Hit::CoAuthor { member } => {

@@ -138,6 +138,9 @@ pub(super) struct Context<'a> {
     pub institution_ids: Vec<Arc<str>>,
     pub proposal_ids: Vec<Arc<str>>,
     pub stints: Vec<Stint>,
+    /// The evidence text of each stint, made on first use: one stint is the
+    /// evidence of many pairs (every adviser at a member's institution).
+    pub stint_texts: Vec<std::sync::OnceLock<Arc<str>>>,
     /// Stints of each researcher.
     pub stints_of: Vec<Vec<u32>>,
     /// Stints of advisers at each institution: (adviser, stint).
@@ -198,7 +201,9 @@ impl<'a> Context<'a> {
             .min()
             .unwrap_or(i32::MIN);
         for (i, s) in stints.iter().enumerate() {
-            if !s.active_since(earliest_aff) {
+            // The import placeholder for "no affiliation given" is not a
+            // shared workplace.
+            if !s.active_since(earliest_aff) || ds.institutions[s.institution].is_placeholder() {
                 continue;
             }
             stints_of[s.researcher].push(i as u32);
@@ -272,6 +277,7 @@ impl<'a> Context<'a> {
             researcher_rank,
             institution_ids: ds.institutions.iter().map(|r| arc(&r.id)).collect(),
             proposal_ids: ds.proposals.iter().map(|r| arc(&r.id)).collect(),
+            stint_texts: (0..stints.len()).map(|_| std::sync::OnceLock::new()).collect(),
             stints,
             stints_of,
             adviser_stints_at,

@@ -471,6 +471,31 @@ fn department_rule_organisation_excludes_the_whole_university() {
     assert!(detect(&ds, &build(&ds), &cfg).is_excluded(0, a));
 }
 
+/// Authors imported without an affiliation are filed under the import's
+/// placeholder institution; sharing it is not sharing a workplace.
+#[test]
+fn regression_import_placeholder_institution_is_not_a_shared_workplace() {
+    let mut f = Fixture::new(&[
+        (UNKNOWN_INSTITUTION_ID, Sector::Academia),
+        ("U2", Sector::Academia),
+    ]);
+    f.person("PI", UNKNOWN_INSTITUTION_ID, false);
+    f.person("ADV_UNKNOWN", UNKNOWN_INSTITUTION_ID, true);
+    f.person("ADV_U2", "U2", true);
+    f.proposal("P1", 2026, &[("PI", Role::Pi)]);
+    let ds = f.done();
+    let cs = detect_default(&ds);
+    assert!(!cs.is_excluded(0, adviser(&ds, "ADV_UNKNOWN")));
+    assert!(cs.is_empty(), "{}", csv_of(&cs, &ds));
+    // The same data with a real institution in its place is a conflict.
+    let mut f = Fixture::new(&[("U1", Sector::Academia)]);
+    f.person("PI", "U1", false);
+    f.person("ADV", "U1", true);
+    f.proposal("P1", 2026, &[("PI", Role::Pi)]);
+    let ds = f.done();
+    assert!(detect_default(&ds).is_excluded(0, adviser(&ds, "ADV")));
+}
+
 #[test]
 fn affiliation_years_zero_keeps_current_posts_only() {
     let ds = fixture();

@@ -33,7 +33,7 @@ pub struct ImportOptions {
 }
 
 /// The institution rows of an author with no affiliation.
-pub const UNKNOWN_INSTITUTION: &str = "I-UNKNOWN";
+pub const UNKNOWN_INSTITUTION: &str = crate::model::UNKNOWN_INSTITUTION_ID;
 
 /// Decisions read back: (record, position, folded author) → researcher_id,
 /// `new` or `skip`.
