@@ -647,10 +647,7 @@ fn to_reason(cx: &Context, p: ProposalIx, a: AdviserIx, h: Hit) -> Reason {
                 institution: cx.institution_ids[ms.institution].clone(),
                 member: rid(member),
                 department,
-                evidence: (
-                    stint_text(cx, member_stint),
-                    stint_text(cx, adviser_stint),
-                ),
+                evidence: (stint_text(cx, member_stint), stint_text(cx, adviser_stint)),
             }
         }
         Hit::CoAuthor { member } => {

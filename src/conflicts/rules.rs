@@ -277,7 +277,9 @@ impl<'a> Context<'a> {
             researcher_rank,
             institution_ids: ds.institutions.iter().map(|r| arc(&r.id)).collect(),
             proposal_ids: ds.proposals.iter().map(|r| arc(&r.id)).collect(),
-            stint_texts: (0..stints.len()).map(|_| std::sync::OnceLock::new()).collect(),
+            stint_texts: (0..stints.len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
             stints,
             stints_of,
             adviser_stints_at,

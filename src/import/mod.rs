@@ -387,33 +387,51 @@ pub fn parse_file(format: Format, path: &Path, sink: &mut Sink) -> Result<(), Im
     }
 }
 
-/// Reads a tabular export (Scopus CSV, WoS tab-delimited) through the table
-/// reader; rows it cannot split are passed on as skipped records.
-pub(crate) fn read_export_table(
+/// Opens a tabular export (Scopus CSV, WoS tab-delimited) to be read row
+/// by row through the table layer, so memory follows the records kept, not
+/// the file.
+pub(crate) fn open_export_table(
     path: &Path,
-    sink: &mut Sink,
-) -> Result<(String, crate::table::RawTable), ImportError> {
+) -> Result<(String, crate::table::stream::RowStream), ImportError> {
     let file = path.display().to_string();
-    let table = crate::table::read_path(
-        path,
-        &crate::table::ReadOptions {
-            header: true,
-            ..Default::default()
-        },
-    )
-    .map_err(|e| ImportError::Malformed {
-        file: file.clone(),
+    let stream = crate::table::stream::RowStream::open(path, Default::default())
+        .map_err(|e| table_error(&file, e))?;
+    Ok((file, stream))
+}
+
+/// The next row of an export opened by [`open_export_table`], with its
+/// line; rows that cannot be split into the header's columns are passed on
+/// as skipped records.
+pub(crate) fn next_export_row<'s>(
+    file: &str,
+    stream: &'s mut crate::table::stream::RowStream,
+    sink: &mut Sink,
+) -> Result<Option<(crate::table::stream::Cells<'s>, u64)>, ImportError> {
+    use crate::table::stream::Next;
+    loop {
+        // Re-borrowed per step: a rejected row is reported and the loop
+        // goes on without holding the stream.
+        let next = stream.next_row().map_err(|e| table_error(file, e))?;
+        match next {
+            None => return Ok(None),
+            Some(Next::Rejected(r)) => sink(Item::Skipped {
+                record: RecordRef::line(file, r.position.line()),
+                reason: r.message,
+            })?,
+            Some(Next::Row(..)) => break,
+        }
+    }
+    // The row the loop stopped at is the stream's current record.
+    Ok(Some(stream.current()))
+}
+
+fn table_error(file: &str, e: crate::table::TableError) -> ImportError {
+    ImportError::Malformed {
+        file: file.to_string(),
         line: e.line.unwrap_or(0),
         field: "(file)".into(),
         message: e.message,
-    })?;
-    for r in &table.rejected {
-        sink(Item::Skipped {
-            record: RecordRef::line(&file, r.position.line()),
-            reason: r.message.clone(),
-        })?;
     }
-    Ok((file, table))
 }
 
 #[cfg(test)]

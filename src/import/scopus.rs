@@ -2,8 +2,8 @@
 //! names` (`Tanaka, Hiroshi (57190000001)`), `Author(s) ID`, `Title`,
 //! `Year`, `DOI`, `Affiliations`, `Authors with affiliations`, `Abstract`
 //! (`[No abstract available]` is none), `Author Keywords`, `Index
-//! Keywords`, `EID`, `PubMed ID`. Lists are `; `-separated. Read through
-//! the table reader (Scopus exports at most 20,000 rows per file).
+//! Keywords`, `EID`, `PubMed ID`. Lists are `; `-separated. Read row by
+//! row through the table layer.
 
 use std::path::Path;
 
@@ -15,7 +15,7 @@ use super::{
 };
 
 pub fn parse(path: &Path, sink: &mut Sink) -> Result<(), ImportError> {
-    let (file, table) = super::read_export_table(path, sink)?;
+    let (file, mut table) = super::open_export_table(path)?;
     let col = |names: &[&str]| names.iter().find_map(|n| table.column(n));
     let c_au = col(&["Authors"]);
     let c_full = col(&["Author full names"]);
@@ -27,7 +27,7 @@ pub fn parse(path: &Path, sink: &mut Sink) -> Result<(), ImportError> {
             field: "Title/Authors".into(),
             message: format!(
                 "a Scopus export has Authors and Title columns; this header has {}",
-                table.header.join(", ")
+                table.header().join(", ")
             ),
         });
     }
@@ -39,9 +39,9 @@ pub fn parse(path: &Path, sink: &mut Sink) -> Result<(), ImportError> {
     let c_ik = col(&["Index Keywords"]);
     let c_eid = col(&["EID"]);
     let c_pm = col(&["PubMed ID"]);
-    for (row, pos) in table.rows() {
+    while let Some((row, line)) = super::next_export_row(&file, &mut table, sink)? {
         let get = |c: Option<usize>| c.map(|k| row.get(k).trim()).unwrap_or("");
-        let rec = RecordRef::line(&file, pos.line());
+        let rec = RecordRef::line(&file, line);
         let title = get(c_title);
         if title.is_empty() {
             sink(Item::Skipped {

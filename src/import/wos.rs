@@ -389,10 +389,10 @@ pub fn parse_address(place: &str) -> ImportedAffiliation {
     }
 }
 
-/// Streams the tab-delimited export (read through the table reader:
-/// UTF-8 or UTF-16 with a BOM, as "Tab-delimited (Win)" writes it).
+/// Streams the tab-delimited export row by row through the table layer
+/// (UTF-8, or UTF-16 with a BOM as "Tab-delimited (Win)" writes it).
 pub fn parse_tab(path: &Path, sink: &mut Sink) -> Result<(), ImportError> {
-    let (file, table) = super::read_export_table(path, sink)?;
+    let (file, mut table) = super::open_export_table(path)?;
     let col = |t: &str| table.column(t);
     let cols: HashMap<&str, Option<usize>> = [
         "AU", "AF", "CA", "GP", "C1", "TI", "AB", "DE", "ID", "OI", "PY", "EA", "DI", "PM", "UT",
@@ -400,7 +400,7 @@ pub fn parse_tab(path: &Path, sink: &mut Sink) -> Result<(), ImportError> {
     .into_iter()
     .map(|t| (t, col(t)))
     .collect();
-    for (row, pos) in table.rows() {
+    while let Some((row, line)) = super::next_export_row(&file, &mut table, sink)? {
         let get = |t: &str| cols[t].map(|k| row.get(k).to_string()).unwrap_or_default();
         let list = |t: &str| -> Vec<String> {
             get(t)
@@ -427,7 +427,7 @@ pub fn parse_tab(path: &Path, sink: &mut Sink) -> Result<(), ImportError> {
             pm: get("PM"),
             ut: get("UT"),
         };
-        sink(build(RecordRef::line(&file, pos.line()), f))?;
+        sink(build(RecordRef::line(&file, line), f))?;
     }
     Ok(())
 }

@@ -5,6 +5,8 @@
 //! - [`read`]: text or an `.xlsx` workbook → a [`RawTable`] of cells with the
 //!   position of every row, the delimiter detected from the header line, and
 //!   the rows that could not be split into the header's columns.
+//! - [`stream`]: a text table row by row, for exports larger than what is
+//!   kept of them.
 //! - [`write`]: the one CSV writer (formula guard, one float format).
 //!
 //! What the cells mean is decided by the callers' typed rows: `load` for the
@@ -12,6 +14,7 @@
 
 pub mod decode;
 pub mod read;
+pub mod stream;
 pub mod write;
 mod xlsx;
 

@@ -285,7 +285,7 @@ pub struct TableError {
 }
 
 impl TableError {
-    fn new(line: Option<u64>, message: impl Into<String>) -> TableError {
+    pub(crate) fn new(line: Option<u64>, message: impl Into<String>) -> TableError {
         TableError {
             line,
             message: message.into(),
@@ -489,7 +489,7 @@ fn unclosed_quote(raw: &[u8], delimiter: u8) -> Option<usize> {
 }
 
 /// The csv crate's error without its internals (the positions are ours).
-fn csv_kind(e: &csv::Error) -> String {
+pub(super) fn csv_kind(e: &csv::Error) -> String {
     match e.kind() {
         csv::ErrorKind::Io(io) => io.to_string(),
         csv::ErrorKind::Utf8 { .. } => "a cell is not valid text".into(),
