@@ -45,6 +45,7 @@ pub mod layout;
 pub mod leiden;
 pub mod louvain;
 pub mod mixing;
+pub mod path_sampling;
 pub mod vosviewer;
 pub mod write;
 pub mod years;
@@ -411,7 +412,7 @@ pub fn analyse_with_areas(
         triangles: cl.triangles,
         degree_distribution: degree_count.into_iter().collect(),
         betweenness_method: bt.method,
-        betweenness_samples: bt.sources,
+        betweenness_samples: bt.samples,
         betweenness_epsilon: bt.epsilon,
         betweenness_delta: bt.delta,
         community_method: cfg.communities,
