@@ -256,16 +256,25 @@ struct Side<'a> {
 
 impl Side<'_> {
     /// Expands the level `seen[start..]` (all at distance `d`); returns
-    /// the new level's start and the total degree of the new level.
-    fn expand(&mut self, g: Csr, start: usize, d: u32) -> (usize, usize) {
+    /// the new level's start and the total degree of the new level. Once
+    /// a node the other side reached (`other`) turns up, this level is the
+    /// last: from then on only such nodes are recorded (their path counts
+    /// still summed over the whole level), the rest are not needed.
+    fn expand(&mut self, g: Csr, other: &[u32], start: usize, d: u32) -> (usize, usize) {
         let end = self.seen.len();
         let mut degree = 0;
+        let mut met = false;
         for i in start..end {
             let v = self.seen[i] as usize;
             let sv = self.sig[v];
             for &w in g.neighbors(v) {
                 let w = w as usize;
                 if self.dist[w] == UNSEEN {
+                    if other[w] != UNSEEN {
+                        met = true;
+                    } else if met {
+                        continue;
+                    }
                     self.dist[w] = d + 1;
                     self.seen.push(w as u32);
                     degree += g.degree(w);
@@ -359,7 +368,7 @@ impl Search {
                 )
             };
             let mut side = side;
-            let (new_start, new_deg) = side.expand(g, *start, *d);
+            let (new_start, new_deg) = side.expand(g, other_dist, *start, *d);
             *start = new_start;
             *d += 1;
             *deg = new_deg;
