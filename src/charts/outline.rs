@@ -179,12 +179,12 @@ fn place(
     g.push_str(">\n");
     let baseline = a.y + dy;
     for (&id, &adv) in ids.iter().zip(&advances) {
-        if !glyphs.contains_key(&id.0) {
-            match font.outline(id) {
-                Some(o) => glyphs.insert(id.0, path_data(&o.curves)),
-                // A space: advance only.
-                None => continue,
+        if let std::collections::btree_map::Entry::Vacant(e) = glyphs.entry(id.0) {
+            // A glyph without an outline (a space): advance only.
+            let Some(o) = font.outline(id) else {
+                continue;
             };
+            e.insert(path_data(&o.curves));
         }
         if glyphs.get(&id.0).is_some_and(String::is_empty) {
             continue;
