@@ -199,3 +199,71 @@ fn infeasible_report_renders_with_its_diagnosis_first() {
     assert_eq!(seen.num("broken_links"), 0, "{line}");
     assert_eq!(seen.field("broken"), "[]", "{line}");
 }
+
+/// Chromium screenshot of an SVG file at the charts' SVG size.
+fn screenshot(browser: &std::path::Path, svg: &std::path::Path, png: &std::path::Path) -> Vec<u8> {
+    let profile = tempfile::tempdir().unwrap();
+    let o = std::process::Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--no-first-run",
+            "--window-size=900,520",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--screenshot={}", png.display()))
+        .arg(format!("file://{}", svg.display()))
+        .output()
+        .unwrap();
+    std::fs::read(png).unwrap_or_else(|e| panic!("no screenshot ({e}): {}", text(&o)))
+}
+
+/// The SVG charts draw their text, Japanese included, as outlines of the
+/// embedded font, so no font on the viewer's machine is needed: Chromium
+/// draws the chart pixel for pixel the same with every `<text>` element
+/// removed (what is seen comes from the outlines), and differently with
+/// the outlines removed (they do draw the labels).
+#[test]
+fn svg_chart_japanese_text_needs_no_system_font() {
+    let Some(browser) = browser_or_skip() else {
+        return;
+    };
+    let rows = [
+        ("A01 がん免疫療法".to_string(), 0.4),
+        ("A02 神経変性疾患の早期診断".to_string(), 0.9),
+        ("A03 再生医療".to_string(), 1.3),
+    ];
+    let chart = rdmatch::charts::coverage_by_area("領域別の被覆率 (coverage)", &rows).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let strip = |svg: &str, open: &str, close: &str| {
+        let mut out = String::new();
+        let mut rest = svg;
+        while let Some(i) = rest.find(open) {
+            out.push_str(&rest[..i]);
+            let j = rest[i..].find(close).unwrap() + i + close.len();
+            rest = &rest[j..];
+        }
+        out.push_str(rest);
+        out
+    };
+    let variants = [
+        ("as_written", chart.svg.clone()),
+        ("without_text", strip(&chart.svg, "<text ", "</text>")),
+        ("without_outlines", strip(&chart.svg, "<use ", "/>")),
+    ];
+    let mut shots = Vec::new();
+    for (name, svg) in &variants {
+        let svg_path = dir.path().join(format!("{name}.svg"));
+        std::fs::write(&svg_path, svg).unwrap();
+        let png = dir.path().join(format!("{name}.png"));
+        shots.push(screenshot(&browser, &svg_path, &png));
+    }
+    if let Some(keep) = std::env::var_os("RDMATCH_KEEP_SCREENSHOT") {
+        std::fs::copy(dir.path().join("as_written.png"), keep).unwrap();
+    }
+    assert!(variants[1].1.len() < chart.svg.len(), "text removed");
+    assert_eq!(shots[0], shots[1], "the <text> elements draw nothing");
+    assert_ne!(shots[0], shots[2], "the outlines draw the labels");
+}

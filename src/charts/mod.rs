@@ -18,8 +18,10 @@
 //! Drawing uses plotters with the IPAex Gothic font embedded in the binary
 //! (no system fonts are read): it has Latin, kana and kanji glyphs, so
 //! Japanese names (areas, institutions, titles) render in the PNGs instead
-//! of as empty boxes. The SVGs name the `sans-serif` family; browsers pick
-//! a system font with the glyphs. Sizes: SVG 900×520, PNG 1200×700 (slide
+//! of as empty boxes. In the SVGs every text is drawn as outlines of the
+//! same font's glyphs ([`outline`]), so they need no font on the viewer's
+//! machine either; the words stay in transparent `<text>` for search and
+//! selection. Sizes: SVG 900×520, PNG 1200×700 (slide
 //! size); the PNG is the SVG drawing scaled by 4/3, so titles are at least
 //! 24 px and labels at least 16 px in the SVG.
 
@@ -27,6 +29,7 @@ mod areas;
 mod distribution;
 mod heatmap;
 mod network;
+mod outline;
 mod png;
 mod years;
 
@@ -189,6 +192,7 @@ pub(crate) fn render(name: &'static str, title: &str, d: &impl Draw) -> Result<C
         let root = SVGBackend::with_string(&mut svg, SVG_SIZE).into_drawing_area();
         page(&root, title, d, &Sty { s: 1.0 }).map_err(draw_err)?;
     }
+    let svg = outline::outline_text(&svg, FONT_BYTES, &format!("{name}-"));
     let (w, h) = PNG_SIZE;
     let mut buf = vec![255u8; w as usize * h as usize * 3];
     {
@@ -395,6 +399,34 @@ pub(crate) mod tests {
             png::tests::decode_rgb(&c.png).2
         };
         assert_ne!(chart("がん免疫療法"), chart("再生医療研究"));
+    }
+
+    /// Japanese text in the SVG needs no font on the viewer's machine:
+    /// every `<text>` is transparent, and each character of a Japanese area
+    /// name is drawn by a glyph outline of the embedded font (not glyph 0,
+    /// the fallback box), placed once per character. tests/browser.rs
+    /// checks in Chromium that the outlines alone carry what is seen.
+    #[test]
+    fn japanese_labels_render_in_svg_as_outlines() {
+        use ab_glyph::Font;
+        let font = ab_glyph::FontRef::try_from_slice(FONT_BYTES).unwrap();
+        let name = "がん免疫療法";
+        let rows = [(format!("A01 {name}"), 0.5), ("A02 神経".to_string(), 0.8)];
+        let c = coverage_by_area("Coverage 被覆率", &rows).unwrap();
+        let texts = c.svg.matches("<text ").count();
+        assert!(texts > 5, "{texts}");
+        assert_eq!(
+            c.svg.matches("<text ").count(),
+            c.svg.matches(" opacity=\"0\"").count()
+        );
+        for ch in name.chars().chain("被覆率神経".chars()) {
+            let id = font.glyph_id(ch).0;
+            assert_ne!(id, 0, "{ch}: the font has it");
+            let def = format!("<path id=\"coverage_by_area-g{id}\" d=\"M");
+            assert_eq!(c.svg.matches(&def).count(), 1, "{ch} defined once");
+            let used = format!("xlink:href=\"#coverage_by_area-g{id}\"");
+            assert!(c.svg.contains(&used), "{ch} placed");
+        }
     }
 
     /// Writes every chart, drawn from a synthetic but realistic data set,

@@ -102,7 +102,11 @@ pub fn network(args: &NetworkArgs, quiet: bool) -> anyhow::Result<()> {
     let (ds, g, report, export, v) = match &args.edges {
         Some(edges) => {
             let input = progress.stage("read edge list", || {
-                network::edges::read(edges, args.nodes.as_deref())
+                network::edges::read(
+                    edges,
+                    args.nodes.as_deref(),
+                    super::encoding(args.data.encoding),
+                )
             })?;
             let g = network::edges::graph(&input);
             let mut report = progress.stage("network analytics", || {

@@ -28,13 +28,15 @@ impl CommunityMethod {
 pub struct NetworkConfig {
     /// Exact betweenness up to this many nodes; above it, a sampled estimate.
     pub betweenness_exact_max_nodes: usize,
-    /// Most source nodes sampled for the estimate on larger graphs (the
-    /// time cap: one breadth-first search per source).
+    /// Most shortest paths sampled for the estimate on larger graphs (the
+    /// time cap: one bidirectional search per path; see
+    /// `network::path_sampling`).
     pub betweenness_samples: usize,
-    /// Sampling stops once every node's normalised betweenness is within
-    /// this absolute error of the exact value (with probability 1 − delta,
-    /// empirical-Bernstein bound), or at `betweenness_samples` sources; the
-    /// error bound reached is reported as `betweenness_epsilon`.
+    /// Sampling stops once every node's normalised betweenness is provably
+    /// within this absolute error of the exact value (with probability
+    /// 1 − delta: the smaller of an empirical-Bernstein and a VC-dimension
+    /// bound), or at `betweenness_samples` paths; the bound reached is
+    /// reported as `betweenness_epsilon`.
     pub betweenness_epsilon: f64,
     /// Failure probability of that bound, (0, 1).
     pub betweenness_delta: f64,
@@ -56,8 +58,8 @@ impl Default for NetworkConfig {
     fn default() -> Self {
         NetworkConfig {
             betweenness_exact_max_nodes: 5000,
-            betweenness_samples: 500,
-            betweenness_epsilon: 0.01,
+            betweenness_samples: 2_000_000,
+            betweenness_epsilon: 0.002,
             betweenness_delta: 0.1,
             communities: CommunityMethod::Leiden,
             louvain_resolution: 1.0,

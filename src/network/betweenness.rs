@@ -23,27 +23,15 @@
 //! ASONAM 2012). Co-authorship graphs have many such leaves (21 % of
 //! ca-HepTh's nodes).
 //!
-//! **Sampled, with a stated error**: sources are drawn without replacement
-//! in a random order and processed in batches of 64, 128, 256, … up to
-//! `max_samples`. With `X_s(v) = δ_s(v) / (n − 2) ∈ [0, 1]`, normalised
-//! betweenness is `b(v) = n / (n − 1) · E_s[X_s(v)]`. After each batch the
-//! empirical-Bernstein bound (Maurer & Pontil, "Empirical Bernstein bounds
-//! and sample variance penalization", COLT 2009, Thm 4)
-//! `|mean − E| ≤ √(2 V L / k) + 7 L / (3 (k − 1))`, `L = ln(4 n J / δ)`,
-//! is taken over every node `v` (`V` its sample variance) with a union
-//! bound over the `n` nodes and the `J` planned checkpoints, so with
-//! probability ≥ 1 − δ *every* node's estimate is within `ε` (reported) of
-//! its exact value at once; sampling stops as soon as `ε ≤ epsilon`.
-//! Sampling without replacement only tightens these bounds (Hoeffding
-//! 1963, §6; Bardenet & Maillard 2015). The same `k`-source estimator
-//! scaled by `n / k` is Brandes & Pich's.
+//! **Sampled, with a stated error** (graphs above `exact_max_nodes`):
+//! shortest paths drawn uniformly between random pairs until every node's
+//! error is provably below a target with probability `1 − δ`; the
+//! estimator, the search and the bound are in [`super::path_sampling`].
 
-use rand::seq::SliceRandom;
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use super::csr::Csr;
+use super::{components, path_sampling};
 
 /// Fixed number of partial-sum chunks (memory: `CHUNKS × n × 8` bytes).
 const CHUNKS: usize = 64;
@@ -70,8 +58,8 @@ impl BetweennessMethod {
 pub struct Betweenness {
     pub values: Vec<f64>,
     pub method: BetweennessMethod,
-    /// Source nodes used (`n` when exact).
-    pub sources: usize,
+    /// Exact: source nodes (`n`). Sampled: shortest paths drawn.
+    pub samples: usize,
     /// Sampled: bound on the absolute error of every node's normalised
     /// value at once, holding with probability ≥ 1 − `delta`. `None` when exact.
     pub epsilon: Option<f64>,
@@ -79,15 +67,15 @@ pub struct Betweenness {
 }
 
 /// Fixed-size sampling: exact when `n <= exact_max_nodes`, otherwise
-/// `min(samples, n)` sources (no early stop).
+/// `samples` shortest paths (rounded up to a chunk; no early stop).
 pub fn betweenness(g: Csr, exact_max_nodes: usize, samples: usize, seed: u64) -> Betweenness {
     betweenness_adaptive(g, exact_max_nodes, samples, 0.0, 0.1, seed)
 }
 
-/// Exact when `n <= exact_max_nodes`; otherwise sources drawn with
-/// `ChaCha8Rng(seed)` until every node's error bound is at most `epsilon`
-/// (probability `1 − delta`) or `max_samples` sources were used (see the
-/// module doc). Reported as exact when every node was a source.
+/// Exact when `n <= exact_max_nodes`; otherwise shortest paths sampled
+/// with `seed` until every node's error bound is at most `epsilon`
+/// (probability `1 − delta`) or `max_samples` paths were drawn (see
+/// [`path_sampling`]).
 pub fn betweenness_adaptive(
     g: Csr,
     exact_max_nodes: usize,
@@ -105,7 +93,7 @@ pub fn betweenness_adaptive(
     // Searches run on a copy renumbered in BFS order (see [`Permuted`]).
     let p = Permuted::new(g);
     let pg = p.csr();
-    if n <= exact_max_nodes || max_samples >= n {
+    if n <= exact_max_nodes || n < 3 {
         let mut values = p.back(&exact_sums(pg));
         for v in &mut values {
             *v *= scale;
@@ -113,54 +101,20 @@ pub fn betweenness_adaptive(
         return Betweenness {
             values,
             method: BetweennessMethod::Exact,
-            sources: n,
+            samples: n,
             epsilon: None,
             delta,
         };
     }
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut order: Vec<u32> = rand::seq::index::sample(&mut rng, n, max_samples)
-        .into_iter()
-        .map(|i| i as u32)
-        .collect();
-    order.shuffle(&mut rng);
-    for s in &mut order {
-        *s = p.new_of[*s as usize];
-    }
-    // Checkpoints 64, 128, … , max_samples.
-    let mut checkpoints = Vec::new();
-    let mut c = 64usize.min(max_samples);
-    while c < max_samples {
-        checkpoints.push(c);
-        c *= 2;
-    }
-    checkpoints.push(max_samples);
-    let log_term = (4.0 * n as f64 * checkpoints.len() as f64 / delta).ln();
-    let mut s1 = vec![0.0; n];
-    let mut s2 = vec![0.0; n];
-    let mut done = 0;
-    let mut eps = f64::INFINITY;
-    for &k in &checkpoints {
-        let (a, b) = accumulate(pg, &order[done..k], true);
-        for (t, x) in s1.iter_mut().zip(&a) {
-            *t += x;
-        }
-        for (t, x) in s2.iter_mut().zip(&b) {
-            *t += x;
-        }
-        done = k;
-        eps = bound(&s1, &s2, k, n, log_term);
-        if eps <= epsilon {
-            break;
-        }
-    }
-    let k = done;
-    let factor = scale * n as f64 / k as f64;
+    let (labels, _) = components::connected_components(pg);
+    // Invariant: at most n components, and node indexes fit u32.
+    let component: Vec<u32> = labels.iter().map(|&c| c as u32).collect();
+    let est = path_sampling::sample(pg, &component, max_samples, epsilon, delta, seed);
     Betweenness {
-        values: p.back(&s1).iter().map(|x| x * factor).collect(),
+        values: p.back(&est.values),
         method: BetweennessMethod::Sampled,
-        sources: k,
-        epsilon: Some(eps),
+        samples: est.samples,
+        epsilon: Some(est.epsilon),
         delta,
     }
 }
@@ -243,26 +197,6 @@ impl Permuted {
     }
 }
 
-/// The empirical-Bernstein bound on normalised betweenness after `k`
-/// sources, maximised over nodes (`s1`, `s2`: sums of `δ` and `δ²`).
-fn bound(s1: &[f64], s2: &[f64], k: usize, n: usize, log_term: f64) -> f64 {
-    if k < 2 || n < 3 {
-        return f64::INFINITY;
-    }
-    let r = (n - 2) as f64;
-    let kf = k as f64;
-    let worst_var = s1
-        .iter()
-        .zip(s2)
-        .map(|(&a, &b)| {
-            let (m1, m2) = (a / r / kf, b / (r * r) / kf);
-            ((m2 - m1 * m1) * kf / (kf - 1.0)).max(0.0)
-        })
-        .fold(0.0f64, f64::max);
-    let e = (2.0 * worst_var * log_term / kf).sqrt() + 7.0 * log_term / (3.0 * (kf - 1.0));
-    e * n as f64 / (n - 1) as f64
-}
-
 /// Σ over every source of Brandes dependencies (unscaled), with the
 /// degree-1 reduction of the module doc.
 pub(crate) fn exact_sums(g: Csr) -> Vec<f64> {
@@ -290,7 +224,7 @@ pub(crate) fn exact_sums(g: Csr) -> Vec<f64> {
             for &s in chunk {
                 let s = s as usize;
                 let times = 1.0 + leaves[s] as f64;
-                let reached = work.single_source(g, s, &mut acc, None, times);
+                let reached = work.single_source(g, s, &mut acc, times);
                 // δ_leaf(s) = |C| − 2 for each covered leaf of s.
                 acc[s] += leaves[s] as f64 * (reached as f64 - 2.0);
             }
@@ -304,40 +238,6 @@ pub(crate) fn exact_sums(g: Csr) -> Vec<f64> {
         }
     }
     total
-}
-
-/// Sum over `sources` of Brandes dependencies (unscaled), and of their
-/// squares when `squares`.
-pub(crate) fn accumulate(g: Csr, sources: &[u32], squares: bool) -> (Vec<f64>, Vec<f64>) {
-    let n = g.node_count();
-    if sources.is_empty() {
-        return (vec![0.0; n], vec![0.0; n]);
-    }
-    let chunk = sources.len().div_ceil(CHUNKS);
-    let partials: Vec<(Vec<f64>, Vec<f64>)> = sources
-        .par_chunks(chunk)
-        .map(|chunk| {
-            let mut acc = vec![0.0; n];
-            let mut acc2 = if squares { vec![0.0; n] } else { Vec::new() };
-            let mut work = Work::new(n);
-            for &s in chunk {
-                let sq = if squares { Some(&mut acc2[..]) } else { None };
-                work.single_source(g, s as usize, &mut acc, sq, 1.0);
-            }
-            (acc, acc2)
-        })
-        .collect();
-    let mut total = vec![0.0; n];
-    let mut total2 = vec![0.0; if squares { n } else { 0 }];
-    for (p, p2) in partials {
-        for (t, x) in total.iter_mut().zip(p) {
-            *t += x;
-        }
-        for (t, x) in total2.iter_mut().zip(p2) {
-            *t += x;
-        }
-    }
-    (total, total2)
 }
 
 /// Per-thread buffers, reset only where a search touched them. Distances
@@ -365,16 +265,9 @@ impl Work {
     /// BFS order, each node *pulling* from its successors (`dist + 1`):
     /// `δ(v) = σ(v) Σ_w (1 + δ(w)) / σ(w)` (Brandes 2001, Thm 6), so every
     /// write goes to the node being finished. Adds `times × δ(v)` to
-    /// `acc[v]` (and `δ(v)²` to `sq` if given); returns the number of
+    /// `acc[v]`; returns the number of
     /// nodes reached (the size of `s`'s component).
-    fn single_source(
-        &mut self,
-        g: Csr,
-        s: usize,
-        acc: &mut [f64],
-        sq: Option<&mut [f64]>,
-        times: f64,
-    ) -> usize {
+    fn single_source(&mut self, g: Csr, s: usize, acc: &mut [f64], times: f64) -> usize {
         let (dist, sigma, coeff) = (&mut self.dist, &mut self.sigma, &mut self.coeff);
         self.order.clear();
         dist[s] = 0;
@@ -396,7 +289,6 @@ impl Work {
                 }
             }
         }
-        let mut sq = sq;
         for &v in self.order.iter().rev() {
             let v = v as usize;
             let dn = dist[v] + 1;
@@ -411,9 +303,6 @@ impl Work {
             coeff[v] = (1.0 + delta) / sigma[v];
             if v != s {
                 acc[v] += times * delta;
-                if let Some(q) = sq.as_deref_mut() {
-                    q[v] += delta * delta;
-                }
             }
         }
         let reached = self.order.len();

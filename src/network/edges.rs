@@ -2,8 +2,12 @@
 //! a collaboration network made elsewhere (a bibliometric export, another
 //! tool's co-authorship list) analysed without a full data folder.
 //!
-//! **Takes** two CSV files (UTF-8, a header row, comma-separated, LF or
-//! CRLF line endings, an optional byte-order mark):
+//! **Takes** two tables with a header row, read by the shared table layer
+//! ([`crate::table::read`]) like every data-folder file: CSV, tab- or
+//! semicolon-separated text (delimiter detected from the header), UTF-8
+//! with or without a byte-order mark, UTF-16, or CP932/Shift_JIS as older
+//! Japanese Excel saves it (`--encoding`), LF or CRLF line ends, quoted
+//! line breaks; or an `.xlsx` workbook:
 //! * edges: the first two columns are researcher IDs, an optional third
 //!   column is a positive weight (default 1); a column named `year`, if
 //!   present, gives the year of the tie (for GEXF's first/last year).
@@ -15,9 +19,10 @@
 //!   other columns are ignored. Nodes without a tie are kept as isolated.
 //!
 //! Every problem is located like the loader's ([`Problem`]): file, line
-//! and column, e.g. `edges.csv:7: column 'weight': "x" is not a number`.
-//! Reading is self-contained (the `csv` crate with record positions) so
-//! the command needs no data folder.
+//! (or worksheet cell) and column, e.g. `edges.csv:7: column 'weight': "x"
+//! is not a number`; a row with the wrong number of fields is reported by
+//! the table layer with the loader's wording. The command needs no data
+//! folder.
 //!
 //! **Hands on** an [`EdgeInput`]: a [`Dataset`] with one researcher per
 //! node (institutions, sectors and areas from the node file), the
@@ -30,6 +35,7 @@ use std::path::Path;
 use super::label::Known;
 use crate::load::Problem;
 use crate::model::{Area, AreaIx, Dataset, Institution, Researcher, Sector, Tables};
+use crate::table::{self, EncodingChoice, Position, RawTable, ReadOptions};
 
 /// Problems listed in the error message at most.
 const MAX_LISTED: usize = 20;
@@ -112,8 +118,24 @@ pub fn graph(input: &EdgeInput) -> crate::graph::CollabGraph {
     crate::graph::from_sorted(input.dataset.researchers.len(), endpoints, weights)
 }
 
-fn problem(file: &str, line: u64, field: &str, message: String) -> Problem {
-    Problem::file_error(file, Some(line), Some(field), message)
+/// A problem at row `pos`, column `col` (header name `field`); a
+/// workbook's cell gets its `Sheet!A1` address.
+fn at(
+    t: &RawTable,
+    file: &str,
+    pos: &Position,
+    col: usize,
+    field: &str,
+    message: String,
+) -> Problem {
+    Problem {
+        cell: t
+            .format
+            .sheet
+            .as_ref()
+            .and_then(|s| pos.cell(col).map(|c| format!("{s}!{c}"))),
+        ..Problem::file_error(file, Some(pos.line()), Some(field), message)
+    }
 }
 
 fn file_problem(file: &str, message: String) -> Problem {
@@ -126,67 +148,35 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_else(|| path.display().to_string())
 }
 
-fn read_text(path: &Path) -> Result<String, EdgeFileError> {
-    let bytes = std::fs::read(path).map_err(|source| EdgeFileError::Io {
-        path: path.display().to_string(),
-        source,
-    })?;
-    let name = file_name(path);
-    let text = String::from_utf8(bytes).map_err(|e| {
-        EdgeFileError::Invalid(vec![file_problem(
-            &name,
-            format!(
-                "not valid UTF-8 (first bad byte at offset {}); save the file as UTF-8",
-                e.utf8_error().valid_up_to()
-            ),
-        )])
-    })?;
-    Ok(text
-        .strip_prefix('\u{feff}')
-        .map(str::to_string)
-        .unwrap_or(text))
-}
-
-fn reader(text: &str) -> csv::Reader<&[u8]> {
-    csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(text.as_bytes())
-}
-
-/// Physical line numbers (1-based) from byte offsets: after a CRLF line
-/// end the csv crate's positions (line and byte) still point into the
-/// previous line's terminator, so line ends are skipped and lines counted
-/// from the text itself.
-struct Lines<'a> {
-    text: &'a [u8],
-    starts: Vec<u64>,
-}
-
-impl<'a> Lines<'a> {
-    fn new(text: &'a str) -> Lines<'a> {
-        let mut starts = vec![0u64];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                starts.push(i as u64 + 1);
-            }
-        }
-        Lines {
-            text: text.as_bytes(),
-            starts,
-        }
+/// Reads a table through the table layer; a file that is not a table at
+/// all (unreadable, undecodable, an unclosed quote) is one problem.
+fn read_table(path: &Path, encoding: EncodingChoice) -> Result<(String, RawTable), EdgeFileError> {
+    let file = file_name(path);
+    let opts = ReadOptions {
+        encoding,
+        header: true,
+    };
+    match table::read_path(path, &opts) {
+        Ok(t) => Ok((file, t)),
+        Err(e) if !path.exists() => Err(EdgeFileError::Io {
+            path: path.display().to_string(),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, e.message),
+        }),
+        Err(e) => Err(EdgeFileError::Invalid(vec![Problem::file_error(
+            &file, e.line, None, e.message,
+        )])),
     }
+}
 
-    fn of(&self, pos: Option<&csv::Position>) -> u64 {
-        let mut byte = pos.map_or(0, |p| p.byte());
-        while let Some(&c) = usize::try_from(byte).ok().and_then(|b| self.text.get(b)) {
-            if c != b'\r' && c != b'\n' {
-                break;
-            }
-            byte += 1;
-        }
-        self.starts.partition_point(|&s| s <= byte) as u64
-    }
+/// Rows the table layer rejected (wrong number of fields), as problems.
+fn rejected(t: &RawTable, file: &str) -> Vec<Problem> {
+    t.rejected
+        .iter()
+        .map(|r| Problem {
+            line: Some(r.position.line()),
+            ..Problem::file_error(file, None, None, r.message.clone())
+        })
+        .collect()
 }
 
 /// Interns IDs in order of first appearance.
@@ -217,23 +207,17 @@ struct NodeRow {
     areas: Vec<String>,
 }
 
-/// Reads the edge file and, if given, the node file.
-pub fn read(edges_path: &Path, nodes_path: Option<&Path>) -> Result<EdgeInput, EdgeFileError> {
-    let mut problems = Vec::new();
+/// Reads the edge file and, if given, the node file, both decoded as
+/// `encoding` says.
+pub fn read(
+    edges_path: &Path,
+    nodes_path: Option<&Path>,
+    encoding: EncodingChoice,
+) -> Result<EdgeInput, EdgeFileError> {
     let mut ids = Ids::default();
-    let text = read_text(edges_path)?;
-    let efile = file_name(edges_path);
-    let lines = Lines::new(&text);
-    let mut rdr = reader(&text);
-    let header = match rdr.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            return Err(EdgeFileError::Invalid(vec![file_problem(
-                &efile,
-                format!("cannot read the header: {e}"),
-            )]))
-        }
-    };
+    let (efile, t) = read_table(edges_path, encoding)?;
+    let mut problems = rejected(&t, &efile);
+    let header = &t.header;
     if header.len() < 2 {
         return Err(EdgeFileError::Invalid(vec![file_problem(
             &efile,
@@ -243,34 +227,27 @@ pub fn read(edges_path: &Path, nodes_path: Option<&Path>) -> Result<EdgeInput, E
             ),
         )]));
     }
-    let col = |i: usize| header.get(i).unwrap_or("").trim().to_string();
+    let col = |i: usize| header.get(i).cloned().unwrap_or_default();
     let (c_a, c_b) = (col(0), col(1));
     let c_w = (header.len() >= 3 && !col(2).eq_ignore_ascii_case("year")).then(|| col(2));
     let c_year = (0..header.len()).find(|&i| i >= 2 && col(i).eq_ignore_ascii_case("year"));
     let mut pairs: BTreeMap<(usize, usize), WeightedEdge> = BTreeMap::new();
     let (mut rows, mut self_loops, mut dups) = (0usize, 0usize, 0usize);
-    for rec in rdr.records() {
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                let line = lines.of(e.position());
-                problems.push(problem(&efile, line, &c_a, format!("unreadable row: {e}")));
-                continue;
-            }
-        };
-        let line = lines.of(rec.position());
+    for (rec, pos) in t.rows() {
         if rec.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
         rows += 1;
-        let a = rec.get(0).unwrap_or("").trim();
-        let b = rec.get(1).unwrap_or("").trim();
+        let a = rec.get(0).trim();
+        let b = rec.get(1).trim();
         let mut ok = true;
-        for (v, c) in [(a, &c_a), (b, &c_b)] {
+        for (k, v, c) in [(0, a, &c_a), (1, b, &c_b)] {
             if v.is_empty() {
-                problems.push(problem(
+                problems.push(at(
+                    &t,
                     &efile,
-                    line,
+                    pos,
+                    k,
                     c,
                     "empty researcher ID; every row needs two IDs".into(),
                 ));
@@ -278,23 +255,27 @@ pub fn read(edges_path: &Path, nodes_path: Option<&Path>) -> Result<EdgeInput, E
             }
         }
         let weight = match &c_w {
-            Some(c) => match rec.get(2).map(str::trim).filter(|s| !s.is_empty()) {
+            Some(c) => match Some(rec.get(2).trim()).filter(|s| !s.is_empty()) {
                 None => Some(1.0),
                 Some(s) => match s.parse::<f64>() {
                     Ok(w) if w.is_finite() && w > 0.0 => Some(w),
                     Ok(_) => {
-                        problems.push(problem(
+                        problems.push(at(
+                            &t,
                             &efile,
-                            line,
+                            pos,
+                            2,
                             c,
                             format!("\"{s}\" is not a positive weight; use a number > 0 or leave the cell empty for 1"),
                         ));
                         None
                     }
                     Err(_) => {
-                        problems.push(problem(
+                        problems.push(at(
+                            &t,
                             &efile,
-                            line,
+                            pos,
+                            2,
                             c,
                             format!("\"{s}\" is not a number; use a number > 0 or leave the cell empty for 1"),
                         ));
@@ -305,14 +286,16 @@ pub fn read(edges_path: &Path, nodes_path: Option<&Path>) -> Result<EdgeInput, E
             None => Some(1.0),
         };
         let year = match c_year {
-            Some(i) => match rec.get(i).map(str::trim).filter(|s| !s.is_empty()) {
+            Some(i) => match Some(rec.get(i).trim()).filter(|s| !s.is_empty()) {
                 None => None,
                 Some(s) => match s.parse::<i32>() {
                     Ok(y) if (1000..=9999).contains(&y) => Some(y),
                     _ => {
-                        problems.push(problem(
+                        problems.push(at(
+                            &t,
                             &efile,
-                            line,
+                            pos,
+                            i,
                             &col(i),
                             format!("\"{s}\" is not a four-digit year"),
                         ));
@@ -357,14 +340,14 @@ pub fn read(edges_path: &Path, nodes_path: Option<&Path>) -> Result<EdgeInput, E
             }
         }
     }
-    if rows == 0 && problems.is_empty() {
+    if rows == 0 && problems.is_empty() && t.rejected.is_empty() {
         problems.push(file_problem(
             &efile,
             "no edges after the header; list one pair of researcher IDs per row".into(),
         ));
     }
     let (node_rows, known) = match nodes_path {
-        Some(p) => read_nodes(p, &mut ids, &mut problems)?,
+        Some(p) => read_nodes(p, encoding, &mut ids, &mut problems)?,
         None => (HashMap::new(), Known::default()),
     };
     if !problems.is_empty() {
@@ -384,22 +367,16 @@ pub fn read(edges_path: &Path, nodes_path: Option<&Path>) -> Result<EdgeInput, E
 
 fn read_nodes(
     path: &Path,
+    encoding: EncodingChoice,
     ids: &mut Ids,
     problems: &mut Vec<Problem>,
 ) -> Result<(HashMap<usize, NodeRow>, Known), EdgeFileError> {
-    let text = read_text(path)?;
-    let file = file_name(path);
-    let lines = Lines::new(&text);
-    let mut rdr = reader(&text);
-    let header: Vec<String> = match rdr.headers() {
-        Ok(h) => h.iter().map(|c| c.trim().to_ascii_lowercase()).collect(),
-        Err(e) => {
-            problems.push(file_problem(&file, format!("cannot read the header: {e}")));
-            return Ok((HashMap::new(), Known::default()));
-        }
-    };
+    let (file, t) = read_table(path, encoding)?;
+    problems.extend(rejected(&t, &file));
+    let header: Vec<String> = t.header.iter().map(|c| c.to_ascii_lowercase()).collect();
     let find = |names: &[&str]| header.iter().position(|h| names.contains(&h.as_str()));
     let c_id = find(&["id", "researcher_id"]).unwrap_or(0);
+    let id_name = header.get(c_id).cloned().unwrap_or_else(|| "id".into());
     let c_label = find(&["label", "name"]);
     let c_inst = find(&["institution", "institution_id", "affiliation"]);
     let c_sector = find(&["sector"]);
@@ -411,40 +388,29 @@ fn read_nodes(
     };
     let mut out: HashMap<usize, NodeRow> = HashMap::new();
     let mut first_line: HashMap<usize, u64> = HashMap::new();
-    for rec in rdr.records() {
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                let line = lines.of(e.position());
-                problems.push(problem(
-                    &file,
-                    line,
-                    &header[c_id],
-                    format!("unreadable row: {e}"),
-                ));
-                continue;
-            }
-        };
+    for (rec, pos) in t.rows() {
         if rec.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
-        let line = lines.of(rec.position());
+        let line = pos.line();
         let cell = |c: Option<usize>| {
-            c.and_then(|i| rec.get(i))
-                .map(str::trim)
+            c.filter(|&i| i < rec.len())
+                .map(|i| rec.get(i).trim())
                 .filter(|s| !s.is_empty())
                 .map(str::to_string)
         };
         let Some(id) = cell(Some(c_id)) else {
-            problems.push(problem(&file, line, &header[c_id], "empty node ID".into()));
+            problems.push(at(&t, &file, pos, c_id, &id_name, "empty node ID".into()));
             continue;
         };
         let ix = ids.get(&id);
         if let Some(prev) = first_line.insert(ix, line) {
-            problems.push(problem(
+            problems.push(at(
+                &t,
                 &file,
-                line,
-                &header[c_id],
+                pos,
+                c_id,
+                &id_name,
                 format!("\"{id}\" is listed twice (first on line {prev}); give each node one row"),
             ));
             continue;
@@ -454,9 +420,11 @@ fn read_nodes(
             Some(s) => match Sector::parse(&s) {
                 Some(x) => Some(x),
                 None => {
-                    problems.push(problem(
+                    problems.push(at(
+                        &t,
                         &file,
-                        line,
+                        pos,
+                        c_sector.unwrap_or(0),
                         "sector",
                         format!("\"{s}\" is not a sector; use academia, industry, government, hospital or nonprofit"),
                     ));
@@ -586,7 +554,7 @@ mod tests {
             "e.csv",
             "\u{feff}a,b,w,year\r\nx,y,2,2019\r\ny,x,1.5,2021\r\nz,z,1,\r\ny,z,,\r\n",
         );
-        let g = read(&e, None).unwrap();
+        let g = read(&e, None, EncodingChoice::Auto).unwrap();
         assert_eq!(g.dataset.researchers.len(), 3);
         assert_eq!(
             (g.edge_rows, g.self_loops_ignored, g.duplicate_rows_merged),
@@ -611,7 +579,9 @@ mod tests {
             "edges.csv",
             "src,dst,weight\nA,B,1\nA,,1\nB,C,heavy\nC,D,-1\n",
         );
-        let err = read(&e, None).unwrap_err().to_string();
+        let err = read(&e, None, EncodingChoice::Auto)
+            .unwrap_err()
+            .to_string();
         assert!(
             err.contains("edges.csv:3: column 'dst': empty researcher ID"),
             "{err}"
@@ -630,7 +600,9 @@ mod tests {
             "crlf.csv",
             "src,dst,weight\r\n\"A\r\nx\",B,1\r\nA,,1\r\n",
         );
-        let err = read(&e, None).unwrap_err().to_string();
+        let err = read(&e, None, EncodingChoice::Auto)
+            .unwrap_err()
+            .to_string();
         assert!(
             err.contains("crlf.csv:4: column 'dst': empty researcher ID"),
             "{err}"
@@ -646,7 +618,7 @@ mod tests {
             "n.csv",
             "id,institution,sector,area,extra\nA,U1,academia,X;Y,1\nB,C1,industry,Y,2\nC,U1,academia,,3\n",
         );
-        let g = read(&e, Some(&n)).unwrap();
+        let g = read(&e, Some(&n), EncodingChoice::Auto).unwrap();
         let ds = &g.dataset;
         assert_eq!(ds.researchers.len(), 3, "node-only C is kept as isolated");
         assert_eq!(ds.institutions.len(), 2);
@@ -658,7 +630,9 @@ mod tests {
             "bad.csv",
             "id,sector\nA,academia\nB,pharma\nA,industry\n",
         );
-        let err = read(&e, Some(&bad)).unwrap_err().to_string();
+        let err = read(&e, Some(&bad), EncodingChoice::Auto)
+            .unwrap_err()
+            .to_string();
         assert!(
             err.contains("bad.csv:3: column 'sector': \"pharma\" is not a sector"),
             "{err}"
@@ -673,11 +647,95 @@ mod tests {
     fn header_only_and_one_column_are_file_errors() {
         let d = tempfile::tempdir().unwrap();
         let e = write(d.path(), "e.csv", "a,b\n");
-        assert!(read(&e, None).unwrap_err().to_string().contains("no edges"));
+        assert!(read(&e, None, EncodingChoice::Auto)
+            .unwrap_err()
+            .to_string()
+            .contains("no edges"));
         let e = write(d.path(), "e1.csv", "a\nx\n");
-        assert!(read(&e, None)
+        assert!(read(&e, None, EncodingChoice::Auto)
             .unwrap_err()
             .to_string()
             .contains("two researcher-ID columns"));
+    }
+
+    /// The edge file goes through the shared table layer: a CP932 file as
+    /// older Japanese Excel saves it (CRLF, Japanese IDs), a tab-separated
+    /// one, and a row with too many fields (rejected with the loader's
+    /// wording, the other rows kept out of the result as the error says).
+    #[test]
+    fn cp932_tab_separated_and_ragged_rows_use_the_table_layer() {
+        let d = tempfile::tempdir().unwrap();
+        let (bytes, _, bad) =
+            encoding_rs::SHIFT_JIS.encode("著者1,著者2,重み\r\n田中,鈴木,2\r\n鈴木,佐藤,\r\n");
+        assert!(!bad);
+        let e = d.path().join("sjis.csv");
+        std::fs::write(&e, &bytes).unwrap();
+        let g = read(&e, None, EncodingChoice::Auto).unwrap();
+        let ids: Vec<&str> = g
+            .dataset
+            .researchers
+            .iter()
+            .map(|r| r.id.as_str())
+            .collect();
+        assert_eq!(ids, ["田中", "鈴木", "佐藤"]);
+        assert_eq!(g.edges[0].weight, 2.0);
+        // Told explicitly, the same bytes read the same.
+        let g = read(&e, None, EncodingChoice::ShiftJis).unwrap();
+        assert_eq!(g.dataset.researchers[0].id, "田中");
+        let err = read(&e, None, EncodingChoice::ShiftJis);
+        assert!(err.is_ok());
+        let bad_weight = {
+            let (b, _, _) = encoding_rs::SHIFT_JIS.encode("著者1,著者2,重み\r\n田中,鈴木,重い\r\n");
+            let p = d.path().join("sjis_bad.csv");
+            std::fs::write(&p, &b).unwrap();
+            read(&p, None, EncodingChoice::Auto)
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(
+            bad_weight.contains("sjis_bad.csv:2: column '重み': \"重い\" is not a number"),
+            "{bad_weight}"
+        );
+
+        let e = write(d.path(), "tabs.tsv", "src\tdst\tw\nA\tB\t1\nB\tC\t2\n");
+        let g = read(&e, None, EncodingChoice::Auto).unwrap();
+        assert_eq!((g.edges.len(), g.edges[1].weight), (2, 2.0));
+
+        let e = write(d.path(), "ragged.csv", "src,dst,w\nA,B,1\nB,C,2,9\n");
+        let err = read(&e, None, EncodingChoice::Auto)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("ragged.csv:3: row has 4 fields but the header has 3"),
+            "{err}"
+        );
+    }
+
+    /// An `.xlsx` edge list is read like the loader reads workbooks, and a
+    /// bad cell is named by its address.
+    #[test]
+    fn xlsx_edge_list_names_the_cell() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("edges.xlsx");
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("Edges").unwrap();
+        for (r, row) in [["a", "b", "weight"], ["X", "Y", "1"], ["Y", "Z", "lots"]]
+            .iter()
+            .enumerate()
+        {
+            for (c, v) in row.iter().enumerate() {
+                ws.write_string(r as u32, c as u16, *v).unwrap();
+            }
+        }
+        wb.save(&p).unwrap();
+        let err = read(&p, None, EncodingChoice::Auto).unwrap_err();
+        let EdgeFileError::Invalid(problems) = &err else {
+            panic!("{err}");
+        };
+        assert_eq!(problems.len(), 1, "{err}");
+        assert_eq!(problems[0].line, Some(3));
+        assert_eq!(problems[0].cell.as_deref(), Some("Edges!C3"));
+        assert_eq!(problems[0].field.as_deref(), Some("weight"));
     }
 }

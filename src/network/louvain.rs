@@ -19,6 +19,7 @@
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
 
 use super::csr::Csr;
 
@@ -56,9 +57,14 @@ impl Weighted {
 /// karate club). Ties keep the earlier run. Returns the community of every
 /// node (labels `0..c`, in order of first node) and the partition's modularity.
 pub fn louvain_best(g: Csr, resolution: f64, seed: u64, restarts: usize) -> (Vec<usize>, f64) {
+    // The runs are independent, so they run side by side; the choice
+    // among them is made in stream order, as if they had run one by one.
+    let runs: Vec<(Vec<usize>, f64)> = (0..restarts.max(1) as u64)
+        .into_par_iter()
+        .map(|i| louvain(g, resolution, seed, i))
+        .collect();
     let mut best: Option<(Vec<usize>, f64)> = None;
-    for i in 0..restarts.max(1) {
-        let run = louvain(g, resolution, seed, i as u64);
+    for run in runs {
         if best.as_ref().is_none_or(|b| run.1 > b.1) {
             best = Some(run);
         }

@@ -19,12 +19,14 @@
 //! [`write`].
 //!
 //! Algorithms, one file each: [`components`] (BFS), [`clustering`]
-//! (oriented triangle counting), [`betweenness`] (Brandes, exact or
-//! sampled with an error bound), [`leiden`] (default) and [`louvain`]
-//! communities, [`mixing`], [`years`] (ties per publication year),
-//! [`layout`] (positions for the exports). Parallel with rayon except
-//! components and the community methods (sequential by nature); every
-//! result is deterministic for a seed.
+//! (oriented triangle counting), [`betweenness`] (Brandes exact, or
+//! [`path_sampling`]: sampled shortest paths with a proven error bound),
+//! [`leiden`] (default) and [`louvain`] communities, [`mixing`], [`years`]
+//! (ties per publication year), [`layout`] (positions for the exports).
+//! Parallel with rayon except components and each community run
+//! (sequential by nature; the restarts run side by side); every result is
+//! deterministic for a seed. `RDMATCH_NETWORK_STEPS=1` prints the time of
+//! each step.
 //!
 //! Inputs other than a data folder: [`edges`] reads an edge list (and a
 //! node file) into the same [`Dataset`] form. Exports planners open in
@@ -45,6 +47,7 @@ pub mod layout;
 pub mod leiden;
 pub mod louvain;
 pub mod mixing;
+pub mod path_sampling;
 pub mod vosviewer;
 pub mod write;
 pub mod years;
@@ -256,6 +259,7 @@ pub fn analyse_with_areas(
     areas_of: Vec<Vec<AreaIx>>,
     known: label::Known,
 ) -> NetworkReport {
+    let clock = Steps::new();
     let (offsets, adj) = g.adjacency();
     let csr = Csr { offsets, adj };
     let n = csr.node_count();
@@ -273,36 +277,46 @@ pub fn analyse_with_areas(
     let (node_component, comp_sizes) = relabel(&comp_raw, &rank);
     let largest = comp_sizes.first().copied().unwrap_or(0);
     let node_in_largest: Vec<bool> = node_component.iter().map(|&c| c == 0).collect();
+    clock.mark("ranks, degrees, components");
 
     let (cl, bt, (louv, modularity)) = {
         let ((cl, bt), louv) = rayon::join(
             || {
                 rayon::join(
-                    || clustering::clustering(csr),
+                    || clock.timed("clustering", || clustering::clustering(csr)),
                     || {
-                        betweenness::betweenness_adaptive(
-                            csr,
-                            cfg.betweenness_exact_max_nodes,
-                            cfg.betweenness_samples,
-                            cfg.betweenness_epsilon,
-                            cfg.betweenness_delta,
-                            seed,
-                        )
+                        clock.timed("betweenness", || {
+                            betweenness::betweenness_adaptive(
+                                csr,
+                                cfg.betweenness_exact_max_nodes,
+                                cfg.betweenness_samples,
+                                cfg.betweenness_epsilon,
+                                cfg.betweenness_delta,
+                                seed,
+                            )
+                        })
                     },
                 )
             },
-            || match cfg.communities {
-                CommunityMethod::Leiden => {
-                    leiden::leiden_best(csr, cfg.louvain_resolution, seed, cfg.louvain_restarts)
-                }
-                CommunityMethod::Louvain => {
-                    louvain::louvain_best(csr, cfg.louvain_resolution, seed, cfg.louvain_restarts)
-                }
+            || {
+                clock.timed("communities", || match cfg.communities {
+                    CommunityMethod::Leiden => {
+                        leiden::leiden_best(csr, cfg.louvain_resolution, seed, cfg.louvain_restarts)
+                    }
+                    CommunityMethod::Louvain => louvain::louvain_best(
+                        csr,
+                        cfg.louvain_resolution,
+                        seed,
+                        cfg.louvain_restarts,
+                    ),
+                })
             },
         );
         (cl, bt, louv)
     };
+    clock.mark("clustering, betweenness and communities (side by side)");
     let disconnected_communities = leiden::disconnected_communities(csr, &louv);
+    clock.mark("disconnected communities");
     let (node_community, community_sizes) = relabel(&louv, &rank);
 
     // Distinct institutions / sectors among neighbours.
@@ -353,13 +367,19 @@ pub fn analyse_with_areas(
         *degree_count.entry(d).or_insert(0u64) += 1;
     }
 
+    clock.mark("brokers and spanners");
     let edges = g.edge_pairs();
     let mix = mixing::mixing(ds, &edges, &areas_of);
 
+    clock.mark("mixing");
     let mut communities = community_stats(ds, &edges, &node_community, &community_sizes, &areas_of);
+    clock.mark("community figures");
     label::label_communities(ds, &mut communities, &node_community, &node_degree, known);
+    clock.mark("community labels");
     let node_position = layout::community_layout(&node_community, &community_sizes, &node_degree);
+    clock.mark("layout");
     let years = years::year_rows(ds);
+    clock.mark("years");
 
     let mut area_people: Vec<Vec<ResearcherIx>> = vec![Vec::new(); ds.areas.len()];
     for (r, areas) in areas_of.iter().enumerate() {
@@ -390,6 +410,7 @@ pub fn analyse_with_areas(
             }
         })
         .collect();
+    clock.mark("area figures");
 
     NetworkReport {
         nodes: n,
@@ -411,7 +432,7 @@ pub fn analyse_with_areas(
         triangles: cl.triangles,
         degree_distribution: degree_count.into_iter().collect(),
         betweenness_method: bt.method,
-        betweenness_samples: bt.sources,
+        betweenness_samples: bt.samples,
         betweenness_epsilon: bt.epsilon,
         betweenness_delta: bt.delta,
         community_method: cfg.communities,
@@ -439,6 +460,46 @@ pub fn analyse_with_areas(
         node_distinct_neighbour_institutions,
         node_distinct_neighbour_sectors,
         node_position,
+    }
+}
+
+/// Wall time of each step of [`analyse`], printed to stderr when the
+/// environment variable `RDMATCH_NETWORK_STEPS` is set (for profiling the
+/// stage; see docs/benchmarks.md). Silent and nearly free otherwise.
+struct Steps {
+    on: bool,
+    last: std::sync::Mutex<std::time::Instant>,
+}
+
+impl Steps {
+    fn new() -> Steps {
+        Steps {
+            on: std::env::var_os("RDMATCH_NETWORK_STEPS").is_some(),
+            last: std::sync::Mutex::new(std::time::Instant::now()),
+        }
+    }
+
+    /// The time since the previous mark.
+    fn mark(&self, step: &str) {
+        if let Ok(mut last) = self.last.lock() {
+            if self.on {
+                eprintln!(
+                    "  network step {step:<52} {:>7.2} s",
+                    last.elapsed().as_secs_f64()
+                );
+            }
+            *last = std::time::Instant::now();
+        }
+    }
+
+    /// Runs `f`, printing its own wall time (steps run side by side).
+    fn timed<T>(&self, step: &str, f: impl FnOnce() -> T) -> T {
+        let t = std::time::Instant::now();
+        let out = f();
+        if self.on {
+            eprintln!("    {step:<54} {:>7.2} s", t.elapsed().as_secs_f64());
+        }
+        out
     }
 }
 

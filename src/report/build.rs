@@ -369,7 +369,7 @@ fn network_summary(st: &Stages) -> NetworkSummary {
                 "Betweenness".into(),
                 match n.betweenness_epsilon {
                     Some(e) => format!(
-                        "sampled ({} sources; every value within ±{e:.4} with probability {:.0}%)",
+                        "sampled ({} shortest paths; every value within ±{e:.4} with probability {:.0}%)",
                         n.betweenness_samples,
                         100.0 * (1.0 - n.betweenness_delta)
                     ),
