@@ -84,6 +84,13 @@ pub struct DataArgs {
     /// report.md, summary.json). Exit code 4 when rows were left out.
     #[arg(long)]
     pub keep_going: bool,
+    /// A sentence-transformers model folder (config.json, tokenizer.json,
+    /// model.safetensors, 1_Pooling/config.json; a BERT encoder such as
+    /// all-MiniLM-L6-v2), run locally: its embedding score is blended with
+    /// the lexical one. Overrides `[score] embedding_model`. Vectors are
+    /// cached in DATA/.rdmatch-cache/. Needs a build with `--features embedding`.
+    #[arg(long, value_name = "DIR")]
+    pub embedding_model: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

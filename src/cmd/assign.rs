@@ -75,7 +75,8 @@ fn with_data(args: &AssignArgs, cfg: &Config, quiet: bool) -> anyhow::Result<()>
         &ds,
         super::encoding(args.data.encoding),
     )?;
-    let res = run_stages(&ds, cfg, &locks, None, &mut progress)?;
+    let ext = super::embed::add_embedding(None, &ds, cfg, &args.data.data, quiet, &mut progress)?;
+    let res = run_stages(&ds, cfg, &locks, ext.map(|e| e.scores), &mut progress)?;
     match &res.solution {
         Ok(sol) => {
             let staged = StagedOutput::new(&args.out, modes(cfg)?)?;

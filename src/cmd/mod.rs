@@ -23,6 +23,7 @@ macro_rules! outln {
 pub mod assign;
 pub mod bench;
 pub mod config;
+pub mod embed;
 pub mod generate;
 pub mod import;
 pub mod outputs;
@@ -127,10 +128,21 @@ pub fn config_for(args: &DataArgs) -> anyhow::Result<Config> {
             p.is_file().then_some(p)
         }
     };
-    match path {
-        Some(p) => Ok(Config::from_file(&p)?),
-        None => Ok(Config::default()),
+    let mut cfg = match &path {
+        Some(p) => Config::from_file(p)?,
+        None => Config::default(),
+    };
+    // A model folder named in rdmatch.toml is relative to that file.
+    if let (Some(m), Some(p)) = (&cfg.score.embedding_model, &path) {
+        if m.is_relative() {
+            let base = p.parent().unwrap_or(Path::new("."));
+            cfg.score.embedding_model = Some(base.join(m));
+        }
     }
+    if let Some(m) = &args.embedding_model {
+        cfg.score.embedding_model = Some(m.clone());
+    }
+    Ok(cfg)
 }
 
 pub fn encoding(e: EncodingArg) -> EncodingChoice {
@@ -203,6 +215,7 @@ pub fn load_inputs(
         progress.stage("load and validate", || load_checked(data, cfg, quiet))?;
     let locks = assign::locks_for(&data.data, None, &ds, encoding(data.encoding))?;
     let external = score::external_scores(external, &ds, data, quiet)?;
+    let external = embed::add_embedding(external, &ds, cfg, &data.data, quiet, progress)?;
     Ok(Inputs {
         ds,
         validation,

@@ -43,7 +43,10 @@ pub fn run(args: &ScoreArgs, quiet: bool) -> anyhow::Result<()> {
         load_checked(&args.data, &cfg, quiet)
     })?;
     let mut scorer = progress.stage("profiles", || Scorer::new(&ds, &cfg.score));
-    if let Some(ext) = external_scores(&args.external, &ds, &args.data, quiet)? {
+    let external = external_scores(&args.external, &ds, &args.data, quiet)?;
+    let external =
+        super::embed::add_embedding(external, &ds, &cfg, &args.data.data, quiet, &mut progress)?;
+    if let Some(ext) = external {
         scorer = scorer.with_external(ext.scores);
     }
     let keep = if args.all_pairs {

@@ -39,6 +39,7 @@ pub mod external;
 pub mod score_file;
 mod scorer;
 mod write;
+pub mod embed;
 
 pub use eval::{evaluate, read_truth, EvalReport, Truth, TruthError};
 pub use external::{
