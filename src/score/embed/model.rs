@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use candle_core::{DType, Device, Tensor};
+use rayon::prelude::*;
 use candle_nn::VarBuilder;
 use candle_transformers::models::bert::{BertModel, Config as BertConfig};
 use tokenizers::{PaddingParams, PaddingStrategy, Tokenizer, TruncationParams};
@@ -16,7 +17,7 @@ use super::EmbedError;
 
 /// Texts encoded in one forward pass. Texts are sorted by token count
 /// first, so a batch pads to about its own length.
-const BATCH: usize = 32;
+const BATCH: usize = 16;
 
 /// How token vectors become one text vector (`1_Pooling/config.json`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -229,15 +230,27 @@ impl Encoder {
             .collect();
         let mut order: Vec<usize> = (0..texts.len()).collect();
         order.sort_by_key(|&i| (lens[i], i));
+        // Batches side by side (one per core): inside a batch, candle runs
+        // only its matrix products on several threads, so most of a batch
+        // (attention softmax, GELU, layer norms) would leave a core idle.
+        let chunks: Vec<&[usize]> = order.chunks(BATCH).collect();
         let mut out: Vec<Vec<f32>> = vec![Vec::new(); texts.len()];
         let mut finished = 0;
-        for chunk in order.chunks(BATCH) {
-            let batch: Vec<&str> = chunk.iter().map(|&i| texts[i]).collect();
-            let vecs = self.encode_batch(&batch).map_err(|e| infer(e.to_string()))?;
-            for (&i, v) in chunk.iter().zip(vecs) {
-                out[i] = v;
+        for group in chunks.chunks(rayon::current_num_threads().max(1) * 2) {
+            let results: Vec<candle_core::Result<Vec<Vec<f32>>>> = group
+                .par_iter()
+                .map(|chunk| {
+                    let batch: Vec<&str> = chunk.iter().map(|&i| texts[i]).collect();
+                    self.encode_batch(&batch)
+                })
+                .collect();
+            for (chunk, vecs) in group.iter().zip(results) {
+                let vecs = vecs.map_err(|e| infer(e.to_string()))?;
+                for (&i, v) in chunk.iter().zip(vecs) {
+                    out[i] = v;
+                }
+                finished += chunk.len();
             }
-            finished += chunk.len();
             done(finished);
         }
         Ok(out)
