@@ -47,6 +47,11 @@ pub struct ScoreConfig {
     /// (`--scores FILE:W`, each W default 1) in the text component; only the
     /// files that scored a pair count for it (see `score::external`). > 0.
     pub lexical_weight: f64,
+    /// Bilingual `(ja, en)` term pairs beyond the built-in list, from the
+    /// data folder's `terms.csv` (filled when the data is read; not a TOML
+    /// key).
+    #[serde(skip)]
+    pub terms: Vec<(String, String)>,
 }
 
 impl Default for ScoreConfig {
@@ -68,6 +73,7 @@ impl Default for ScoreConfig {
             top_n: 20,
             top_terms: 5,
             lexical_weight: 1.0,
+            terms: Vec::new(),
         }
     }
 }
