@@ -132,6 +132,9 @@ pub fn config_for(args: &DataArgs) -> anyhow::Result<Config> {
         Some(p) => Config::from_file(p)?,
         None => Config::default(),
     };
+    if args.data.is_dir() {
+        cfg.score.terms = crate::text::user_terms(&args.data, encoding(args.encoding))?;
+    }
     // A model folder named in rdmatch.toml is relative to that file.
     if let (Some(m), Some(p)) = (&cfg.score.embedding_model, &path) {
         if m.is_relative() {
@@ -156,10 +159,16 @@ pub fn encoding(e: EncodingArg) -> EncodingChoice {
 
 /// Loads and validates the data folder.
 pub fn load_data(args: &DataArgs, cfg: &Config) -> anyhow::Result<Loaded> {
+    load_data_with(args, cfg, false)
+}
+
+/// [`load_data`]; with `literature_only` the call files may be absent.
+fn load_data_with(args: &DataArgs, cfg: &Config, literature_only: bool) -> anyhow::Result<Loaded> {
     let opts = LoadOptions {
         encoding: encoding(args.encoding),
         default_max_load: cfg.assign.default_max_load,
         keep_going: args.keep_going,
+        literature_only,
     };
     load::load(&args.data, &opts).with_context(|| format!("loading {}", args.data.display()))
 }
@@ -171,7 +180,18 @@ pub fn load_checked(
     cfg: &Config,
     quiet: bool,
 ) -> anyhow::Result<(Dataset, load::ValidationReport)> {
-    let loaded = load_data(args, cfg)?;
+    load_checked_with(args, cfg, quiet, false)
+}
+
+/// [`load_checked`]; with `literature_only` the call files (areas,
+/// advisers, proposals, members) may be absent, as in an import.
+pub fn load_checked_with(
+    args: &DataArgs,
+    cfg: &Config,
+    quiet: bool,
+    literature_only: bool,
+) -> anyhow::Result<(Dataset, load::ValidationReport)> {
+    let loaded = load_data_with(args, cfg, literature_only)?;
     let errors = loaded.report.error_count();
     if errors > 0 || !quiet {
         eprint!("{}", loaded.report.render(if errors > 0 { 50 } else { 10 }));

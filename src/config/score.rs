@@ -58,6 +58,11 @@ pub struct ScoreConfig {
     pub embedding_weight: f64,
     /// How an adviser's papers become one embedding score.
     pub embedding_aggregate: EmbeddingAggregate,
+    /// Bilingual `(ja, en)` term pairs beyond the built-in list, from the
+    /// data folder's `terms.csv` (filled when the data is read; not a TOML
+    /// key).
+    #[serde(skip)]
+    pub terms: Vec<(String, String)>,
 }
 
 /// How an adviser's paper embeddings become one score (`score::embed`).
@@ -94,6 +99,7 @@ impl Default for ScoreConfig {
             embedding_model: None,
             embedding_weight: 1.0,
             embedding_aggregate: EmbeddingAggregate::Top3,
+            terms: Vec::new(),
         }
     }
 }

@@ -35,9 +35,11 @@
 
 mod corpus;
 mod eval;
+pub mod heldout;
 pub mod external;
 pub mod score_file;
 mod scorer;
+pub mod variants;
 mod write;
 pub mod embed;
 
