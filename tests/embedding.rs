@@ -76,7 +76,9 @@ mod with_model {
                     .collect()
             })
             .collect();
-        assert!(items.iter().any(|i| i["tokens_untruncated"].as_u64() > Some(256)));
+        assert!(items
+            .iter()
+            .any(|i| i["tokens_untruncated"].as_u64() > Some(256)));
         let got = embed::encode_texts(&dir, &texts).unwrap();
         for ((t, g), w) in texts.iter().zip(&got).zip(&want) {
             assert_eq!(g.len(), 384);
@@ -87,7 +89,12 @@ mod with_model {
         }
         // Batching (texts padded to the longest of a batch) changes nothing.
         let one = embed::encode_texts(&dir, &texts[..1]).unwrap();
-        assert!(cosine(&one[0], &got[0].iter().map(|x| f64::from(*x)).collect::<Vec<_>>()) > 0.99999);
+        assert!(
+            cosine(
+                &one[0],
+                &got[0].iter().map(|x| f64::from(*x)).collect::<Vec<_>>()
+            ) > 0.99999
+        );
     }
 
     fn sample_copy() -> tempfile::TempDir {
@@ -239,7 +246,10 @@ mod errors {
         assert_eq!(o.status.code(), Some(1), "{}", common::text(&o));
         let err = String::from_utf8_lossy(&o.stderr);
         let want = t.path().join("no-such-model");
-        assert!(err.contains(&*want.to_string_lossy()) && err.contains("not a folder"), "{err}");
+        assert!(
+            err.contains(&*want.to_string_lossy()) && err.contains("not a folder"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -259,7 +269,10 @@ mod errors {
     fn broken_json_and_missing_pooling_are_named() {
         let m = fake_model(&[("config.json", "{not json")]);
         let err = score_with(m.path());
-        assert!(err.contains("config.json") && err.contains("not valid JSON"), "{err}");
+        assert!(
+            err.contains("config.json") && err.contains("not valid JSON"),
+            "{err}"
+        );
         let cfg = r#"{"model_type":"bert","vocab_size":10,"hidden_size":8,"num_hidden_layers":1,
             "num_attention_heads":2,"intermediate_size":16,"hidden_act":"gelu",
             "hidden_dropout_prob":0.1,"max_position_embeddings":16,"type_vocab_size":2,
@@ -269,13 +282,19 @@ mod errors {
         assert!(err.contains("1_Pooling/config.json is missing"), "{err}");
         let m = fake_model(&[
             ("config.json", cfg),
-            ("1_Pooling/config.json", r#"{"pooling_mode_weightedmean_tokens": true}"#),
+            (
+                "1_Pooling/config.json",
+                r#"{"pooling_mode_weightedmean_tokens": true}"#,
+            ),
         ]);
         let err = score_with(m.path());
         assert!(err.contains("no supported pooling mode"), "{err}");
         let m = fake_model(&[
             ("config.json", cfg),
-            ("1_Pooling/config.json", r#"{"pooling_mode_mean_tokens": true}"#),
+            (
+                "1_Pooling/config.json",
+                r#"{"pooling_mode_mean_tokens": true}"#,
+            ),
             ("tokenizer.json", "not a tokenizer"),
         ]);
         let err = score_with(m.path());
@@ -300,4 +319,66 @@ fn without_the_feature_the_flag_says_how_to_build() {
     assert_eq!(o.status.code(), Some(1), "{}", common::text(&o));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("--features embedding"), "{err}");
+}
+
+/// The held-out benchmark on the real Web of Science records
+/// (`../shared/real-data/wos-public-health`, imported): the default blend
+/// (top3, embedding_weight 0.5) beats the lexical default on MRR and
+/// recall@10. Needs the records and the model; required under CI=true.
+#[cfg(feature = "embedding")]
+#[test]
+fn blend_beats_the_lexical_default_on_held_out_wos() {
+    let Some(model) = model_dir() else { return };
+    let wos = common::root().join("../shared/real-data/wos-public-health");
+    if !wos.is_dir() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true needs {}",
+            wos.display()
+        );
+        eprintln!("note: {} absent; test skipped", wos.display());
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&wos)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    files.sort();
+    let o = common::bin()
+        .args(["import", "wos"])
+        .args(&files)
+        .arg("--data")
+        .arg(d.path())
+        .arg("--add-unmatched")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", common::text(&o));
+    let o = common::bin()
+        .args(["eval-scores", "--heldout", "--data"])
+        .arg(d.path())
+        .arg("--embedding-model")
+        .arg(&model)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", common::text(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    let row = |name: &str| -> Vec<f64> {
+        let l = out
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(name))
+            .unwrap_or_else(|| panic!("no row {name} in:\n{out}"));
+        l.split_whitespace()
+            .skip(1)
+            .map(|x| x.parse().unwrap())
+            .collect()
+    };
+    let (lex, blend) = (row("default"), row("blend-top3-w0.5"));
+    // Columns: MRR, R@1, R@5, R@10, median rank, seconds.
+    assert!(blend[0] > lex[0], "MRR: blend {blend:?} vs lexical {lex:?}");
+    assert!(
+        blend[3] >= lex[3],
+        "R@10: blend {blend:?} vs lexical {lex:?}"
+    );
 }

@@ -31,13 +31,7 @@ pub fn embeddings(
     };
     let e = progress
         .stage("embeddings", || {
-            embed::embed_dataset(
-                ds,
-                dir,
-                data_dir,
-                cfg.score.half_life_years,
-                &mut |_, _| {},
-            )
+            embed::embed_dataset(ds, dir, data_dir, cfg.score.half_life_years, &mut |_, _| {})
         })
         .with_context(|| format!("embedding model {}", dir.display()))?;
     if !quiet {
@@ -122,9 +116,10 @@ pub fn heldout_rows(
             let t = Instant::now();
             let mut ext = ExternalScores::default();
             ext.add_source(n, w, embed::external_pairs(&m));
-            let blended = Scorer::new(&h.call, &sc)
-                .with_external(ext)
-                .score(&h.call, Keep::All, &|_, _| false);
+            let blended =
+                Scorer::new(&h.call, &sc)
+                    .with_external(ext)
+                    .score(&h.call, Keep::All, &|_, _| false);
             print(
                 &format!("blend-{}-w{w}", how.name()),
                 &heldout::rank_report(&blended, h),

@@ -8,8 +8,8 @@ use crate::cli::{DataArgs, EvalScoresArgs, ModelArg, ScoreArgs, StrategyArg};
 use crate::config::{Config, ProfileStrategy, TextModel};
 use crate::model::Dataset;
 use crate::score::{
-    evaluate, heldout, read_external, read_truth, variants, write_scores_csv, ExternalSource,
-    Keep, ReadExternal, Scorer,
+    evaluate, heldout, read_external, read_truth, variants, write_scores_csv, ExternalSource, Keep,
+    ReadExternal, Scorer,
 };
 
 use super::outputs::split_file_out;

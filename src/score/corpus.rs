@@ -214,8 +214,10 @@ pub(crate) fn analyze_docs<'a>(
     let mut i = 0usize;
     while docs.peek().is_some() {
         let chunk: Vec<DocText<'a>> = docs.by_ref().take(CHUNK).collect();
-        let analysed: Vec<(Vec<u32>, Vec<String>)> =
-            chunk.par_iter().map(|d| doc_tokens(d, vocab, lexicon)).collect();
+        let analysed: Vec<(Vec<u32>, Vec<String>)> = chunk
+            .par_iter()
+            .map(|d| doc_tokens(d, vocab, lexicon))
+            .collect();
         for (toks, news) in analysed {
             let v: Vec<(TermId, f32)> = toks
                 .iter()
@@ -258,7 +260,14 @@ mod tests {
             },
         ];
         let mut out = Vec::new();
-        analyze_docs(docs.into_iter(), &mut v, &an, &Lexicon::default(), |_, _| {}, |i, x| out.push((i, x)));
+        analyze_docs(
+            docs.into_iter(),
+            &mut v,
+            &an,
+            &Lexicon::default(),
+            |_, _| {},
+            |i, x| out.push((i, x)),
+        );
         let s = v.surfaces();
         let screen = v.id("screen").unwrap() as usize;
         // "screening" twice, "screens" twice: tie broken by the smaller string.

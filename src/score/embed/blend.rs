@@ -266,7 +266,11 @@ mod tests {
         let e = rerank(&lex, &emb, Rerank::Embedding);
         let order: Vec<usize> = e.per_proposal[0].iter().map(|s| s.adviser).collect();
         assert_eq!(order, [2, 1, 0]);
-        assert_eq!(e.per_proposal[0][0].top_terms, ["t2"], "reasons stay lexical");
+        assert_eq!(
+            e.per_proposal[0][0].top_terms,
+            ["t2"],
+            "reasons stay lexical"
+        );
         let r = rerank(&lex, &emb, Rerank::Rank);
         // 0: 1/61 + 1/63; 1: 1/62 + 1/62; 2: 1/63 + 1/61. 1/62+1/62 is the
         // smallest (convexity), 0 and 2 tie and keep the lexical order.

@@ -231,7 +231,10 @@ mod tests {
         let (mut c, note) = Cache::open(path.clone(), 3);
         assert!(note.is_none() && c.is_empty());
         assert!(c.insert(text_key("a"), vec![1.0, 2.0, 3.0]));
-        assert!(!c.insert(text_key("b"), vec![1.0]), "wrong dimension refused");
+        assert!(
+            !c.insert(text_key("b"), vec![1.0]),
+            "wrong dimension refused"
+        );
         c.save().unwrap();
         let (c2, note) = Cache::open(path.clone(), 3);
         assert!(note.is_none());
@@ -242,7 +245,10 @@ mod tests {
         let before = std::fs::metadata(&path).unwrap().modified().unwrap();
         let (mut c3, _) = Cache::open(path.clone(), 3);
         c3.save().unwrap();
-        assert_eq!(std::fs::metadata(&path).unwrap().modified().unwrap(), before);
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().modified().unwrap(),
+            before
+        );
     }
 
     #[test]

@@ -245,7 +245,10 @@ fn embed_with(
         .proposals
         .iter()
         .map(|p| {
-            let s = slot(doc_text(&p.title, &p.abstract_text, &p.keywords), &mut texts);
+            let s = slot(
+                doc_text(&p.title, &p.abstract_text, &p.keywords),
+                &mut texts,
+            );
             asked += usize::from(s.is_some());
             s
         })

@@ -7,9 +7,9 @@
 use std::path::{Path, PathBuf};
 
 use candle_core::{DType, Device, Tensor};
-use rayon::prelude::*;
 use candle_nn::VarBuilder;
 use candle_transformers::models::bert::{BertModel, Config as BertConfig};
+use rayon::prelude::*;
 use tokenizers::{PaddingParams, PaddingStrategy, Tokenizer, TruncationParams};
 
 use super::cache::ModelId;
@@ -150,11 +150,10 @@ impl Encoder {
             .max(2);
 
         let tok_bytes = read(dir, "tokenizer.json")?;
-        let mut tokenizer =
-            Tokenizer::from_bytes(&tok_bytes).map_err(|e| EmbedError::Invalid {
-                path: dir.join("tokenizer.json"),
-                message: format!("not a tokenizer the `tokenizers` crate reads ({e})"),
-            })?;
+        let mut tokenizer = Tokenizer::from_bytes(&tok_bytes).map_err(|e| EmbedError::Invalid {
+            path: dir.join("tokenizer.json"),
+            message: format!("not a tokenizer the `tokenizers` crate reads ({e})"),
+        })?;
         // The file's own truncation and fixed padding (128 in MiniLM's) are
         // replaced, as sentence-transformers does: truncate at max_tokens,
         // pad each batch to its longest text.
@@ -185,12 +184,13 @@ impl Encoder {
             max_le.as_slice(),
         ]);
         let device = Device::Cpu;
-        let vb = VarBuilder::from_buffered_safetensors(weights, DType::F32, &device).map_err(
-            |e| EmbedError::Invalid {
-                path: dir.join("model.safetensors"),
-                message: format!("not a safetensors file ({e})"),
-            },
-        )?;
+        let vb =
+            VarBuilder::from_buffered_safetensors(weights, DType::F32, &device).map_err(|e| {
+                EmbedError::Invalid {
+                    path: dir.join("model.safetensors"),
+                    message: format!("not a safetensors file ({e})"),
+                }
+            })?;
         let model = BertModel::load(vb, &config).map_err(|e| EmbedError::Invalid {
             path: dir.join("model.safetensors"),
             message: format!(
