@@ -153,7 +153,12 @@ impl Cache {
             std::process::id()
         ));
         let result = (|| {
-            let mut f = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+            // Vectors of confidential texts: readable by the owner only.
+            let mut opts = std::fs::OpenOptions::new();
+            opts.write(true).create(true).truncate(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+            let mut f = std::io::BufWriter::new(opts.open(&tmp)?);
             f.write_all(MAGIC)?;
             let dim = u32::try_from(self.dim)
                 .map_err(|_| std::io::Error::other("embedding dimension too large"))?;
@@ -236,6 +241,12 @@ mod tests {
             "wrong dimension refused"
         );
         c.save().unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "owner only");
+        }
         let (c2, note) = Cache::open(path.clone(), 3);
         assert!(note.is_none());
         assert_eq!(c2.len(), 1);
