@@ -27,7 +27,6 @@ pub mod cache;
 mod model;
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 pub use blend::{
     adviser_score, recency_profile, rerank, score_matrix, AdviserPapers, Aggregate,
@@ -226,6 +225,7 @@ fn embed_with(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Embeddings, EmbedError> {
     use std::collections::HashMap;
+    use std::time::Instant;
 
     // Every text once: proposals, then advisers' papers.
     let mut texts: Vec<String> = Vec::new();
