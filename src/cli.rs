@@ -84,6 +84,13 @@ pub struct DataArgs {
     /// report.md, summary.json). Exit code 4 when rows were left out.
     #[arg(long)]
     pub keep_going: bool,
+    /// A sentence-transformers model folder (config.json, tokenizer.json,
+    /// model.safetensors, 1_Pooling/config.json; a BERT encoder such as
+    /// all-MiniLM-L6-v2), run locally: its embedding score is blended with
+    /// the lexical one. Overrides `[score] embedding_model`. Vectors are
+    /// cached in DATA/.rdmatch-cache/. Needs a build with `--features embedding`.
+    #[arg(long, value_name = "DIR")]
+    pub embedding_model: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -212,6 +219,22 @@ pub struct EvalScoresArgs {
     /// Truth folder written by `rdmatch generate` (default: DATA/truth).
     #[arg(long)]
     pub truth: Option<PathBuf>,
+    /// Held-out benchmark on the data's own literature: each researcher
+    /// with at least 3 papers has the latest held out as a pseudo-proposal
+    /// (and removed from every profile); researchers with at least 2 papers
+    /// left are the candidates; prints where the true author ranks (MRR,
+    /// recall@1/5/10) per model. Works on an import (no call files needed).
+    #[arg(long)]
+    pub heldout: bool,
+    /// With --heldout: write the held-out call as a data folder (new or
+    /// empty) that `rdmatch run --data OUT` reads; the true authors go to
+    /// OUT/truth/heldout_authors.csv.
+    #[arg(long, value_name = "OUT", requires = "heldout")]
+    pub write_call: Option<PathBuf>,
+    /// With --heldout: also print a calibration table (share of pairs per
+    /// score band whose adviser wrote the paper).
+    #[arg(long, requires = "heldout")]
+    pub calibration: bool,
 }
 
 #[derive(Debug, Args)]

@@ -222,12 +222,20 @@ fn with_data(args: &AssignArgs, cfg: &Config, quiet: bool) -> anyhow::Result<()>
         &ds,
         super::encoding(args.data.encoding),
     )?;
+    let ext = super::embed::add_embedding(None, &ds, cfg, &args.data.data, quiet, &mut progress)?;
     let previous = args
         .previous_assignment
         .as_deref()
         .map(assign::stability::read_previous)
         .transpose()?;
-    let res = run_stages(&ds, cfg, &locks, None, previous, &mut progress)?;
+    let res = run_stages(
+        &ds,
+        cfg,
+        &locks,
+        ext.map(|e| e.scores),
+        previous,
+        &mut progress,
+    )?;
     let staged = StagedOutput::new(&args.out, modes(cfg)?)?;
     if let Ok(sol) = &res.solution {
         write_assignment_files(staged.path(), &res, sol, cfg.assign.alternates)?;

@@ -54,6 +54,7 @@ fn time_stages(dir: &std::path::Path) -> anyhow::Result<()> {
         config: None,
         encoding: EncodingArg::Auto,
         keep_going: false,
+        embedding_model: None,
     };
     let cfg: Config = super::config_for(&data)?;
     let mut progress = Progress::new(true);

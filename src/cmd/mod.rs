@@ -23,6 +23,7 @@ macro_rules! outln {
 pub mod assign;
 pub mod bench;
 pub mod config;
+pub mod embed;
 pub mod generate;
 pub mod import;
 pub mod outputs;
@@ -127,10 +128,24 @@ pub fn config_for(args: &DataArgs) -> anyhow::Result<Config> {
             p.is_file().then_some(p)
         }
     };
-    match path {
-        Some(p) => Ok(Config::from_file(&p)?),
-        None => Ok(Config::default()),
+    let mut cfg = match &path {
+        Some(p) => Config::from_file(p)?,
+        None => Config::default(),
+    };
+    if args.data.is_dir() {
+        cfg.score.terms = crate::text::user_terms(&args.data, encoding(args.encoding))?;
     }
+    // A model folder named in rdmatch.toml is relative to that file.
+    if let (Some(m), Some(p)) = (&cfg.score.embedding_model, &path) {
+        if m.is_relative() {
+            let base = p.parent().unwrap_or(Path::new("."));
+            cfg.score.embedding_model = Some(base.join(m));
+        }
+    }
+    if let Some(m) = &args.embedding_model {
+        cfg.score.embedding_model = Some(m.clone());
+    }
+    Ok(cfg)
 }
 
 pub fn encoding(e: EncodingArg) -> EncodingChoice {
@@ -144,10 +159,16 @@ pub fn encoding(e: EncodingArg) -> EncodingChoice {
 
 /// Loads and validates the data folder.
 pub fn load_data(args: &DataArgs, cfg: &Config) -> anyhow::Result<Loaded> {
+    load_data_with(args, cfg, false)
+}
+
+/// [`load_data`]; with `literature_only` the call files may be absent.
+fn load_data_with(args: &DataArgs, cfg: &Config, literature_only: bool) -> anyhow::Result<Loaded> {
     let opts = LoadOptions {
         encoding: encoding(args.encoding),
         default_max_load: cfg.assign.default_max_load,
         keep_going: args.keep_going,
+        literature_only,
     };
     load::load(&args.data, &opts).with_context(|| format!("loading {}", args.data.display()))
 }
@@ -159,7 +180,18 @@ pub fn load_checked(
     cfg: &Config,
     quiet: bool,
 ) -> anyhow::Result<(Dataset, load::ValidationReport)> {
-    let loaded = load_data(args, cfg)?;
+    load_checked_with(args, cfg, quiet, false)
+}
+
+/// [`load_checked`]; with `literature_only` the call files (areas,
+/// advisers, proposals, members) may be absent, as in an import.
+pub fn load_checked_with(
+    args: &DataArgs,
+    cfg: &Config,
+    quiet: bool,
+    literature_only: bool,
+) -> anyhow::Result<(Dataset, load::ValidationReport)> {
+    let loaded = load_data_with(args, cfg, literature_only)?;
     let errors = loaded.report.error_count();
     if errors > 0 || !quiet {
         eprint!("{}", loaded.report.render(if errors > 0 { 50 } else { 10 }));
@@ -203,6 +235,7 @@ pub fn load_inputs(
         progress.stage("load and validate", || load_checked(data, cfg, quiet))?;
     let locks = assign::locks_for(&data.data, None, &ds, encoding(data.encoding))?;
     let external = score::external_scores(external, &ds, data, quiet)?;
+    let external = embed::add_embedding(external, &ds, cfg, &data.data, quiet, progress)?;
     Ok(Inputs {
         ds,
         validation,

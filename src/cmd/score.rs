@@ -8,8 +8,8 @@ use crate::cli::{DataArgs, EvalScoresArgs, ModelArg, ScoreArgs, StrategyArg};
 use crate::config::{Config, ProfileStrategy, TextModel};
 use crate::model::Dataset;
 use crate::score::{
-    evaluate, read_external, read_truth, write_scores_csv_with, ExternalSource, Keep, ReadExternal,
-    Scorer,
+    evaluate, heldout, read_external, read_truth, variants, write_scores_csv_with, ExternalSource,
+    Keep, ReadExternal, Scorer,
 };
 
 use super::outputs::split_file_out;
@@ -43,7 +43,10 @@ pub fn run(args: &ScoreArgs, quiet: bool) -> anyhow::Result<()> {
         load_checked(&args.data, &cfg, quiet)
     })?;
     let mut scorer = progress.stage("profiles", || Scorer::new(&ds, &cfg.score));
-    if let Some(ext) = external_scores(&args.external, &ds, &args.data, quiet)? {
+    let external = external_scores(&args.external, &ds, &args.data, quiet)?;
+    let external =
+        super::embed::add_embedding(external, &ds, &cfg, &args.data.data, quiet, &mut progress)?;
+    if let Some(ext) = external {
         scorer = scorer.with_external(ext.scores);
     }
     let keep = if args.all_pairs {
@@ -142,15 +145,24 @@ pub fn external_scores(
 }
 
 /// Recall@5, recall@10 and rank correlation against the generator's truth,
-/// for every model × strategy, so the default can be chosen on evidence.
-pub fn eval(args: &EvalScoresArgs, _quiet: bool) -> anyhow::Result<()> {
+/// for every model × strategy; with `--heldout`, where the true author of
+/// each held-out paper ranks, for every variant (`score::variants`).
+pub fn eval(args: &EvalScoresArgs, quiet: bool) -> anyhow::Result<()> {
     let cfg: Config = config_for(&args.data)?;
-    let (ds, _) = load_checked(&args.data, &cfg, true)?;
+    let (ds, _) = super::load_checked_with(&args.data, &cfg, true, args.heldout)?;
     let truth_dir = args
         .truth
         .clone()
         .unwrap_or_else(|| args.data.data.join("truth"));
+    if args.heldout {
+        eval_heldout(args, &cfg, &ds, quiet)?;
+        if !truth_dir.join("researcher_topics.csv").is_file() {
+            return Ok(());
+        }
+        outln!("")?;
+    }
     let truth = read_truth(&truth_dir, &ds)?;
+    outln!("generated truth ({}):", truth_dir.display())?;
     outln!(
         "{:<8} {:<11} {:>10} {:>10} {:>10} {:>10}",
         "model",
@@ -181,6 +193,121 @@ pub fn eval(args: &EvalScoresArgs, _quiet: bool) -> anyhow::Result<()> {
                 r.spearman,
                 r.n_proposals,
                 if is_default { "  (default)" } else { "" }
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The held-out benchmark: split, optionally write the call, score it with
+/// every variant and print MRR, recall@k and the time each took.
+fn eval_heldout(
+    args: &EvalScoresArgs,
+    cfg: &Config,
+    ds: &Dataset,
+    quiet: bool,
+) -> anyhow::Result<()> {
+    let opts = heldout::HeldOutOptions {
+        max_load: cfg.assign.default_max_load,
+        ..heldout::HeldOutOptions::default()
+    };
+    let h = heldout::split(ds, &opts);
+    outln!(
+        "held-out ({}): {} researchers with >= {} papers, {} papers held out, {} proposals, {} candidates ({} papers had no candidate author)",
+        args.data.data.display(),
+        h.researchers_held,
+        opts.min_papers,
+        h.papers_held,
+        h.call.proposals.len(),
+        h.call.advisers.len(),
+        h.papers_without_candidate
+    )?;
+    if let Some(out) = &args.write_call {
+        let written = heldout::write_call(&h, out)?;
+        if !quiet {
+            for (name, rows) in &written {
+                eprintln!("wrote {} ({rows} rows)", out.join(name).display());
+            }
+        }
+    }
+    if h.call.proposals.is_empty() {
+        anyhow::bail!(
+            "{}: no held-out paper has a candidate author (needs researchers with >= {} papers); nothing to measure",
+            args.data.data.display(),
+            opts.min_papers
+        );
+    }
+    outln!(
+        "{:<22} {:>7} {:>7} {:>7} {:>7} {:>9} {:>8}",
+        "variant",
+        "MRR",
+        "R@1",
+        "R@5",
+        "R@10",
+        "med.rank",
+        "time s"
+    )?;
+    let mut default_m = None;
+    for v in variants::variants() {
+        let mut sc = cfg.score.clone();
+        (v.apply)(&mut sc);
+        sc.top_terms = 0;
+        let t0 = std::time::Instant::now();
+        let scorer = Scorer::new(&h.call, &sc);
+        let m = scorer.score(&h.call, Keep::All, &|_, _| false);
+        let secs = t0.elapsed().as_secs_f64();
+        let r = heldout::rank_report(&m, &h);
+        outln!(
+            "{:<22} {:>7.3} {:>7.3} {:>7.3} {:>7.3} {:>9.1} {:>8.2}",
+            v.name,
+            r.mrr,
+            r.recall_at_1,
+            r.recall_at_5,
+            r.recall_at_10,
+            r.median_rank,
+            secs
+        )?;
+        if default_m.is_none() {
+            default_m = Some(m);
+        }
+    }
+    super::embed::heldout_rows(&h, cfg, &args.data.data, quiet, &mut |name, r, secs| {
+        outln!(
+            "{:<22} {:>7.3} {:>7.3} {:>7.3} {:>7.3} {:>9.1} {:>8.2}",
+            name,
+            r.mrr,
+            r.recall_at_1,
+            r.recall_at_5,
+            r.recall_at_10,
+            r.median_rank,
+            secs
+        )?;
+        Ok(())
+    })?;
+    if let (true, Some(m)) = (args.calibration, default_m) {
+        outln!("")?;
+        outln!("calibration of the default (text component; pairs per band; share written by the adviser; proposals whose best true author falls in the band):")?;
+        outln!(
+            "{:<11} {:>9} {:>10} {:>9} {:>11}",
+            "text score",
+            "pairs",
+            "by author",
+            "share",
+            "best true"
+        )?;
+        for b in heldout::calibration(&m, &h, 10, |s| s.text) {
+            let share = if b.pairs == 0 {
+                0.0
+            } else {
+                b.true_pairs as f64 / b.pairs as f64
+            };
+            outln!(
+                "{:<11} {:>9} {:>10} {:>9.4} {:>11}",
+                format!("{:.1}-{:.1}", b.low, b.high),
+                b.pairs,
+                b.true_pairs,
+                share,
+                b.best_true
             )?;
         }
     }

@@ -25,6 +25,7 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<()> {
         encoding: encoding(args.data.encoding),
         default_max_load: cfg.assign.default_max_load,
         keep_going: true,
+        literature_only: false,
     };
     let loaded = load::load(&args.data.data, &opts)?;
     let mut r = loaded.report;

@@ -24,7 +24,7 @@ pub use conflicts::{ConflictConfig, DepartmentRule};
 pub use coverage::CoverageConfig;
 pub use network::{CommunityMethod, NetworkConfig};
 pub use report::ReportConfig;
-pub use score::{ProfileStrategy, ScoreConfig, TextModel};
+pub use score::{EmbeddingAggregate, ProfileStrategy, ScoreConfig, TextModel};
 
 /// The whole configuration. Every field has a default; see `docs/config.md`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -164,6 +164,7 @@ mod tests {
             ("[score]\nhalf_life_years = inf", "half_life_years"),
             ("[score]\nbm25_b = 1.5", "bm25_b"),
             ("[score]\ntop_n = 0", "top_n"),
+            ("[score]\nembedding_weight = 0.0", "embedding_weight"),
             ("[network]\nlouvain_restarts = 0", "louvain_restarts"),
             ("[network]\nbetweenness_samples = 0", "betweenness_samples"),
             (
@@ -187,6 +188,22 @@ mod tests {
             assert!(err.contains(key), "{toml}: {err}");
         }
         assert_eq!(Config::default().check(), Ok(()));
+    }
+
+    #[test]
+    fn embedding_keys_parse_and_round_trip() {
+        let c = Config::from_toml(
+            "[score]\nembedding_model = \"models/m\"\nembedding_weight = 2.0\nembedding_aggregate = \"recency\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            c.score.embedding_model.as_deref(),
+            Some(Path::new("models/m"))
+        );
+        assert_eq!(c.score.embedding_aggregate, EmbeddingAggregate::Recency);
+        assert_eq!(Config::from_toml(&c.to_toml()).unwrap(), c);
+        let err = Config::from_toml("[score]\nembedding_aggregate = \"mean\"\n").unwrap_err();
+        assert!(err.contains("mean"), "{err}");
     }
 
     #[test]

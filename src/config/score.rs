@@ -47,6 +47,34 @@ pub struct ScoreConfig {
     /// (`--scores FILE:W`, each W default 1) in the text component; only the
     /// files that scored a pair count for it (see `score::external`). > 0.
     pub lexical_weight: f64,
+    /// A sentence-transformers folder (`--embedding-model`): its embedding
+    /// score joins the text component with `embedding_weight` (see
+    /// `score::embed`). A relative path in rdmatch.toml is relative to the
+    /// file's folder. None: lexical only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub embedding_model: Option<std::path::PathBuf>,
+    /// Weight of the embedding score against `lexical_weight` in the text
+    /// component. > 0.
+    pub embedding_weight: f64,
+    /// How an adviser's papers become one embedding score.
+    pub embedding_aggregate: EmbeddingAggregate,
+    /// Bilingual `(ja, en)` term pairs beyond the built-in list, from the
+    /// data folder's `terms.csv` (filled when the data is read; not a TOML
+    /// key).
+    #[serde(skip)]
+    pub terms: Vec<(String, String)>,
+}
+
+/// How an adviser's paper embeddings become one score (`score::embed`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EmbeddingAggregate {
+    /// The most similar paper.
+    Best,
+    /// Best + second/2 + third/3, over 1 + 1/2 + 1/3.
+    Top3,
+    /// One recency-weighted mean vector per adviser.
+    Recency,
 }
 
 impl Default for ScoreConfig {
@@ -68,6 +96,13 @@ impl Default for ScoreConfig {
             top_n: 20,
             top_terms: 5,
             lexical_weight: 1.0,
+            embedding_model: None,
+            // Held-out WoS benchmark (docs/benchmarks.md), MiniLM, top3:
+            // weight 0.25 / 0.5 / 1 / 2 → MRR 0.410 / 0.415 / 0.405 / 0.398
+            // (lexical alone 0.407).
+            embedding_weight: 0.5,
+            embedding_aggregate: EmbeddingAggregate::Top3,
+            terms: Vec::new(),
         }
     }
 }
@@ -110,6 +145,12 @@ impl ScoreConfig {
             return Err(format!(
                 "[score] lexical_weight must be a number > 0 (found {})",
                 self.lexical_weight
+            ));
+        }
+        if !(self.embedding_weight.is_finite() && self.embedding_weight > 0.0) {
+            return Err(format!(
+                "[score] embedding_weight must be a number > 0 (found {})",
+                self.embedding_weight
             ));
         }
         Ok(())

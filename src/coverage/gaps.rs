@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use crate::config::CoverageConfig;
 use crate::model::{AdviserIx, ProposalIx};
-use crate::text::normalize_keyword;
+use crate::text::{for_each_word, normalize_keyword, Analyzer};
 
 use super::CoverageInput;
 
@@ -169,7 +169,7 @@ pub fn gap_terms(
         .collect();
 
     // Per proposal: (term, source bits, best relative weight) of each gap.
-    let gaps: Vec<Vec<(u32, u8, f64)>> = (0..ds.proposals.len())
+    let mut gaps: Vec<Vec<(u32, u8, f64)>> = (0..ds.proposals.len())
         .into_par_iter()
         .map(|p| {
             let best = best_weights(&profiles, &input.eligible[p], &items[p]);
@@ -181,6 +181,7 @@ pub fn gap_terms(
                 .collect()
         })
         .collect();
+    recheck_by_words(input, &vocab, &mut gaps, cfg.gap_weak_weight);
     by_area
         .par_iter()
         .enumerate()
@@ -236,6 +237,104 @@ pub fn gap_terms(
             })
         })
         .collect()
+}
+
+/// Drops the gaps an eligible adviser's whole profile does carry, word by
+/// word: an item is carried with the smallest relative weight of its words
+/// (each matched by stem, so "neutralising antibodies" is carried by a
+/// paper on "broadly neutralising antibody responses", and "antibodies" by
+/// an adviser whose readable word is "antibody"). Generic research words
+/// (`text::is_english_stop_word`) are never gaps.
+fn recheck_by_words(
+    input: &CoverageInput,
+    vocab: &Vocab,
+    gaps: &mut [Vec<(u32, u8, f64)>],
+    weak: f64,
+) {
+    let an = Analyzer::new();
+    let stems_of = |s: &str| -> Vec<String> {
+        let mut v: Vec<String> = Vec::new();
+        for_each_word(s, |w| v.push(an.term(w).into_owned()));
+        v
+    };
+    // Stems of the candidate gap items.
+    let mut stem_ids: HashMap<String, u32> = HashMap::new();
+    let mut item_stems: HashMap<u32, Vec<u32>> = HashMap::new();
+    for list in gaps.iter() {
+        for &(id, _, _) in list {
+            item_stems.entry(id).or_insert_with(|| {
+                let mut v: Vec<u32> = stems_of(&vocab.names[id as usize])
+                    .into_iter()
+                    .map(|st| {
+                        let next = stem_ids.len() as u32;
+                        *stem_ids.entry(st).or_insert(next)
+                    })
+                    .collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            });
+        }
+    }
+    if item_stems.is_empty() {
+        return;
+    }
+    let ds = input.ds;
+    let mut surface_stems: HashMap<&str, Vec<u32>> = HashMap::new();
+    let profiles: Vec<Vec<(u32, f64)>> = (0..ds.advisers.len())
+        .map(|a| {
+            let terms = input.adviser_terms.get(a).map(Vec::as_slice).unwrap_or(&[]);
+            let wmax = terms.iter().map(|t| t.1).fold(0.0, f64::max);
+            let kws = &ds.researchers[ds.advisers[a].researcher].keywords;
+            let weighted = terms
+                .iter()
+                .filter(|t| wmax > 0.0 && t.1 > 0.0)
+                .map(|(t, w)| (t.as_str(), w / wmax))
+                .chain(kws.iter().map(|k| (k.as_str(), 1.0)));
+            let mut v: Vec<(u32, f64)> = Vec::new();
+            for (s, w) in weighted {
+                let st = surface_stems.entry(s).or_insert_with(|| {
+                    stems_of(s)
+                        .into_iter()
+                        .filter_map(|x| stem_ids.get(&x).copied())
+                        .collect()
+                });
+                v.extend(st.iter().map(|&x| (x, w)));
+            }
+            v.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.total_cmp(&a.1)));
+            v.dedup_by_key(|x| x.0);
+            v
+        })
+        .collect();
+    let weight = |a: AdviserIx, stem: u32| {
+        profiles[a]
+            .binary_search_by_key(&stem, |x| x.0)
+            .map_or(0.0, |i| profiles[a][i].1)
+    };
+    for (p, list) in gaps.iter_mut().enumerate() {
+        list.retain_mut(|(id, _, best)| {
+            let stems = &item_stems[id];
+            if stems.is_empty() || stems.len() == 1 && is_generic(&vocab.names[*id as usize]) {
+                return false;
+            }
+            let carried = input.eligible[p]
+                .iter()
+                .map(|&(a, _)| {
+                    stems
+                        .iter()
+                        .map(|&st| weight(a, st))
+                        .fold(f64::INFINITY, f64::min)
+                })
+                .fold(0.0, f64::max);
+            *best = best.max(carried);
+            carried < weak
+        });
+    }
+}
+
+/// A one-word item that names no expertise (a stop or research-genre word).
+fn is_generic(item: &str) -> bool {
+    crate::text::is_english_stop_word(item)
 }
 
 /// [`normalize_keyword`] with a fast path: NFKC leaves ASCII unchanged and
@@ -393,6 +492,43 @@ mod tests {
                 row("AR2", "tcell", "term", 1, 0.0, "P3"),
             ]
         );
+    }
+
+    /// The issue's false gap: `neutralising antibodies` was listed as carried
+    /// by no adviser while an eligible adviser's paper title said "broadly
+    /// neutralising antibodies" (the profile holds the words, not the
+    /// keyword phrase).
+    #[test]
+    fn neutralising_antibodies_false_gap_regression() {
+        let ds = dataset();
+        let mut inp = input(&ds);
+        for p in 0..ds.proposals.len() {
+            inp.proposal_terms[p].push(("neutralising antibodies".into(), 0.9));
+            inp.proposal_terms[p].push(("accelerate".into(), 0.8));
+        }
+        // Every proposal's eligible advisers: give the first one the words
+        // of the phrase (as the scorer's readable surfaces write them).
+        for p in 0..ds.proposals.len() {
+            if let Some(&(a, _)) = inp.eligible[p].first() {
+                inp.adviser_terms[a].push(("neutralising".into(), 1.0));
+                inp.adviser_terms[a].push(("antibody".into(), 1.0));
+            }
+        }
+        let mut c = cfg();
+        c.gap_proposal_terms = 100;
+        let by_area = group_rows(ds.proposals.iter().map(|p| p.area), ds.areas.len());
+        let gaps = gap_terms(&inp, &by_area, &c);
+        let with_eligible: Vec<&GapTerm> = gaps
+            .iter()
+            .filter(|g| g.term == "neutralising antibodies")
+            .collect();
+        // Only the proposal without eligible advisers keeps the gap.
+        assert!(
+            with_eligible.iter().all(|g| g.area_id == "AR2"),
+            "{with_eligible:?}"
+        );
+        assert!(!with_eligible.is_empty());
+        assert!(!gaps.iter().any(|g| g.term == "accelerate"), "{gaps:?}");
     }
 
     #[test]

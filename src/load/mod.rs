@@ -39,6 +39,10 @@ pub struct LoadOptions {
     /// rejected (`--keep-going`). A file that cannot be read at all still
     /// means no dataset.
     pub keep_going: bool,
+    /// The call files (areas, advisers, proposals, proposal_members) may be
+    /// absent and then read as empty: a folder of literature only, as
+    /// `rdmatch import` writes it (for the held-out benchmark).
+    pub literature_only: bool,
 }
 
 /// The outcome of loading a folder: the report always, the dataset only when
@@ -73,7 +77,11 @@ pub fn load(dir: &Path, opts: &LoadOptions) -> Result<Loaded, LoadError> {
         .par_iter()
         .map(|spec| {
             let mut own = Vec::new();
-            let r = source::read(dir, spec, opts.encoding, &mut own);
+            let mut spec = *spec;
+            if opts.literature_only && schema::CALL_FILES.contains(&spec.name) {
+                spec.optional = true;
+            }
+            let r = source::read(dir, &spec, opts.encoding, &mut own);
             (r, own)
         })
         .collect();

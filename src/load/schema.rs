@@ -185,6 +185,9 @@ pub const ALL: [FileSpec; 11] = [
     RELATIONS,
 ];
 
+/// The files that describe a call rather than the literature.
+pub const CALL_FILES: [&str; 4] = [AREAS.name, ADVISERS.name, PROPOSALS.name, MEMBERS.name];
+
 #[cfg(test)]
 mod tests {
     use super::*;

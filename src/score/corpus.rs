@@ -12,7 +12,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use rayon::prelude::*;
 
-use crate::text::{for_each_word, phrase_term, phrases, Analyzer, PHRASE_PREFIX};
+use crate::text::{for_each_word, phrase_term, phrases, Analyzer, Lexicon, PHRASE_PREFIX};
 
 /// Term ID: position in [`Vocab::terms`].
 pub(crate) type TermId = u32;
@@ -153,7 +153,7 @@ const NEW_WORD: u32 = 1 << 31;
 /// `NEW_WORD | i` for the `i`-th entry of the returned new words. Reads the
 /// vocabulary only, so documents can be tokenised in parallel without
 /// allocating for words seen before.
-fn doc_tokens(d: &DocText<'_>, vocab: &Vocab) -> (Vec<u32>, Vec<String>) {
+fn doc_tokens(d: &DocText<'_>, vocab: &Vocab, lexicon: &Lexicon) -> (Vec<u32>, Vec<String>) {
     let mut toks: Vec<u32> = Vec::new();
     let mut news: Vec<String> = Vec::new();
     let mut push = |w: &str| match vocab.word(w) {
@@ -173,6 +173,14 @@ fn doc_tokens(d: &DocText<'_>, vocab: &Vocab) -> (Vec<u32>, Vec<String>) {
             push(&t);
         }
     }
+    // English words of the Japanese terms the texts contain.
+    let texts = [d.title, d.abstract_text]
+        .into_iter()
+        .chain(d.keywords.iter().map(String::as_str));
+    for text in texts.filter(|t| !t.is_ascii()) {
+        let folded = crate::text::normalize_keyword(text);
+        lexicon.translate(&folded, |en| for_each_word(en, &mut push));
+    }
     (toks, news)
 }
 
@@ -190,12 +198,15 @@ pub(crate) fn merge_sparse(mut v: Vec<(TermId, f32)>) -> SparseVec {
     out
 }
 
-/// Analyses documents in order and calls `sink(i, tf_vector)` for each.
+/// Analyses documents in order and calls `order(i, terms in text order)`
+/// then `sink(i, tf_vector)` for each.
 /// Tokenising is parallel; interning is sequential in document order.
 pub(crate) fn analyze_docs<'a>(
     docs: impl ExactSizeIterator<Item = DocText<'a>>,
     vocab: &mut Vocab,
     an: &Analyzer,
+    lexicon: &Lexicon,
+    mut order: impl FnMut(usize, &[(TermId, f32)]),
     mut sink: impl FnMut(usize, SparseVec),
 ) {
     const CHUNK: usize = 8192;
@@ -203,8 +214,10 @@ pub(crate) fn analyze_docs<'a>(
     let mut i = 0usize;
     while docs.peek().is_some() {
         let chunk: Vec<DocText<'a>> = docs.by_ref().take(CHUNK).collect();
-        let analysed: Vec<(Vec<u32>, Vec<String>)> =
-            chunk.par_iter().map(|d| doc_tokens(d, vocab)).collect();
+        let analysed: Vec<(Vec<u32>, Vec<String>)> = chunk
+            .par_iter()
+            .map(|d| doc_tokens(d, vocab, lexicon))
+            .collect();
         for (toks, news) in analysed {
             let v: Vec<(TermId, f32)> = toks
                 .iter()
@@ -218,6 +231,7 @@ pub(crate) fn analyze_docs<'a>(
                     (vocab.word_term[w as usize], 1.0)
                 })
                 .collect();
+            order(i, &v);
             sink(i, merge_sparse(v));
             i += 1;
         }
@@ -246,7 +260,14 @@ mod tests {
             },
         ];
         let mut out = Vec::new();
-        analyze_docs(docs.into_iter(), &mut v, &an, |i, x| out.push((i, x)));
+        analyze_docs(
+            docs.into_iter(),
+            &mut v,
+            &an,
+            &Lexicon::default(),
+            |_, _| {},
+            |i, x| out.push((i, x)),
+        );
         let s = v.surfaces();
         let screen = v.id("screen").unwrap() as usize;
         // "screening" twice, "screens" twice: tie broken by the smaller string.

@@ -95,6 +95,24 @@ impl ExternalScores {
         ExternalScores { rows }
     }
 
+    /// Adds one more source of weight `weight` (the embedding model's
+    /// scores, `score::embed`), as if it had been given to [`Self::blend`].
+    pub fn add_source(&mut self, n_proposals: usize, weight: f64, pairs: ExternalPairs) {
+        let mut merged = ExternalScores::blend(n_proposals, &[(weight, pairs)]);
+        for (p, row) in merged.rows.iter_mut().enumerate() {
+            for &(a, ws, w) in self.row(p) {
+                match row.binary_search_by_key(&a, |x| x.0) {
+                    Ok(i) => {
+                        row[i].1 += ws;
+                        row[i].2 += w;
+                    }
+                    Err(i) => row.insert(i, (a, ws, w)),
+                }
+            }
+        }
+        *self = merged;
+    }
+
     /// The pairs of proposal `p`, by adviser: `(adviser, Σ w·s, Σ w)`.
     pub fn row(&self, p: ProposalIx) -> &[(AdviserIx, f64, f64)] {
         self.rows.get(p).map_or(&[], Vec::as_slice)

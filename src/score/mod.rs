@@ -34,10 +34,13 @@
 //! never proposals × advisers unless [`Keep::All`] asks for it.
 
 mod corpus;
+pub mod embed;
 mod eval;
 pub mod external;
+pub mod heldout;
 pub mod score_file;
 mod scorer;
+pub mod variants;
 mod write;
 
 pub use eval::{evaluate, read_truth, EvalReport, Truth, TruthError};

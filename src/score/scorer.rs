@@ -7,7 +7,7 @@ use super::external::ExternalScores;
 use super::{Keep, PairScore, ScoreMatrix};
 use crate::config::{ProfileStrategy, ScoreConfig, TextModel};
 use crate::model::{AdviserIx, AreaIx, Dataset, ProposalIx};
-use crate::text::{phrases, Analyzer};
+use crate::text::{phrases, Analyzer, Lexicon};
 
 /// 1 + 1/2 + 1/3: the largest value of `s1 + s2/2 + s3/3` with `s_i ≤ 1`.
 const TOP3_NORM: f32 = 1.0 + 0.5 + 1.0 / 3.0;
@@ -123,6 +123,12 @@ pub struct Scorer {
     n_advisers: usize,
     /// Readable word per term.
     surfaces: Vec<String>,
+    /// Whether a term's word may be a reason (not a fragment such as the
+    /// `pd` of `pd-l1`).
+    reason_ok: Vec<bool>,
+    /// Per proposal: pairs of terms next to each other in its text, sorted
+    /// (reasons join such neighbours into phrases: `ion channels`).
+    prop_bigrams: Vec<Vec<(TermId, TermId)>>,
     /// Weighted term vector per unit (adviser for `profile`, paper or
     /// declared-keyword list for `top-papers`), sorted by term.
     unit_vecs: Csr<(TermId, f32)>,
@@ -161,6 +167,12 @@ impl Scorer {
     /// Cost: one pass of tokenising over all texts (parallel), then
     /// O(total postings) to build the index.
     pub fn new(ds: &Dataset, cfg: &ScoreConfig) -> Scorer {
+        Scorer::with_lexicon(ds, cfg, &Lexicon::with_terms(&cfg.terms))
+    }
+
+    /// [`Scorer::new`] with the given bilingual term list in place of the
+    /// built-in one plus `cfg.terms`.
+    pub fn with_lexicon(ds: &Dataset, cfg: &ScoreConfig, lexicon: &Lexicon) -> Scorer {
         let an = Analyzer::new();
         let mut vocab = Vocab::default();
         let n_adv = ds.advisers.len();
@@ -202,6 +214,8 @@ impl Scorer {
             }),
             &mut vocab,
             &an,
+            lexicon,
+            |_, _| {},
             |i, v| {
                 count_df(&v, &mut df);
                 if adv_pub[i] {
@@ -210,6 +224,7 @@ impl Scorer {
             },
         );
         let mut prop_tf: Vec<SparseVec> = Vec::with_capacity(ds.proposals.len());
+        let mut prop_bigrams: Vec<Vec<(TermId, TermId)>> = Vec::with_capacity(ds.proposals.len());
         analyze_docs(
             ds.proposals.iter().map(|p| DocText {
                 title: &p.title,
@@ -218,6 +233,8 @@ impl Scorer {
             }),
             &mut vocab,
             &an,
+            lexicon,
+            |_, v| prop_bigrams.push(bigrams(v)),
             |_, v| {
                 count_df(&v, &mut df);
                 prop_tf.push(v);
@@ -234,6 +251,8 @@ impl Scorer {
             }),
             &mut vocab,
             &an,
+            lexicon,
+            |_, _| {},
             |_, v| kw_tf.push(v),
         );
         let n_terms = vocab.terms.len();
@@ -413,10 +432,14 @@ impl Scorer {
             id_rank[a as usize] = rank as u32;
         }
 
+        let surfaces = vocab.surfaces();
+        let reason_ok = surfaces.iter().map(|s| readable(s)).collect();
         Scorer {
             cfg: cfg.clone(),
             n_advisers: n_adv,
-            surfaces: vocab.surfaces(),
+            surfaces,
+            reason_ok,
+            prop_bigrams,
             unit_vecs,
             unit_recency,
             unit_advisers: Csr::from_rows(unit_adv_rows),
@@ -683,13 +706,81 @@ impl Scorer {
         merge_sparse(out)
     }
 
-    /// The readable terms that added most to the text score of (p, a).
+    /// The readable terms that added most to the text score of (p, a), as
+    /// whole phrases: terms next to each other in the proposal's text join
+    /// into one reason (`ion channels`, `non-small cell lung cancer`), word
+    /// fragments (`pd` of `pd-l1`) never stand alone, and a reason whose
+    /// words an earlier reason already holds is left out.
     fn reasons(&self, p: ProposalIx, a: AdviserIx, acc: &Accum) -> Vec<String> {
-        if self.cfg.top_terms == 0 {
+        let k = self.cfg.top_terms;
+        if k == 0 {
             return Vec::new();
         }
-        let c = self.contributions(p, a, acc);
-        self.readable(c, self.cfg.top_terms)
+        let mut cand: Vec<(TermId, f32)> = self
+            .contributions(p, a, acc)
+            .into_iter()
+            .filter(|&(t, x)| x > 0.0 && self.reason_ok[t as usize])
+            .collect();
+        cand.sort_by(|x, y| {
+            y.1.total_cmp(&x.1)
+                .then_with(|| self.surfaces[x.0 as usize].cmp(&self.surfaces[y.0 as usize]))
+        });
+        cand.truncate(3 * k);
+        let bigrams = self.prop_bigrams.get(p).map_or(&[][..], Vec::as_slice);
+        let surface = |t: TermId| self.surfaces[t as usize].as_str();
+        // Neighbours in the text, unless one is a part of the other
+        // (`small` beside `non-small`).
+        let joins = |x: TermId, y: TermId| {
+            bigrams.binary_search(&(x, y)).is_ok()
+                && !surface(x).split('-').any(|w| w == surface(y))
+                && !surface(y).split('-').any(|w| w == surface(x))
+        };
+        const MAX_PHRASE: usize = 5;
+        let mut used = vec![false; cand.len()];
+        let mut out: Vec<String> = Vec::new();
+        let mut covered: Vec<String> = Vec::new();
+        for i in 0..cand.len() {
+            if out.len() >= k {
+                break;
+            }
+            if used[i] {
+                continue;
+            }
+            used[i] = true;
+            let mut chain = std::collections::VecDeque::from([cand[i].0]);
+            while chain.len() < MAX_PHRASE {
+                let last = chain[chain.len() - 1];
+                match (0..cand.len()).find(|&j| !used[j] && joins(last, cand[j].0)) {
+                    Some(j) => {
+                        used[j] = true;
+                        chain.push_back(cand[j].0);
+                    }
+                    None => break,
+                }
+            }
+            while chain.len() < MAX_PHRASE {
+                let first = chain[0];
+                match (0..cand.len()).find(|&j| !used[j] && joins(cand[j].0, first)) {
+                    Some(j) => {
+                        used[j] = true;
+                        chain.push_front(cand[j].0);
+                    }
+                    None => break,
+                }
+            }
+            let text = chain
+                .iter()
+                .map(|&t| surface(t))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let words: Vec<&str> = text.split([' ', '-']).filter(|w| !w.is_empty()).collect();
+            if words.iter().all(|w| covered.iter().any(|c| c == w)) {
+                continue;
+            }
+            covered.extend(words.iter().map(|w| w.to_string()));
+            out.push(text);
+        }
+        out
     }
 
     /// Sparse weights → (surface, weight), largest first, ties by surface,
@@ -710,13 +801,6 @@ impl Scorer {
         out.sort_by(|x, y| y.1.total_cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
         out.truncate(limit);
         out
-    }
-
-    fn readable(&self, v: SparseVec, limit: usize) -> Vec<String> {
-        self.readable_weights(v, limit)
-            .into_iter()
-            .map(|x| x.0)
-            .collect()
     }
 
     /// The proposal's terms as readable words with their query weights
@@ -742,6 +826,25 @@ impl Scorer {
         }
         self.readable_weights(merge_sparse(all), usize::MAX)
     }
+}
+
+/// Adjacent distinct term pairs of a text (in order), sorted and unique.
+fn bigrams(v: &[(TermId, f32)]) -> Vec<(TermId, TermId)> {
+    let mut out: Vec<(TermId, TermId)> = v
+        .windows(2)
+        .filter(|w| w[0].0 != w[1].0)
+        .map(|w| (w[0].0, w[1].0))
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Whether a readable word may stand as a reason: a phrase, a hyphenated
+/// term, a CJK word, or a Latin word of at least three characters (`pd`,
+/// `l1` are fragments of `pd-l1`).
+fn readable(s: &str) -> bool {
+    s.contains([' ', '-']) || !s.is_ascii() || s.chars().count() >= 3
 }
 
 fn l2_normalised(v: SparseVec) -> SparseVec {

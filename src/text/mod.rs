@@ -9,7 +9,13 @@
 //! folded) → lower case → split into runs of letters/digits and runs of one
 //! CJK script → Latin words: drop pure numbers, one-letter words and English
 //! stop words; CJK runs: overlapping character bigrams (a one-character run is
-//! kept as a unigram), Japanese function-word runs dropped. [`Analyzer::term`]
+//! kept as a unigram), Japanese function-word runs dropped.
+//!
+//! Japanese (no dictionary needed): katakana runs are whole words, hiragana
+//! runs are dropped (grammar) except a few content words, kanji runs of up
+//! to three characters are words and longer ones split into two-character
+//! words; a bilingual term list ([`Lexicon`], extendable with
+//! `DATA/terms.csv`) adds the English words of Japanese terms. [`Analyzer::term`]
 //! then stems Latin words (Snowball English, Porter 2) and leaves CJK grams
 //! as they are.
 //!
@@ -17,9 +23,11 @@
 //! [`phrases`]) and also contribute their words like any other text.
 
 mod keyword;
+mod lexicon;
 mod stopwords;
 mod tokenize;
 
 pub use keyword::normalize_keyword;
-pub use stopwords::{is_english_stop_word, is_japanese_stop_run};
+pub use lexicon::{read_terms, user_terms, Lexicon, LexiconError, BUILTIN as BUILTIN_TERMS};
+pub use stopwords::{is_english_stop_word, is_japanese_content_run, is_japanese_stop_run};
 pub use tokenize::{for_each_word, phrase_term, phrases, words, Analyzer, Term, PHRASE_PREFIX};

@@ -221,15 +221,21 @@ const JAPANESE_RUNS: &[&str] = &[
 /// terms, lead the reasons for a score and top the coverage gap list,
 /// though they name no expertise. Sorted for binary search.
 const RESEARCH: &[&str] = &[
+    "accelerate",
     "aim",
     "aims",
     "application",
     "applications",
     "approach",
     "approaches",
+    "background",
     "based",
     "candidate",
     "candidates",
+    "combine",
+    "combines",
+    "conclusion",
+    "conclusions",
     "controlling",
     "develop",
     "developed",
@@ -243,23 +249,30 @@ const RESEARCH: &[&str] = &[
     "established",
     "expected",
     "explore",
+    "findings",
     "future",
     "goal",
     "goals",
     "include",
     "includes",
     "including",
+    "industrial",
     "integrating",
     "investigate",
     "major",
+    "medical",
+    "methods",
     "need",
     "needs",
     "new",
+    "non",
     "novel",
     "objective",
     "objectives",
     "outcome",
     "outcomes",
+    "partner",
+    "partners",
     "platform",
     "potential",
     "prevent",
@@ -268,8 +281,10 @@ const RESEARCH: &[&str] = &[
     "propose",
     "proposed",
     "research",
+    "results",
     "strategies",
     "strategy",
+    "team",
     "toward",
     "towards",
     "understanding",
@@ -277,6 +292,12 @@ const RESEARCH: &[&str] = &[
     "using",
     "via",
 ];
+
+/// True when `w` (already lower case) is a Snowball English stop word (a
+/// function word: never a part of a hyphenated term such as "in-depth").
+pub fn is_function_word(w: &str) -> bool {
+    ENGLISH.binary_search(&w).is_ok()
+}
 
 /// True when `w` (already lower case) is an English stop word or a
 /// research-genre word ([`RESEARCH`]).
@@ -310,6 +331,15 @@ fn pack(w: &str) -> u64 {
     u64::from_le_bytes(b)
 }
 
+/// Hiragana runs that are content words (medical words commonly written in
+/// hiragana); every other hiragana run is grammar. Sorted.
+const JAPANESE_CONTENT_RUNS: &[&str] = &["うつ", "がん", "たんぱく", "にきび", "やけど"];
+
+/// True when a whole hiragana run `w` is a content word worth a term.
+pub fn is_japanese_content_run(w: &str) -> bool {
+    JAPANESE_CONTENT_RUNS.binary_search(&w).is_ok()
+}
+
 /// True when a whole hiragana run `w` is a Japanese function word.
 pub fn is_japanese_stop_run(w: &str) -> bool {
     JAPANESE_RUNS.binary_search(&w).is_ok()
@@ -325,7 +355,17 @@ mod research_tests {
             RESEARCH.windows(2).all(|w| w[0] < w[1]),
             "RESEARCH must stay sorted"
         );
-        for w in ["aim", "novel", "platform", "understanding", "strategies"] {
+        for w in [
+            "aim",
+            "novel",
+            "platform",
+            "understanding",
+            "strategies",
+            "accelerate",
+            "industrial",
+            "medical",
+            "non",
+        ] {
             assert!(is_english_stop_word(w), "{w}");
         }
         for w in ["tumour", "organoid", "clinical", "biomarker"] {

@@ -6,7 +6,7 @@ use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::UnicodeNormalization;
 
 use super::keyword::normalize_keyword;
-use super::stopwords::{is_english_stop_word, is_japanese_stop_run};
+use super::stopwords::{is_english_stop_word, is_japanese_content_run, is_japanese_stop_run};
 
 /// Prefix of a whole-phrase term (`kw:gene therapy`). Word tokens never hold
 /// `:` (it separates tokens), so a phrase term cannot collide with a word.
@@ -72,12 +72,26 @@ fn keep_latin(run: &str, n_chars: usize) -> bool {
 pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
     let folded = fold(text);
     let s: &str = &folded;
+    let mut chain = Chain::default();
     if s.is_ascii() {
-        for run in s.split(|c: char| !c.is_ascii_alphanumeric()) {
+        let b = s.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            if !b[i].is_ascii_alphanumeric() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < b.len() && b[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            let run = &s[start..i];
+            chain.step(s, start, i, &mut f);
             if keep_latin(run, run.len()) {
                 f(run);
             }
         }
+        chain.flush(s, &mut f);
         return;
     }
     let mut run_start = 0usize;
@@ -88,14 +102,54 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
         match cls {
             Class::Other => {}
             Class::Word => {
+                chain.step(s, start, end, f);
                 if keep_latin(run, run.chars().count()) {
                     f(run);
                 }
+                return;
             }
-            _ => {
-                if cls == Class::Hiragana && is_japanese_stop_run(run) {
-                    return;
+            _ => chain.flush(s, f),
+        }
+        match cls {
+            Class::Other | Class::Word => {}
+            Class::Hiragana => {
+                // Hiragana carries grammar (particles, okurigana: らか, かに
+                // of 明らかに); only the few content words written in it
+                // are kept, whole.
+                if is_japanese_content_run(run) {
+                    f(run);
                 }
+            }
+            Class::Katakana => {
+                // Loan words are whole words: アルツハイマー, バイオマーカー.
+                if !is_japanese_stop_run(run) {
+                    f(run);
+                }
+            }
+            Class::Han => {
+                // Kanji compounds without a dictionary: up to three
+                // characters is one word (解析, 肺腺癌); longer runs are
+                // compounds of two-character words (伝播機構 → 伝播, 機構;
+                // 腫瘍微小環境 → 腫瘍, 微小, 環境), an odd tail joining the
+                // last piece.
+                cjk_buf.clear();
+                cjk_buf.extend(
+                    run.char_indices()
+                        .map(|(i, c)| (start + i, start + i + c.len_utf8())),
+                );
+                let n = cjk_buf.len();
+                if n <= 3 {
+                    f(run);
+                } else {
+                    let mut i = 0;
+                    while i < n {
+                        let j = if n - i == 3 { n } else { (i + 2).min(n) };
+                        f(&s[cjk_buf[i].0..cjk_buf[j - 1].1]);
+                        i = j;
+                    }
+                }
+            }
+            Class::Hangul => {
                 cjk_buf.clear();
                 cjk_buf.extend(
                     run.char_indices()
@@ -120,6 +174,54 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
         }
     }
     emit(run_start, s.len(), run_class, &mut f);
+    chain.flush(s, &mut f);
+}
+
+/// A hyphenated term being read (`pd-l1`, `il-6`, `sars-cov-2`,
+/// `non-small`): alphanumeric runs joined by single hyphens. It is a word of
+/// its own, besides its parts, when one part is short (at most three
+/// characters) or holds a digit, at least one part holds a letter, and no
+/// part is a function word ("in-depth", "state-of-the-art" are not terms).
+/// The whole is emitted after its parts, so reasons can join it with the
+/// word that follows ("non-small cell").
+#[derive(Default)]
+struct Chain {
+    start: usize,
+    end: usize,
+    parts: u32,
+    short_or_digit: bool,
+    letter: bool,
+    blocked: bool,
+}
+
+impl Chain {
+    fn step(&mut self, s: &str, start: usize, end: usize, f: &mut dyn FnMut(&str)) {
+        let joined =
+            self.parts > 0 && self.end + 1 == start && s.as_bytes().get(self.end) == Some(&b'-');
+        if !joined {
+            self.flush(s, f);
+            self.start = start;
+        }
+        let part = &s[start..end];
+        self.end = end;
+        self.parts += 1;
+        self.short_or_digit |=
+            part.chars().count() <= 3 || part.chars().any(|c| c.is_ascii_digit());
+        self.letter |= part.chars().any(char::is_alphabetic);
+        self.blocked |= super::stopwords::is_function_word(part);
+    }
+
+    fn flush(&mut self, s: &str, f: &mut dyn FnMut(&str)) {
+        if self.parts >= 2
+            && self.short_or_digit
+            && self.letter
+            && !self.blocked
+            && s[self.start..self.end].chars().count() <= MAX_WORD_CHARS
+        {
+            f(&s[self.start..self.end]);
+        }
+        *self = Chain::default();
+    }
 }
 
 /// The words of `text`: normalised (NFKC, lower case) surface tokens with
@@ -226,12 +328,46 @@ mod tests {
     fn english_is_lowered_stemmed_and_stop_words_dropped() {
         assert_eq!(
             terms("The Screening of T-cells in 2023 and a CRISPR-Cas9 screen"),
-            vec!["screen", "cell", "crispr", "cas9", "screen"]
+            vec![
+                "screen",
+                "cell",
+                "t-cell",
+                "crispr",
+                "cas9",
+                "crispr-cas9",
+                "screen"
+            ]
         );
         // Surfaces keep the word as written (lower case), not the stem.
         let a = Analyzer::new().analyze("Studies");
         assert_eq!(a[0].term, "studi");
         assert_eq!(a[0].surface, "studies");
+    }
+
+    /// The split reasons `pd;l1` and `non`: hyphenated terms with a
+    /// short or numbered part are kept whole beside their parts; "non" is
+    /// never a word of its own.
+    #[test]
+    fn hyphenated_terms_regression() {
+        assert_eq!(
+            words("PD-L1 blockade"),
+            vec!["pd", "l1", "pd-l1", "blockade"]
+        );
+        assert_eq!(
+            words("non-small cell lung cancer"),
+            vec!["small", "non-small", "cell", "lung", "cancer"]
+        );
+        assert_eq!(
+            words("SARS-CoV-2 and IL-6"),
+            vec!["sars", "cov", "sars-cov-2", "il", "il-6"]
+        );
+        // Function-word parts, numbers only, long ordinary parts: no compound.
+        assert_eq!(
+            words("in-depth 2019-2020 long-term"),
+            vec!["depth", "long", "term"]
+        );
+        // Also in text that is not ASCII.
+        assert_eq!(words("PD-L1 阻害"), vec!["pd", "l1", "pd-l1", "阻害"]);
     }
 
     #[test]
@@ -242,12 +378,45 @@ mod tests {
     }
 
     #[test]
-    fn japanese_runs_become_bigrams_split_by_script() {
-        assert_eq!(words("免疫細胞"), vec!["免疫", "疫細", "細胞"]);
+    fn japanese_runs_become_words_split_by_script() {
+        assert_eq!(words("免疫細胞"), vec!["免疫", "細胞"]);
+        assert_eq!(words("腫瘍微小環境"), vec!["腫瘍", "微小", "環境"]);
+        assert_eq!(words("肺腺癌の五文字語"), vec!["肺腺癌", "五文", "字語"]);
+        assert_eq!(words("五文字熟語群"), vec!["五文", "字熟", "語群"]);
+        assert_eq!(words("一二三四五"), vec!["一二", "三四五"]);
         // Katakana loan word and kanji compound are separate runs.
-        assert_eq!(words("ゲノム編集"), vec!["ゲノ", "ノム", "編集"]);
-        // A one-character run is a unigram; function-word runs are dropped.
+        assert_eq!(words("ゲノム編集"), vec!["ゲノム", "編集"]);
+        // A one-character run is kept; hiragana runs are dropped.
         assert_eq!(words("肝の癌"), vec!["肝", "癌"]);
+    }
+
+    /// The Japanese Alzheimer proposal went to a cancer
+    /// immunologist on the bigrams マー;細胞;解析;かに;らか: katakana words
+    /// must stay whole and hiragana okurigana must not become terms.
+    #[test]
+    fn japanese_bigram_fragments_regression() {
+        assert_eq!(
+            words("アルツハイマー病におけるタウ蛋白の伝播機構の解析"),
+            vec![
+                "アルツハイマー",
+                "病",
+                "タウ",
+                "蛋白",
+                "伝播",
+                "機構",
+                "解析"
+            ]
+        );
+        assert_eq!(
+            words("バイオマーカーを明らかにする"),
+            vec!["バイオマーカー", "明"]
+        );
+        for w in words("腫瘍微小環境におけるアミロイドとがん免疫") {
+            assert!(
+                !["瘍微", "ツハ", "アミ", "イド", "らか", "かに", "マー"].contains(&w.as_str()),
+                "{w}"
+            );
+        }
     }
 
     #[test]
@@ -265,7 +434,7 @@ mod tests {
             vec!["crispr", "screen"]
         );
         // Half-width katakana folds to full width (NFKC).
-        assert_eq!(words("ｹﾞﾉﾑ"), vec!["ゲノ", "ノム"]);
+        assert_eq!(words("ｹﾞﾉﾑ"), vec!["ゲノム"]);
         assert_eq!(words("ｐ５３"), vec!["p53"]);
     }
 
@@ -277,7 +446,8 @@ mod tests {
             let w = words(&s);
             for x in &w {
                 proptest::prop_assert!(!x.is_empty());
-                proptest::prop_assert!(!x.chars().any(|c| c.is_whitespace() || c.is_ascii_punctuation()));
+                proptest::prop_assert!(!x.chars().any(|c| c.is_whitespace() || (c.is_ascii_punctuation() && c != '-')));
+                proptest::prop_assert!(!x.starts_with('-') && !x.ends_with('-'));
                 proptest::prop_assert!(!is_english_stop_word(x));
             }
             proptest::prop_assert_eq!(w, words(&s));
