@@ -12,7 +12,9 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use rayon::prelude::*;
 
-use crate::text::{for_each_word, phrase_term, phrases, Analyzer, Lexicon, PHRASE_PREFIX};
+use crate::text::{
+    for_each_word, phrase_term, phrases, Analyzer, Lexicon, BIGRAM_PREFIX, PHRASE_PREFIX,
+};
 
 /// Term ID: position in [`Vocab::terms`].
 pub(crate) type TermId = u32;
@@ -59,6 +61,24 @@ impl Hasher for FxHasher {
 }
 
 pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// How documents become terms (the variants `eval-scores` compares).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct AnalyzeOptions {
+    /// Weight of each title word (others weigh 1).
+    pub title_weight: f32,
+    /// Add a term per pair of adjacent words.
+    pub bigrams: bool,
+}
+
+impl Default for AnalyzeOptions {
+    fn default() -> Self {
+        AnalyzeOptions {
+            title_weight: 1.0,
+            bigrams: false,
+        }
+    }
+}
 
 /// The text fields of one document.
 pub(crate) struct DocText<'a> {
@@ -138,7 +158,10 @@ impl Vocab {
                     Some(w) => &self.words[*w as usize],
                     None => &self.terms[t],
                 };
-                s.strip_prefix(PHRASE_PREFIX).unwrap_or(s).to_string()
+                s.strip_prefix(PHRASE_PREFIX)
+                    .or_else(|| s.strip_prefix(BIGRAM_PREFIX))
+                    .unwrap_or(s)
+                    .to_string()
             })
             .collect()
     }
@@ -153,20 +176,43 @@ const NEW_WORD: u32 = 1 << 31;
 /// `NEW_WORD | i` for the `i`-th entry of the returned new words. Reads the
 /// vocabulary only, so documents can be tokenised in parallel without
 /// allocating for words seen before.
-fn doc_tokens(d: &DocText<'_>, vocab: &Vocab, lexicon: &Lexicon) -> (Vec<u32>, Vec<String>) {
+fn doc_tokens(
+    d: &DocText<'_>,
+    vocab: &Vocab,
+    lexicon: &Lexicon,
+    opts: &AnalyzeOptions,
+) -> (Vec<u32>, Vec<String>, usize) {
     let mut toks: Vec<u32> = Vec::new();
     let mut news: Vec<String> = Vec::new();
-    let mut push = |w: &str| match vocab.word(w) {
-        Some(id) => toks.push(id),
-        None => {
-            toks.push(NEW_WORD | news.len() as u32);
-            news.push(w.to_string());
+    let pushed = std::cell::Cell::new(0usize);
+    let mut push = |w: &str| {
+        pushed.set(pushed.get() + 1);
+        match vocab.word(w) {
+            Some(id) => toks.push(id),
+            None => {
+                toks.push(NEW_WORD | news.len() as u32);
+                news.push(w.to_string());
+            }
         }
     };
-    for_each_word(d.title, &mut push);
-    for_each_word(d.abstract_text, &mut push);
+    let mut prev: Option<String> = None;
+    let mut text_words = |text: &str, push: &mut dyn FnMut(&str)| {
+        prev = None;
+        for_each_word(text, |w| {
+            push(w);
+            if opts.bigrams {
+                if let Some(p) = &prev {
+                    push(&format!("{BIGRAM_PREFIX}{p} {w}"));
+                }
+                prev = Some(w.to_string());
+            }
+        });
+    };
+    text_words(d.title, &mut push);
+    let n_title = pushed.get();
+    text_words(d.abstract_text, &mut push);
     for k in d.keywords {
-        for_each_word(k, &mut push);
+        text_words(k, &mut push);
     }
     for p in phrases(d.keywords) {
         if let Some(t) = phrase_term(&p) {
@@ -181,7 +227,7 @@ fn doc_tokens(d: &DocText<'_>, vocab: &Vocab, lexicon: &Lexicon) -> (Vec<u32>, V
         let folded = crate::text::normalize_keyword(text);
         lexicon.translate(&folded, |en| for_each_word(en, &mut push));
     }
-    (toks, news)
+    (toks, news, n_title)
 }
 
 /// Merges `(term, value)` pairs into a sorted sparse vector, summing values
@@ -206,6 +252,7 @@ pub(crate) fn analyze_docs<'a>(
     vocab: &mut Vocab,
     an: &Analyzer,
     lexicon: &Lexicon,
+    opts: &AnalyzeOptions,
     mut order: impl FnMut(usize, &[(TermId, f32)]),
     mut sink: impl FnMut(usize, SparseVec),
 ) {
@@ -214,19 +261,23 @@ pub(crate) fn analyze_docs<'a>(
     let mut i = 0usize;
     while docs.peek().is_some() {
         let chunk: Vec<DocText<'a>> = docs.by_ref().take(CHUNK).collect();
-        let analysed: Vec<(Vec<u32>, Vec<String>)> =
-            chunk.par_iter().map(|d| doc_tokens(d, vocab, lexicon)).collect();
-        for (toks, news) in analysed {
+        let analysed: Vec<(Vec<u32>, Vec<String>, usize)> = chunk
+            .par_iter()
+            .map(|d| doc_tokens(d, vocab, lexicon, opts))
+            .collect();
+        for (toks, news, n_title) in analysed {
             let v: Vec<(TermId, f32)> = toks
                 .iter()
-                .map(|&tok| {
+                .enumerate()
+                .map(|(k, &tok)| {
                     let w = if tok & NEW_WORD != 0 {
                         vocab.intern_word(an, &news[(tok & !NEW_WORD) as usize])
                     } else {
                         tok
                     };
                     vocab.word_count[w as usize] += 1;
-                    (vocab.word_term[w as usize], 1.0)
+                    let weight = if k < n_title { opts.title_weight } else { 1.0 };
+                    (vocab.word_term[w as usize], weight)
                 })
                 .collect();
             order(i, &v);
@@ -258,7 +309,7 @@ mod tests {
             },
         ];
         let mut out = Vec::new();
-        analyze_docs(docs.into_iter(), &mut v, &an, &Lexicon::default(), |_, _| {}, |i, x| out.push((i, x)));
+        analyze_docs(docs.into_iter(), &mut v, &an, &Lexicon::default(), &AnalyzeOptions::default(), |_, _| {}, |i, x| out.push((i, x)));
         let s = v.surfaces();
         let screen = v.id("screen").unwrap() as usize;
         // "screening" twice, "screens" twice: tie broken by the smaller string.

@@ -2,7 +2,9 @@
 
 use rayon::prelude::*;
 
-use super::corpus::{analyze_docs, merge_sparse, DocText, FxMap, SparseVec, TermId, Vocab};
+use super::corpus::{
+    analyze_docs, merge_sparse, AnalyzeOptions, DocText, FxMap, SparseVec, TermId, Vocab,
+};
 use super::external::ExternalScores;
 use super::{Keep, PairScore, ScoreMatrix};
 use crate::config::{ProfileStrategy, ScoreConfig, TextModel};
@@ -174,6 +176,10 @@ impl Scorer {
     /// built-in one plus `cfg.terms`.
     pub fn with_lexicon(ds: &Dataset, cfg: &ScoreConfig, lexicon: &Lexicon) -> Scorer {
         let an = Analyzer::new();
+        let aopts = AnalyzeOptions {
+            title_weight: cfg.title_weight as f32,
+            bigrams: cfg.text_bigrams,
+        };
         let mut vocab = Vocab::default();
         let n_adv = ds.advisers.len();
         let n_pubs = ds.publications.len();
@@ -215,6 +221,7 @@ impl Scorer {
             &mut vocab,
             &an,
             lexicon,
+            &aopts,
             |_, _| {},
             |i, v| {
                 count_df(&v, &mut df);
@@ -234,6 +241,7 @@ impl Scorer {
             &mut vocab,
             &an,
             lexicon,
+            &aopts,
             |_, v| prop_bigrams.push(bigrams(v)),
             |_, v| {
                 count_df(&v, &mut df);
@@ -252,6 +260,7 @@ impl Scorer {
             &mut vocab,
             &an,
             lexicon,
+            &aopts,
             |_, _| {},
             |_, v| kw_tf.push(v),
         );
@@ -377,6 +386,14 @@ impl Scorer {
             .collect();
         let unit_vecs = Csr::from_rows(unit_rows);
         let postings = transpose(&unit_vecs, n_terms);
+        let queries = if cfg.feedback_terms > 0 && cfg.model == TextModel::TfIdf {
+            queries
+                .into_par_iter()
+                .map(|q| expand_query(q, &unit_vecs, &postings, cfg.feedback_terms))
+                .collect()
+        } else {
+            queries
+        };
 
         // Keyword phrases.
         let mut phrase_ids: FxMap<String, u32> = FxMap::default();
@@ -822,6 +839,42 @@ impl Scorer {
         }
         self.readable_weights(merge_sparse(all), usize::MAX)
     }
+}
+
+/// Pseudo-relevance feedback (Rocchio): `q + ½·c`, renormalised, where `c`
+/// is the unit-length sum of the three best-matching units' vectors cut to
+/// its `n_terms` strongest terms.
+fn expand_query(
+    q: SparseVec,
+    units: &Csr<(TermId, f32)>,
+    postings: &Csr<(u32, f32)>,
+    n_terms: usize,
+) -> SparseVec {
+    let mut acc: FxMap<u32, f32> = FxMap::default();
+    for &(t, qw) in &q {
+        for &(u, w) in postings.row(t as usize) {
+            *acc.entry(u).or_default() += qw * w;
+        }
+    }
+    let mut best: Vec<(u32, f32)> = acc.into_iter().collect();
+    best.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+    best.truncate(3);
+    if best.is_empty() {
+        return q;
+    }
+    let mut c: Vec<(TermId, f32)> = merge_sparse(
+        best.iter()
+            .flat_map(|&(u, _)| units.row(u as usize).iter().copied())
+            .collect(),
+    );
+    c.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+    c.truncate(n_terms);
+    let c = l2_normalised(merge_sparse(c));
+    l2_normalised(merge_sparse(
+        q.into_iter()
+            .chain(c.into_iter().map(|(t, x)| (t, 0.5 * x)))
+            .collect(),
+    ))
 }
 
 /// Adjacent distinct term pairs of a text (in order), sorted and unique.

@@ -12,6 +12,10 @@ use super::stopwords::{is_english_stop_word, is_japanese_content_run, is_japanes
 /// `:` (it separates tokens), so a phrase term cannot collide with a word.
 pub const PHRASE_PREFIX: &str = "kw:";
 
+/// Prefix of a bigram word (`bg:ion channels`): two adjacent words, each
+/// stemmed as a term. Like phrase terms, never produced by tokenising.
+pub const BIGRAM_PREFIX: &str = "bg:";
+
 /// Latin words longer than this (in chars) are noise (sequences, URLs).
 const MAX_WORD_CHARS: usize = 40;
 
@@ -293,6 +297,16 @@ impl Analyzer {
     /// Snowball English (Porter 2); CJK grams and phrase terms are kept.
     pub fn term<'a>(&self, word: &'a str) -> Cow<'a, str> {
         let first = word.chars().next().unwrap_or(' ');
+        if let Some((a, b)) = word
+            .strip_prefix(BIGRAM_PREFIX)
+            .and_then(|pair| pair.split_once(' '))
+        {
+            return Cow::Owned(format!(
+                "{BIGRAM_PREFIX}{} {}",
+                self.term(a),
+                self.term(b)
+            ));
+        }
         if word.starts_with(PHRASE_PREFIX) || class(first) != Class::Word {
             Cow::Borrowed(word)
         } else {
