@@ -13,7 +13,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use rayon::prelude::*;
 
 use crate::text::{
-    for_each_word, phrase_term, phrases, Analyzer, Lexicon, BIGRAM_PREFIX, PHRASE_PREFIX,
+    for_each_token, for_each_word, phrase_term, phrases, Analyzer, Lexicon, BIGRAM_PREFIX, PHRASE_PREFIX,
 };
 
 /// Term ID: position in [`Vocab::terms`].
@@ -171,6 +171,10 @@ impl Vocab {
 /// the document's list of new words.
 const NEW_WORD: u32 = 1 << 31;
 
+/// Marks two tokens that are not neighbours in the text (see
+/// `text::for_each_token`); never a word.
+const BREAK: u32 = u32::MAX;
+
 /// The tokens of one document (title, abstract and keywords as text, plus
 /// one whole-phrase word per multi-word keyword) as known word IDs, or
 /// `NEW_WORD | i` for the `i`-th entry of the returned new words. Reads the
@@ -187,6 +191,10 @@ fn doc_tokens(
     let pushed = std::cell::Cell::new(0usize);
     let mut push = |w: &str| {
         pushed.set(pushed.get() + 1);
+        if w.is_empty() {
+            toks.push(BREAK);
+            return;
+        }
         match vocab.word(w) {
             Some(id) => toks.push(id),
             None => {
@@ -198,9 +206,12 @@ fn doc_tokens(
     let mut prev: Option<String> = None;
     let mut text_words = |text: &str, push: &mut dyn FnMut(&str)| {
         prev = None;
-        for_each_word(text, |w| {
+        push("");
+        for_each_token(text, |w| {
             push(w);
-            if opts.bigrams {
+            if w.is_empty() {
+                prev = None;
+            } else if opts.bigrams {
                 if let Some(p) = &prev {
                     push(&format!("{BIGRAM_PREFIX}{p} {w}"));
                 }
@@ -216,6 +227,7 @@ fn doc_tokens(
     }
     for p in phrases(d.keywords) {
         if let Some(t) = phrase_term(&p) {
+            push("");
             push(&t);
         }
     }
@@ -225,7 +237,10 @@ fn doc_tokens(
         .chain(d.keywords.iter().map(String::as_str));
     for text in texts.filter(|t| !t.is_ascii()) {
         let folded = crate::text::normalize_keyword(text);
-        lexicon.translate(&folded, |en| for_each_word(en, &mut push));
+        lexicon.translate(&folded, |en| {
+            push("");
+            for_each_word(en, &mut push)
+        });
     }
     (toks, news, n_title)
 }
@@ -244,8 +259,8 @@ pub(crate) fn merge_sparse(mut v: Vec<(TermId, f32)>) -> SparseVec {
     out
 }
 
-/// Analyses documents in order and calls `order(i, terms in text order)`
-/// then `sink(i, tf_vector)` for each.
+/// Analyses documents in order and calls `order(i, terms in text order,
+/// positions where the text breaks)` then `sink(i, tf_vector)` for each.
 /// Tokenising is parallel; interning is sequential in document order.
 pub(crate) fn analyze_docs<'a>(
     docs: impl ExactSizeIterator<Item = DocText<'a>>,
@@ -253,7 +268,7 @@ pub(crate) fn analyze_docs<'a>(
     an: &Analyzer,
     lexicon: &Lexicon,
     opts: &AnalyzeOptions,
-    mut order: impl FnMut(usize, &[(TermId, f32)]),
+    mut order: impl FnMut(usize, &[(TermId, f32)], &[usize]),
     mut sink: impl FnMut(usize, SparseVec),
 ) {
     const CHUNK: usize = 8192;
@@ -266,21 +281,25 @@ pub(crate) fn analyze_docs<'a>(
             .map(|d| doc_tokens(d, vocab, lexicon, opts))
             .collect();
         for (toks, news, n_title) in analysed {
-            let v: Vec<(TermId, f32)> = toks
-                .iter()
-                .enumerate()
-                .map(|(k, &tok)| {
-                    let w = if tok & NEW_WORD != 0 {
-                        vocab.intern_word(an, &news[(tok & !NEW_WORD) as usize])
-                    } else {
-                        tok
-                    };
-                    vocab.word_count[w as usize] += 1;
-                    let weight = if k < n_title { opts.title_weight } else { 1.0 };
-                    (vocab.word_term[w as usize], weight)
-                })
-                .collect();
-            order(i, &v);
+            let mut v: Vec<(TermId, f32)> = Vec::with_capacity(toks.len());
+            let mut breaks: Vec<usize> = Vec::new();
+            for (k, &tok) in toks.iter().enumerate() {
+                if tok == BREAK {
+                    if breaks.last() != Some(&v.len()) {
+                        breaks.push(v.len());
+                    }
+                    continue;
+                }
+                let w = if tok & NEW_WORD != 0 {
+                    vocab.intern_word(an, &news[(tok & !NEW_WORD) as usize])
+                } else {
+                    tok
+                };
+                vocab.word_count[w as usize] += 1;
+                let weight = if k < n_title { opts.title_weight } else { 1.0 };
+                v.push((vocab.word_term[w as usize], weight));
+            }
+            order(i, &v, &breaks);
             sink(i, merge_sparse(v));
             i += 1;
         }
@@ -309,7 +328,7 @@ mod tests {
             },
         ];
         let mut out = Vec::new();
-        analyze_docs(docs.into_iter(), &mut v, &an, &Lexicon::default(), &AnalyzeOptions::default(), |_, _| {}, |i, x| out.push((i, x)));
+        analyze_docs(docs.into_iter(), &mut v, &an, &Lexicon::default(), &AnalyzeOptions::default(), |_, _, _| {}, |i, x| out.push((i, x)));
         let s = v.surfaces();
         let screen = v.id("screen").unwrap() as usize;
         // "screening" twice, "screens" twice: tie broken by the smaller string.

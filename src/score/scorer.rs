@@ -222,7 +222,7 @@ impl Scorer {
             &an,
             lexicon,
             &aopts,
-            |_, _| {},
+            |_, _, _| {},
             |i, v| {
                 count_df(&v, &mut df);
                 if adv_pub[i] {
@@ -242,7 +242,7 @@ impl Scorer {
             &an,
             lexicon,
             &aopts,
-            |_, v| prop_bigrams.push(bigrams(v)),
+            |_, v, breaks| prop_bigrams.push(bigrams(v, breaks)),
             |_, v| {
                 count_df(&v, &mut df);
                 prop_tf.push(v);
@@ -261,7 +261,7 @@ impl Scorer {
             &an,
             lexicon,
             &aopts,
-            |_, _| {},
+            |_, _, _| {},
             |_, v| kw_tf.push(v),
         );
         let n_terms = vocab.terms.len();
@@ -877,12 +877,13 @@ fn expand_query(
     ))
 }
 
-/// Adjacent distinct term pairs of a text (in order), sorted and unique.
-fn bigrams(v: &[(TermId, f32)]) -> Vec<(TermId, TermId)> {
-    let mut out: Vec<(TermId, TermId)> = v
-        .windows(2)
-        .filter(|w| w[0].0 != w[1].0)
-        .map(|w| (w[0].0, w[1].0))
+/// Distinct term pairs that are neighbours in a text (`v` in text order; a
+/// break before position `j` in `breaks` separates `j − 1` and `j`),
+/// sorted and unique.
+fn bigrams(v: &[(TermId, f32)], breaks: &[usize]) -> Vec<(TermId, TermId)> {
+    let mut out: Vec<(TermId, TermId)> = (1..v.len())
+        .filter(|&j| breaks.binary_search(&j).is_err() && v[j - 1].0 != v[j].0)
+        .map(|j| (v[j - 1].0, v[j].0))
         .collect();
     out.sort_unstable();
     out.dedup();

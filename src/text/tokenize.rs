@@ -74,12 +74,25 @@ fn keep_latin(run: &str, n_chars: usize) -> bool {
 /// Calls `f` with each word of `text`, in order (see [`words`]). No
 /// allocation per word; ASCII text takes a byte-level fast path.
 pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
+    for_each_token(text, |w| {
+        if !w.is_empty() {
+            f(w)
+        }
+    });
+}
+
+/// [`for_each_word`], plus an empty string wherever two words are not
+/// neighbours in the text: a dropped word (stop word, number, particle) or
+/// punctuation other than a space or hyphen lies between them. Reasons join
+/// only neighbours into phrases ("cancer of the lung" is not "cancer lung").
+pub fn for_each_token(text: &str, mut f: impl FnMut(&str)) {
     let folded = fold(text);
     let s: &str = &folded;
     let mut chain = Chain::default();
     if s.is_ascii() {
         let b = s.as_bytes();
         let mut i = 0;
+        let mut prev_end = 0;
         while i < b.len() {
             if !b[i].is_ascii_alphanumeric() {
                 i += 1;
@@ -91,8 +104,14 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
             }
             let run = &s[start..i];
             chain.step(s, start, i, &mut f);
+            if b[prev_end..start].iter().any(|&c| c != b' ' && c != b'-') {
+                f("");
+            }
+            prev_end = i;
             if keep_latin(run, run.len()) {
                 f(run);
+            } else {
+                f("");
             }
         }
         chain.flush(s, &mut f);
@@ -104,11 +123,17 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
     let mut emit = |start: usize, end: usize, cls: Class, f: &mut dyn FnMut(&str)| {
         let run = &s[start..end];
         match cls {
-            Class::Other => {}
+            Class::Other => {
+                if run.chars().any(|c| !c.is_whitespace() && c != '-') {
+                    f("");
+                }
+            }
             Class::Word => {
                 chain.step(s, start, end, f);
                 if keep_latin(run, run.chars().count()) {
                     f(run);
+                } else {
+                    f("");
                 }
                 return;
             }
@@ -122,12 +147,16 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
                 // are kept, whole.
                 if is_japanese_content_run(run) {
                     f(run);
+                } else {
+                    f("");
                 }
             }
             Class::Katakana => {
                 // Loan words are whole words: アルツハイマー, バイオマーカー.
                 if !is_japanese_stop_run(run) {
                     f(run);
+                } else {
+                    f("");
                 }
             }
             Class::Han => {
