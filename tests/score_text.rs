@@ -124,7 +124,8 @@ fn japanese_alzheimer_proposal_finds_the_english_publishing_expert() {
     for r in &p1 {
         for reason in &r.4 {
             assert!(
-                !["マー", "かに", "らか", "瘍微", "ツハ", "アミ", "イド", "イマ"].contains(&reason.as_str()),
+                !["マー", "かに", "らか", "瘍微", "ツハ", "アミ", "イド", "イマ"]
+                    .contains(&reason.as_str()),
                 "fragment {reason:?} in {r:?}"
             );
         }
@@ -142,12 +143,12 @@ fn reasons_split_phrases_regression() {
     std::fs::create_dir(&data).unwrap();
     folder(&data);
     let rows = scores(t.path(), &data);
-    let rc = rows
-        .iter()
-        .find(|r| r.0 == "P2" && r.1 == "RC")
-        .unwrap();
+    let rc = rows.iter().find(|r| r.0 == "P2" && r.1 == "RC").unwrap();
     let reasons = &rc.4;
-    assert!(reasons.iter().any(|x| x.contains("ion channels")), "{reasons:?}");
+    assert!(
+        reasons.iter().any(|x| x.contains("ion channels")),
+        "{reasons:?}"
+    );
     assert!(reasons.iter().any(|x| x.contains("pd-l1")), "{reasons:?}");
     for bad in ["ion", "channels", "pd", "l1", "non"] {
         assert!(!reasons.iter().any(|x| x == bad), "{bad} in {reasons:?}");
@@ -164,10 +165,7 @@ fn area_component_no_overlap_score_regression() {
     std::fs::create_dir(&data).unwrap();
     folder(&data);
     let rows = scores(t.path(), &data);
-    let rz = rows
-        .iter()
-        .find(|r| r.0 == "P2" && r.1 == "RZ")
-        .unwrap();
+    let rz = rows.iter().find(|r| r.0 == "P2" && r.1 == "RZ").unwrap();
     assert_eq!((rz.2, rz.3), (0.0, 1.0), "{rz:?}");
     assert!(rz.4.is_empty());
 }

@@ -8,8 +8,8 @@ use crate::cli::{DataArgs, EvalScoresArgs, ModelArg, ScoreArgs, StrategyArg};
 use crate::config::{Config, ProfileStrategy, TextModel};
 use crate::model::Dataset;
 use crate::score::{
-    evaluate, heldout, read_external, read_truth, variants, write_scores_csv, ExternalSource,
-    Keep, ReadExternal, Scorer,
+    evaluate, heldout, read_external, read_truth, variants, write_scores_csv, ExternalSource, Keep,
+    ReadExternal, Scorer,
 };
 
 use super::outputs::split_file_out;
@@ -173,7 +173,10 @@ fn eval_heldout(
         if !known {
             let mut names: Vec<&str> = variants::variants().iter().map(|x| x.name).collect();
             names.extend(variants::BLENDS.iter().map(|b| b.0));
-            anyhow::bail!("--variant {v:?}: no such variant; choose one of: {}", names.join(", "));
+            anyhow::bail!(
+                "--variant {v:?}: no such variant; choose one of: {}",
+                names.join(", ")
+            );
         }
     }
     let h = heldout::split(ds, &opts);

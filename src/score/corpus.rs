@@ -13,7 +13,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 use rayon::prelude::*;
 
 use crate::text::{
-    for_each_token, for_each_word, phrase_term, phrases, Analyzer, Lexicon, BIGRAM_PREFIX, PHRASE_PREFIX,
+    for_each_token, for_each_word, phrase_term, phrases, Analyzer, Lexicon, BIGRAM_PREFIX,
+    PHRASE_PREFIX,
 };
 
 /// Term ID: position in [`Vocab::terms`].
@@ -328,7 +329,15 @@ mod tests {
             },
         ];
         let mut out = Vec::new();
-        analyze_docs(docs.into_iter(), &mut v, &an, &Lexicon::default(), &AnalyzeOptions::default(), |_, _, _| {}, |i, x| out.push((i, x)));
+        analyze_docs(
+            docs.into_iter(),
+            &mut v,
+            &an,
+            &Lexicon::default(),
+            &AnalyzeOptions::default(),
+            |_, _, _| {},
+            |i, x| out.push((i, x)),
+        );
         let s = v.surfaces();
         let screen = v.id("screen").unwrap() as usize;
         // "screening" twice, "screens" twice: tie broken by the smaller string.

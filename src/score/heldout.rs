@@ -141,15 +141,10 @@ pub fn split(ds: &Dataset, opts: &HeldOutOptions) -> HeldOut {
             researcher: pi,
             role: Role::Pi,
         })
-        .chain(
-            publ.authors
-                .iter()
-                .filter(|&&r| r != pi)
-                .map(|&r| Member {
-                    researcher: r,
-                    role: Role::Collaborator,
-                }),
-        )
+        .chain(publ.authors.iter().filter(|&&r| r != pi).map(|&r| Member {
+            researcher: r,
+            role: Role::Collaborator,
+        }))
         .collect();
         proposals.push(Proposal {
             id: format!("H-{}", publ.id),
@@ -682,7 +677,10 @@ mod tests {
             ],
         };
         let r = rank_report(&m, &h);
-        assert!((r.mrr - (0.5 + 1.0 + 1.0 / 3.0) / 3.0).abs() < 1e-12, "{r:?}");
+        assert!(
+            (r.mrr - (0.5 + 1.0 + 1.0 / 3.0) / 3.0).abs() < 1e-12,
+            "{r:?}"
+        );
         assert!((r.recall_at_1 - 1.0 / 3.0).abs() < 1e-12);
         assert!((r.recall_at_5 - 1.0).abs() < 1e-12);
         assert_eq!(r.median_rank, 2.0);

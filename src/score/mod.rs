@@ -35,8 +35,8 @@
 
 mod corpus;
 mod eval;
-pub mod heldout;
 pub mod external;
+pub mod heldout;
 pub mod score_file;
 mod scorer;
 pub mod variants;

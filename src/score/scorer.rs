@@ -785,7 +785,11 @@ impl Scorer {
                     None => break,
                 }
             }
-            let text = chain.iter().map(|&t| surface(t)).collect::<Vec<_>>().join(" ");
+            let text = chain
+                .iter()
+                .map(|&t| surface(t))
+                .collect::<Vec<_>>()
+                .join(" ");
             let words: Vec<&str> = text.split([' ', '-']).filter(|w| !w.is_empty()).collect();
             if words.iter().all(|w| covered.iter().any(|c| c == w)) {
                 continue;
@@ -894,9 +898,7 @@ fn bigrams(v: &[(TermId, f32)], breaks: &[usize]) -> Vec<(TermId, TermId)> {
 /// term, a CJK word, or a Latin word of at least three characters (`pd`,
 /// `l1` are fragments of `pd-l1`).
 fn readable(s: &str) -> bool {
-    s.contains([' ', '-'])
-        || !s.is_ascii()
-        || s.chars().count() >= 3
+    s.contains([' ', '-']) || !s.is_ascii() || s.chars().count() >= 3
 }
 
 fn l2_normalised(v: SparseVec) -> SparseVec {

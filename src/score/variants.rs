@@ -92,7 +92,8 @@ pub fn variants() -> Vec<Variant> {
         },
         Variant {
             name: "tfidf-keywords0.3",
-            about: "TF-IDF profile, keyword phrases (author keywords, MeSH, WoS keywords) weigh 0.3",
+            about:
+                "TF-IDF profile, keyword phrases (author keywords, MeSH, WoS keywords) weigh 0.3",
             apply: |c| {
                 c.model = TextModel::TfIdf;
                 c.strategy = ProfileStrategy::Profile;
@@ -120,7 +121,8 @@ pub fn variants() -> Vec<Variant> {
         },
         Variant {
             name: "tfidf-feedback",
-            about: "TF-IDF profile with pseudo-relevance feedback (20 terms of the best 3 advisers)",
+            about:
+                "TF-IDF profile with pseudo-relevance feedback (20 terms of the best 3 advisers)",
             apply: |c| {
                 c.model = TextModel::TfIdf;
                 c.strategy = ProfileStrategy::Profile;
@@ -134,7 +136,11 @@ pub fn variants() -> Vec<Variant> {
 /// the two variants' scores per pair.
 pub const BLENDS: &[(&str, &str, &str)] = &[
     ("blend tfidf+bm25", "tfidf-profile", "bm25-profile"),
-    ("blend tfidf+top-papers", "tfidf-profile", "tfidf-top-papers"),
+    (
+        "blend tfidf+top-papers",
+        "tfidf-profile",
+        "tfidf-top-papers",
+    ),
 ];
 
 /// The mean of two score matrices per pair (a pair missing from one counts
@@ -194,7 +200,10 @@ mod tests {
             per_proposal: vec![vec![pair(1, 0.6), pair(2, 0.4)]],
         };
         let m = blend(&a, &b);
-        let got: Vec<(usize, f64)> = m.per_proposal[0].iter().map(|s| (s.adviser, s.score)).collect();
+        let got: Vec<(usize, f64)> = m.per_proposal[0]
+            .iter()
+            .map(|s| (s.adviser, s.score))
+            .collect();
         assert_eq!(got, vec![(0, 0.4), (1, 0.4), (2, 0.2)]);
         assert_eq!(m.per_proposal[0][0].area, 1.0);
     }

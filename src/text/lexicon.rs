@@ -10,7 +10,6 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-
 use unicode_normalization::UnicodeNormalization;
 
 /// Built-in `(ja, en)` pairs (NFKC, as the tokeniser folds text).
@@ -117,7 +116,12 @@ impl Lexicon {
 
     /// Adds (or replaces) one entry.
     pub fn add(&mut self, ja: &str, en: &str) {
-        let ja: Vec<char> = ja.nfkc().collect::<String>().to_lowercase().chars().collect();
+        let ja: Vec<char> = ja
+            .nfkc()
+            .collect::<String>()
+            .to_lowercase()
+            .chars()
+            .collect();
         let Some(&first) = ja.first() else {
             return;
         };
@@ -234,12 +238,18 @@ mod tests {
     fn longest_entry_wins_and_matches_do_not_overlap() {
         let l = Lexicon::builtin();
         let mut out = Vec::new();
-        l.translate("アルツハイマー病におけるタウ蛋白の伝播機構", |e| {
-            out.push(e.to_string())
-        });
+        l.translate(
+            "アルツハイマー病におけるタウ蛋白の伝播機構",
+            |e| out.push(e.to_string()),
+        );
         assert_eq!(
             out,
-            vec!["alzheimer disease", "tau", "protein", "propagation spreading"]
+            vec![
+                "alzheimer disease",
+                "tau",
+                "protein",
+                "propagation spreading"
+            ]
         );
         let mut none = Vec::new();
         l.translate("plain ascii text", |e| none.push(e.to_string()));
@@ -249,7 +259,11 @@ mod tests {
     #[test]
     fn user_entries_extend_and_replace() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("terms.csv"), "ja,en\r\n伝播機構,propagation mechanism\r\nタウ,tau protein\r\n").unwrap();
+        std::fs::write(
+            dir.path().join("terms.csv"),
+            "ja,en\r\n伝播機構,propagation mechanism\r\nタウ,tau protein\r\n",
+        )
+        .unwrap();
         let l = Lexicon::with_terms(&user_terms(dir.path(), Default::default()).unwrap());
         assert_eq!(l.len(), BUILTIN.len() + 1);
         let mut out = Vec::new();

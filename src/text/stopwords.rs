@@ -355,7 +355,17 @@ mod research_tests {
             RESEARCH.windows(2).all(|w| w[0] < w[1]),
             "RESEARCH must stay sorted"
         );
-        for w in ["aim", "novel", "platform", "understanding", "strategies", "accelerate", "industrial", "medical", "non"] {
+        for w in [
+            "aim",
+            "novel",
+            "platform",
+            "understanding",
+            "strategies",
+            "accelerate",
+            "industrial",
+            "medical",
+            "non",
+        ] {
             assert!(is_english_stop_word(w), "{w}");
         }
         for w in ["tumour", "organoid", "clinical", "biomarker"] {

@@ -229,9 +229,8 @@ struct Chain {
 
 impl Chain {
     fn step(&mut self, s: &str, start: usize, end: usize, f: &mut dyn FnMut(&str)) {
-        let joined = self.parts > 0
-            && self.end + 1 == start
-            && s.as_bytes().get(self.end) == Some(&b'-');
+        let joined =
+            self.parts > 0 && self.end + 1 == start && s.as_bytes().get(self.end) == Some(&b'-');
         if !joined {
             self.flush(s, f);
             self.start = start;
@@ -330,11 +329,7 @@ impl Analyzer {
             .strip_prefix(BIGRAM_PREFIX)
             .and_then(|pair| pair.split_once(' '))
         {
-            return Cow::Owned(format!(
-                "{BIGRAM_PREFIX}{} {}",
-                self.term(a),
-                self.term(b)
-            ));
+            return Cow::Owned(format!("{BIGRAM_PREFIX}{} {}", self.term(a), self.term(b)));
         }
         if word.starts_with(PHRASE_PREFIX) || class(first) != Class::Word {
             Cow::Borrowed(word)
@@ -372,7 +367,15 @@ mod tests {
     fn english_is_lowered_stemmed_and_stop_words_dropped() {
         assert_eq!(
             terms("The Screening of T-cells in 2023 and a CRISPR-Cas9 screen"),
-            vec!["screen", "cell", "t-cell", "crispr", "cas9", "crispr-cas9", "screen"]
+            vec![
+                "screen",
+                "cell",
+                "t-cell",
+                "crispr",
+                "cas9",
+                "crispr-cas9",
+                "screen"
+            ]
         );
         // Surfaces keep the word as written (lower case), not the stem.
         let a = Analyzer::new().analyze("Studies");
@@ -385,14 +388,23 @@ mod tests {
     /// never a word of its own.
     #[test]
     fn hyphenated_terms_regression() {
-        assert_eq!(words("PD-L1 blockade"), vec!["pd", "l1", "pd-l1", "blockade"]);
+        assert_eq!(
+            words("PD-L1 blockade"),
+            vec!["pd", "l1", "pd-l1", "blockade"]
+        );
         assert_eq!(
             words("non-small cell lung cancer"),
             vec!["small", "non-small", "cell", "lung", "cancer"]
         );
-        assert_eq!(words("SARS-CoV-2 and IL-6"), vec!["sars", "cov", "sars-cov-2", "il", "il-6"]);
+        assert_eq!(
+            words("SARS-CoV-2 and IL-6"),
+            vec!["sars", "cov", "sars-cov-2", "il", "il-6"]
+        );
         // Function-word parts, numbers only, long ordinary parts: no compound.
-        assert_eq!(words("in-depth 2019-2020 long-term"), vec!["depth", "long", "term"]);
+        assert_eq!(
+            words("in-depth 2019-2020 long-term"),
+            vec!["depth", "long", "term"]
+        );
         // Also in text that is not ASCII.
         assert_eq!(words("PD-L1 阻害"), vec!["pd", "l1", "pd-l1", "阻害"]);
     }
@@ -424,14 +436,25 @@ mod tests {
     fn japanese_bigram_fragments_regression() {
         assert_eq!(
             words("アルツハイマー病におけるタウ蛋白の伝播機構の解析"),
-            vec!["アルツハイマー", "病", "タウ", "蛋白", "伝播", "機構", "解析"]
+            vec![
+                "アルツハイマー",
+                "病",
+                "タウ",
+                "蛋白",
+                "伝播",
+                "機構",
+                "解析"
+            ]
         );
         assert_eq!(
             words("バイオマーカーを明らかにする"),
             vec!["バイオマーカー", "明"]
         );
         for w in words("腫瘍微小環境におけるアミロイドとがん免疫") {
-            assert!(!["瘍微", "ツハ", "アミ", "イド", "らか", "かに", "マー"].contains(&w.as_str()), "{w}");
+            assert!(
+                !["瘍微", "ツハ", "アミ", "イド", "らか", "かに", "マー"].contains(&w.as_str()),
+                "{w}"
+            );
         }
     }
 
