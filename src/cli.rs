@@ -235,6 +235,10 @@ pub struct EvalScoresArgs {
     /// score band whose adviser wrote the paper).
     #[arg(long, requires = "heldout")]
     pub calibration: bool,
+    /// With --heldout: measure only this variant (and `default`); see
+    /// docs/benchmarks.md for the list.
+    #[arg(long, value_name = "NAME", requires = "heldout")]
+    pub variant: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -211,6 +211,17 @@ fn eval_heldout(
         max_load: cfg.assign.default_max_load,
         ..heldout::HeldOutOptions::default()
     };
+    if let Some(v) = &args.variant {
+        let known = variants::variant(v).is_some() || variants::BLENDS.iter().any(|b| b.0 == v);
+        if !known {
+            let mut names: Vec<&str> = variants::variants().iter().map(|x| x.name).collect();
+            names.extend(variants::BLENDS.iter().map(|b| b.0));
+            anyhow::bail!(
+                "--variant {v:?}: no such variant; choose one of: {}",
+                names.join(", ")
+            );
+        }
+    }
     let h = heldout::split(ds, &opts);
     outln!(
         "held-out ({}): {} researchers with >= {} papers, {} papers held out, {} proposals, {} candidates ({} papers had no candidate author)",
@@ -247,8 +258,28 @@ fn eval_heldout(
         "med.rank",
         "time s"
     )?;
-    let mut default_m = None;
+    let print = |name: &str, m: &crate::score::ScoreMatrix, secs: f64| {
+        let r = heldout::rank_report(m, &h);
+        outln!(
+            "{:<22} {:>7.3} {:>7.3} {:>7.3} {:>7.3} {:>9.1} {:>8.2}",
+            name,
+            r.mrr,
+            r.recall_at_1,
+            r.recall_at_5,
+            r.recall_at_10,
+            r.median_rank,
+            secs
+        )
+    };
+    let mut done: Vec<(&str, crate::score::ScoreMatrix, f64)> = Vec::new();
+    let wanted = |name: &str| args.variant.as_deref().is_none_or(|v| v == name);
     for v in variants::variants() {
+        let in_blend = variants::BLENDS
+            .iter()
+            .any(|(b, x, y)| wanted(b) && (*x == v.name || *y == v.name));
+        if !(v.name == "default" || wanted(v.name) || in_blend) {
+            continue;
+        }
         let mut sc = cfg.score.clone();
         (v.apply)(&mut sc);
         sc.top_terms = 0;
@@ -256,19 +287,14 @@ fn eval_heldout(
         let scorer = Scorer::new(&h.call, &sc);
         let m = scorer.score(&h.call, Keep::All, &|_, _| false);
         let secs = t0.elapsed().as_secs_f64();
-        let r = heldout::rank_report(&m, &h);
-        outln!(
-            "{:<22} {:>7.3} {:>7.3} {:>7.3} {:>7.3} {:>9.1} {:>8.2}",
-            v.name,
-            r.mrr,
-            r.recall_at_1,
-            r.recall_at_5,
-            r.recall_at_10,
-            r.median_rank,
-            secs
-        )?;
-        if default_m.is_none() {
-            default_m = Some(m);
+        print(v.name, &m, secs)?;
+        done.push((v.name, m, secs));
+    }
+    for (name, a, b) in variants::BLENDS {
+        let find = |n: &str| done.iter().find(|d| d.0 == n);
+        if let (true, Some(x), Some(y)) = (wanted(name), find(a), find(b)) {
+            let m = variants::blend(&x.1, &y.1);
+            print(name, &m, x.2 + y.2)?;
         }
     }
     super::embed::heldout_rows(&h, cfg, &args.data.data, quiet, &mut |name, r, secs| {
@@ -284,18 +310,19 @@ fn eval_heldout(
         )?;
         Ok(())
     })?;
+    let default_m = done.into_iter().next().map(|d| d.1);
     if let (true, Some(m)) = (args.calibration, default_m) {
         outln!("")?;
-        outln!("calibration of the default (text component; pairs per band; share written by the adviser; proposals whose best true author falls in the band):")?;
+        outln!("calibration of the default (score bands; pairs in the band; of which the adviser wrote the paper; share; proposals whose best-scored true author falls in the band):")?;
         outln!(
             "{:<11} {:>9} {:>10} {:>9} {:>11}",
-            "text score",
+            "score",
             "pairs",
             "by author",
             "share",
             "best true"
         )?;
-        for b in heldout::calibration(&m, &h, 10, |s| s.text) {
+        for b in heldout::calibration(&m, &h, 10, |s| s.score) {
             let share = if b.pairs == 0 {
                 0.0
             } else {

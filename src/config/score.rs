@@ -58,6 +58,15 @@ pub struct ScoreConfig {
     pub embedding_weight: f64,
     /// How an adviser's papers become one embedding score.
     pub embedding_aggregate: EmbeddingAggregate,
+    /// Weight of a title word against an abstract or keyword word (field
+    /// weight; 1 = every word alike). > 0.
+    pub title_weight: f64,
+    /// Also match pairs of adjacent words (stemmed bigrams) as terms.
+    pub text_bigrams: bool,
+    /// Pseudo-relevance feedback (TF-IDF only): add this many of the
+    /// strongest terms of the three best-matching advisers' profiles to each
+    /// proposal's query at half weight, and score again; 0 = off.
+    pub feedback_terms: usize,
     /// Bilingual `(ja, en)` term pairs beyond the built-in list, from the
     /// data folder's `terms.csv` (filled when the data is read; not a TOML
     /// key).
@@ -88,9 +97,14 @@ impl Default for ScoreConfig {
             // 1/0/0 → 0.509, 0.6/0.25/0.15 → 0.501, 0.8/0.05/0.15 → 0.515.
             // Exact keyword-phrase overlap adds little beyond the text, so it
             // gets a small weight; see `score::tests::default_recall_floor`.
-            weight_text: 0.8,
+            // The area weight is 0: with `assign.restrict_to_areas` every
+            // eligible pair serves the area, so an area term only shifted
+            // every score by the same 0.15 and a score of 0.15 meant "no
+            // overlap at all". The `area` column still shows the match, and
+            // a score of 0 now means no shared expertise.
+            weight_text: 0.95,
             weight_keywords: 0.05,
-            weight_area: 0.15,
+            weight_area: 0.0,
             bm25_k1: 1.2,
             bm25_b: 0.75,
             top_n: 20,
@@ -102,6 +116,9 @@ impl Default for ScoreConfig {
             // (lexical alone 0.407).
             embedding_weight: 0.5,
             embedding_aggregate: EmbeddingAggregate::Top3,
+            title_weight: 1.0,
+            text_bigrams: false,
+            feedback_terms: 0,
             terms: Vec::new(),
         }
     }
@@ -115,6 +132,12 @@ impl ScoreConfig {
             return Err(format!(
                 "[score] weight_text + weight_keywords + weight_area must be in [0, 1] and sum to 1 (found {} + {} + {})",
                 w[0], w[1], w[2]
+            ));
+        }
+        if !(self.title_weight.is_finite() && self.title_weight > 0.0) {
+            return Err(format!(
+                "[score] title_weight must be a finite number > 0 (found {})",
+                self.title_weight
             ));
         }
         if !(self.half_life_years.is_finite() && self.half_life_years > 0.0) {

@@ -17,7 +17,7 @@ pub struct Definition {
 pub const SCORE: Definition = Definition {
     key: "score",
     term: "Score",
-    text: "a pair score in [0, 1]: weight_text × text similarity + weight_keywords × keyword overlap + weight_area × area match (1 when the adviser serves the proposal's area). With the default weights (0.8, 0.05, 0.15) a score of 0.15 is an area match and nothing else in common; 0.5 means strong shared vocabulary.",
+    text: "a pair score in [0, 1]: weight_text × text similarity + weight_keywords × keyword overlap + weight_area × area match (1 when the adviser serves the proposal's area). With the default weights (0.95, 0.05, 0) the area match is not in the score (it is the `area` column): 0 means nothing in common, 0.2 a shared topic, 0.4 and above the adviser's own field (docs/benchmarks.md, calibration).",
 };
 
 pub const EXPERT: Definition = Definition {

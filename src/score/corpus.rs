@@ -12,7 +12,10 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use rayon::prelude::*;
 
-use crate::text::{for_each_word, phrase_term, phrases, Analyzer, Lexicon, PHRASE_PREFIX};
+use crate::text::{
+    for_each_token, for_each_word, phrase_term, phrases, Analyzer, Lexicon, BIGRAM_PREFIX,
+    PHRASE_PREFIX,
+};
 
 /// Term ID: position in [`Vocab::terms`].
 pub(crate) type TermId = u32;
@@ -59,6 +62,24 @@ impl Hasher for FxHasher {
 }
 
 pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// How documents become terms (the variants `eval-scores` compares).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct AnalyzeOptions {
+    /// Weight of each title word (others weigh 1).
+    pub title_weight: f32,
+    /// Add a term per pair of adjacent words.
+    pub bigrams: bool,
+}
+
+impl Default for AnalyzeOptions {
+    fn default() -> Self {
+        AnalyzeOptions {
+            title_weight: 1.0,
+            bigrams: false,
+        }
+    }
+}
 
 /// The text fields of one document.
 pub(crate) struct DocText<'a> {
@@ -138,7 +159,10 @@ impl Vocab {
                     Some(w) => &self.words[*w as usize],
                     None => &self.terms[t],
                 };
-                s.strip_prefix(PHRASE_PREFIX).unwrap_or(s).to_string()
+                s.strip_prefix(PHRASE_PREFIX)
+                    .or_else(|| s.strip_prefix(BIGRAM_PREFIX))
+                    .unwrap_or(s)
+                    .to_string()
             })
             .collect()
     }
@@ -148,28 +172,63 @@ impl Vocab {
 /// the document's list of new words.
 const NEW_WORD: u32 = 1 << 31;
 
+/// Marks two tokens that are not neighbours in the text (see
+/// `text::for_each_token`); never a word.
+const BREAK: u32 = u32::MAX;
+
 /// The tokens of one document (title, abstract and keywords as text, plus
 /// one whole-phrase word per multi-word keyword) as known word IDs, or
 /// `NEW_WORD | i` for the `i`-th entry of the returned new words. Reads the
 /// vocabulary only, so documents can be tokenised in parallel without
 /// allocating for words seen before.
-fn doc_tokens(d: &DocText<'_>, vocab: &Vocab, lexicon: &Lexicon) -> (Vec<u32>, Vec<String>) {
+fn doc_tokens(
+    d: &DocText<'_>,
+    vocab: &Vocab,
+    lexicon: &Lexicon,
+    opts: &AnalyzeOptions,
+) -> (Vec<u32>, Vec<String>, usize) {
     let mut toks: Vec<u32> = Vec::new();
     let mut news: Vec<String> = Vec::new();
-    let mut push = |w: &str| match vocab.word(w) {
-        Some(id) => toks.push(id),
-        None => {
-            toks.push(NEW_WORD | news.len() as u32);
-            news.push(w.to_string());
+    let pushed = std::cell::Cell::new(0usize);
+    let mut push = |w: &str| {
+        pushed.set(pushed.get() + 1);
+        if w.is_empty() {
+            toks.push(BREAK);
+            return;
+        }
+        match vocab.word(w) {
+            Some(id) => toks.push(id),
+            None => {
+                toks.push(NEW_WORD | news.len() as u32);
+                news.push(w.to_string());
+            }
         }
     };
-    for_each_word(d.title, &mut push);
-    for_each_word(d.abstract_text, &mut push);
+    let mut prev: Option<String> = None;
+    let mut text_words = |text: &str, push: &mut dyn FnMut(&str)| {
+        prev = None;
+        push("");
+        for_each_token(text, |w| {
+            push(w);
+            if w.is_empty() {
+                prev = None;
+            } else if opts.bigrams {
+                if let Some(p) = &prev {
+                    push(&format!("{BIGRAM_PREFIX}{p} {w}"));
+                }
+                prev = Some(w.to_string());
+            }
+        });
+    };
+    text_words(d.title, &mut push);
+    let n_title = pushed.get();
+    text_words(d.abstract_text, &mut push);
     for k in d.keywords {
-        for_each_word(k, &mut push);
+        text_words(k, &mut push);
     }
     for p in phrases(d.keywords) {
         if let Some(t) = phrase_term(&p) {
+            push("");
             push(&t);
         }
     }
@@ -179,9 +238,12 @@ fn doc_tokens(d: &DocText<'_>, vocab: &Vocab, lexicon: &Lexicon) -> (Vec<u32>, V
         .chain(d.keywords.iter().map(String::as_str));
     for text in texts.filter(|t| !t.is_ascii()) {
         let folded = crate::text::normalize_keyword(text);
-        lexicon.translate(&folded, |en| for_each_word(en, &mut push));
+        lexicon.translate(&folded, |en| {
+            push("");
+            for_each_word(en, &mut push)
+        });
     }
-    (toks, news)
+    (toks, news, n_title)
 }
 
 /// Merges `(term, value)` pairs into a sorted sparse vector, summing values
@@ -198,15 +260,16 @@ pub(crate) fn merge_sparse(mut v: Vec<(TermId, f32)>) -> SparseVec {
     out
 }
 
-/// Analyses documents in order and calls `order(i, terms in text order)`
-/// then `sink(i, tf_vector)` for each.
+/// Analyses documents in order and calls `order(i, terms in text order,
+/// positions where the text breaks)` then `sink(i, tf_vector)` for each.
 /// Tokenising is parallel; interning is sequential in document order.
 pub(crate) fn analyze_docs<'a>(
     docs: impl ExactSizeIterator<Item = DocText<'a>>,
     vocab: &mut Vocab,
     an: &Analyzer,
     lexicon: &Lexicon,
-    mut order: impl FnMut(usize, &[(TermId, f32)]),
+    opts: &AnalyzeOptions,
+    mut order: impl FnMut(usize, &[(TermId, f32)], &[usize]),
     mut sink: impl FnMut(usize, SparseVec),
 ) {
     const CHUNK: usize = 8192;
@@ -214,24 +277,30 @@ pub(crate) fn analyze_docs<'a>(
     let mut i = 0usize;
     while docs.peek().is_some() {
         let chunk: Vec<DocText<'a>> = docs.by_ref().take(CHUNK).collect();
-        let analysed: Vec<(Vec<u32>, Vec<String>)> = chunk
+        let analysed: Vec<(Vec<u32>, Vec<String>, usize)> = chunk
             .par_iter()
-            .map(|d| doc_tokens(d, vocab, lexicon))
+            .map(|d| doc_tokens(d, vocab, lexicon, opts))
             .collect();
-        for (toks, news) in analysed {
-            let v: Vec<(TermId, f32)> = toks
-                .iter()
-                .map(|&tok| {
-                    let w = if tok & NEW_WORD != 0 {
-                        vocab.intern_word(an, &news[(tok & !NEW_WORD) as usize])
-                    } else {
-                        tok
-                    };
-                    vocab.word_count[w as usize] += 1;
-                    (vocab.word_term[w as usize], 1.0)
-                })
-                .collect();
-            order(i, &v);
+        for (toks, news, n_title) in analysed {
+            let mut v: Vec<(TermId, f32)> = Vec::with_capacity(toks.len());
+            let mut breaks: Vec<usize> = Vec::new();
+            for (k, &tok) in toks.iter().enumerate() {
+                if tok == BREAK {
+                    if breaks.last() != Some(&v.len()) {
+                        breaks.push(v.len());
+                    }
+                    continue;
+                }
+                let w = if tok & NEW_WORD != 0 {
+                    vocab.intern_word(an, &news[(tok & !NEW_WORD) as usize])
+                } else {
+                    tok
+                };
+                vocab.word_count[w as usize] += 1;
+                let weight = if k < n_title { opts.title_weight } else { 1.0 };
+                v.push((vocab.word_term[w as usize], weight));
+            }
+            order(i, &v, &breaks);
             sink(i, merge_sparse(v));
             i += 1;
         }
@@ -265,7 +334,8 @@ mod tests {
             &mut v,
             &an,
             &Lexicon::default(),
-            |_, _| {},
+            &AnalyzeOptions::default(),
+            |_, _, _| {},
             |i, x| out.push((i, x)),
         );
         let s = v.surfaces();

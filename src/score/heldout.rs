@@ -174,6 +174,7 @@ pub fn split(ds: &Dataset, opts: &HeldOutOptions) -> HeldOut {
         proposals,
         publications,
         declared_conflicts,
+        ..Tables::default()
     });
     HeldOut {
         call,

@@ -2,7 +2,9 @@
 
 use rayon::prelude::*;
 
-use super::corpus::{analyze_docs, merge_sparse, DocText, FxMap, SparseVec, TermId, Vocab};
+use super::corpus::{
+    analyze_docs, merge_sparse, AnalyzeOptions, DocText, FxMap, SparseVec, TermId, Vocab,
+};
 use super::external::ExternalScores;
 use super::{Keep, PairScore, ScoreMatrix};
 use crate::config::{ProfileStrategy, ScoreConfig, TextModel};
@@ -174,6 +176,10 @@ impl Scorer {
     /// built-in one plus `cfg.terms`.
     pub fn with_lexicon(ds: &Dataset, cfg: &ScoreConfig, lexicon: &Lexicon) -> Scorer {
         let an = Analyzer::new();
+        let aopts = AnalyzeOptions {
+            title_weight: cfg.title_weight as f32,
+            bigrams: cfg.text_bigrams,
+        };
         let mut vocab = Vocab::default();
         let n_adv = ds.advisers.len();
         let n_pubs = ds.publications.len();
@@ -215,7 +221,8 @@ impl Scorer {
             &mut vocab,
             &an,
             lexicon,
-            |_, _| {},
+            &aopts,
+            |_, _, _| {},
             |i, v| {
                 count_df(&v, &mut df);
                 if adv_pub[i] {
@@ -234,7 +241,8 @@ impl Scorer {
             &mut vocab,
             &an,
             lexicon,
-            |_, v| prop_bigrams.push(bigrams(v)),
+            &aopts,
+            |_, v, breaks| prop_bigrams.push(bigrams(v, breaks)),
             |_, v| {
                 count_df(&v, &mut df);
                 prop_tf.push(v);
@@ -252,7 +260,8 @@ impl Scorer {
             &mut vocab,
             &an,
             lexicon,
-            |_, _| {},
+            &aopts,
+            |_, _, _| {},
             |_, v| kw_tf.push(v),
         );
         let n_terms = vocab.terms.len();
@@ -377,6 +386,14 @@ impl Scorer {
             .collect();
         let unit_vecs = Csr::from_rows(unit_rows);
         let postings = transpose(&unit_vecs, n_terms);
+        let queries = if cfg.feedback_terms > 0 && cfg.model == TextModel::TfIdf {
+            queries
+                .into_par_iter()
+                .map(|q| expand_query(q, &unit_vecs, &postings, cfg.feedback_terms))
+                .collect()
+        } else {
+            queries
+        };
 
         // Keyword phrases.
         let mut phrase_ids: FxMap<String, u32> = FxMap::default();
@@ -828,12 +845,49 @@ impl Scorer {
     }
 }
 
-/// Adjacent distinct term pairs of a text (in order), sorted and unique.
-fn bigrams(v: &[(TermId, f32)]) -> Vec<(TermId, TermId)> {
-    let mut out: Vec<(TermId, TermId)> = v
-        .windows(2)
-        .filter(|w| w[0].0 != w[1].0)
-        .map(|w| (w[0].0, w[1].0))
+/// Pseudo-relevance feedback (Rocchio): `q + ½·c`, renormalised, where `c`
+/// is the unit-length sum of the three best-matching units' vectors cut to
+/// its `n_terms` strongest terms.
+fn expand_query(
+    q: SparseVec,
+    units: &Csr<(TermId, f32)>,
+    postings: &Csr<(u32, f32)>,
+    n_terms: usize,
+) -> SparseVec {
+    let mut acc: FxMap<u32, f32> = FxMap::default();
+    for &(t, qw) in &q {
+        for &(u, w) in postings.row(t as usize) {
+            *acc.entry(u).or_default() += qw * w;
+        }
+    }
+    let mut best: Vec<(u32, f32)> = acc.into_iter().collect();
+    best.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+    best.truncate(3);
+    if best.is_empty() {
+        return q;
+    }
+    let mut c: Vec<(TermId, f32)> = merge_sparse(
+        best.iter()
+            .flat_map(|&(u, _)| units.row(u as usize).iter().copied())
+            .collect(),
+    );
+    c.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+    c.truncate(n_terms);
+    let c = l2_normalised(merge_sparse(c));
+    l2_normalised(merge_sparse(
+        q.into_iter()
+            .chain(c.into_iter().map(|(t, x)| (t, 0.5 * x)))
+            .collect(),
+    ))
+}
+
+/// Distinct term pairs that are neighbours in a text (`v` in text order; a
+/// break before position `j` in `breaks` separates `j − 1` and `j`),
+/// sorted and unique.
+fn bigrams(v: &[(TermId, f32)], breaks: &[usize]) -> Vec<(TermId, TermId)> {
+    let mut out: Vec<(TermId, TermId)> = (1..v.len())
+        .filter(|&j| breaks.binary_search(&j).is_err() && v[j - 1].0 != v[j].0)
+        .map(|j| (v[j - 1].0, v[j].0))
         .collect();
     out.sort_unstable();
     out.dedup();

@@ -165,6 +165,26 @@ fn tfidf_cosine_matches_hand_computation() {
     assert_eq!(order, vec![2, 0, 1]);
 }
 
+/// The default formula by hand: `0.95·text + 0.05·keywords + 0·area`, so
+/// on the toy (no keywords) each score is 0.95 × the cosines computed in
+/// `tfidf_cosine_matches_hand_computation`, and the area match, shown in
+/// its own field, adds nothing: 0 means no shared expertise.
+#[test]
+fn default_formula_by_hand() {
+    let ds = toy();
+    let cfg = ScoreConfig::default();
+    assert_eq!(
+        (cfg.weight_text, cfg.weight_keywords, cfg.weight_area),
+        (0.95, 0.05, 0.0)
+    );
+    let m = Scorer::new(&ds, &cfg).score(&ds, Keep::All, &no_exclude());
+    for (a, want) in [(2, 0.597767), (0, 0.522099), (1, 0.376131)] {
+        let s = m.per_proposal[0].iter().find(|s| s.adviser == a).unwrap();
+        assert!((s.score - want).abs() < 1e-5, "adviser {a}: {}", s.score);
+        assert_eq!((s.keywords, s.area), (0.0, 1.0));
+    }
+}
+
 #[test]
 fn bm25_matches_hand_computation() {
     // N = 4, k1 = 1.2, b = 0.75. idf = ln(1 + (N − df + 0.5)/(df + 0.5)):

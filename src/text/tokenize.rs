@@ -12,6 +12,10 @@ use super::stopwords::{is_english_stop_word, is_japanese_content_run, is_japanes
 /// `:` (it separates tokens), so a phrase term cannot collide with a word.
 pub const PHRASE_PREFIX: &str = "kw:";
 
+/// Prefix of a bigram word (`bg:ion channels`): two adjacent words, each
+/// stemmed as a term. Like phrase terms, never produced by tokenising.
+pub const BIGRAM_PREFIX: &str = "bg:";
+
 /// Latin words longer than this (in chars) are noise (sequences, URLs).
 const MAX_WORD_CHARS: usize = 40;
 
@@ -70,12 +74,25 @@ fn keep_latin(run: &str, n_chars: usize) -> bool {
 /// Calls `f` with each word of `text`, in order (see [`words`]). No
 /// allocation per word; ASCII text takes a byte-level fast path.
 pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
+    for_each_token(text, |w| {
+        if !w.is_empty() {
+            f(w)
+        }
+    });
+}
+
+/// [`for_each_word`], plus an empty string wherever two words are not
+/// neighbours in the text: a dropped word (stop word, number, particle) or
+/// punctuation other than a space or hyphen lies between them. Reasons join
+/// only neighbours into phrases ("cancer of the lung" is not "cancer lung").
+pub fn for_each_token(text: &str, mut f: impl FnMut(&str)) {
     let folded = fold(text);
     let s: &str = &folded;
     let mut chain = Chain::default();
     if s.is_ascii() {
         let b = s.as_bytes();
         let mut i = 0;
+        let mut prev_end = 0;
         while i < b.len() {
             if !b[i].is_ascii_alphanumeric() {
                 i += 1;
@@ -87,8 +104,14 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
             }
             let run = &s[start..i];
             chain.step(s, start, i, &mut f);
+            if b[prev_end..start].iter().any(|&c| c != b' ' && c != b'-') {
+                f("");
+            }
+            prev_end = i;
             if keep_latin(run, run.len()) {
                 f(run);
+            } else {
+                f("");
             }
         }
         chain.flush(s, &mut f);
@@ -100,11 +123,17 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
     let mut emit = |start: usize, end: usize, cls: Class, f: &mut dyn FnMut(&str)| {
         let run = &s[start..end];
         match cls {
-            Class::Other => {}
+            Class::Other => {
+                if run.chars().any(|c| !c.is_whitespace() && c != '-') {
+                    f("");
+                }
+            }
             Class::Word => {
                 chain.step(s, start, end, f);
                 if keep_latin(run, run.chars().count()) {
                     f(run);
+                } else {
+                    f("");
                 }
                 return;
             }
@@ -118,12 +147,16 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
                 // are kept, whole.
                 if is_japanese_content_run(run) {
                     f(run);
+                } else {
+                    f("");
                 }
             }
             Class::Katakana => {
                 // Loan words are whole words: アルツハイマー, バイオマーカー.
                 if !is_japanese_stop_run(run) {
                     f(run);
+                } else {
+                    f("");
                 }
             }
             Class::Han => {
@@ -292,6 +325,12 @@ impl Analyzer {
     /// Snowball English (Porter 2); CJK grams and phrase terms are kept.
     pub fn term<'a>(&self, word: &'a str) -> Cow<'a, str> {
         let first = word.chars().next().unwrap_or(' ');
+        if let Some((a, b)) = word
+            .strip_prefix(BIGRAM_PREFIX)
+            .and_then(|pair| pair.split_once(' '))
+        {
+            return Cow::Owned(format!("{BIGRAM_PREFIX}{} {}", self.term(a), self.term(b)));
+        }
         if word.starts_with(PHRASE_PREFIX) || class(first) != Class::Word {
             Cow::Borrowed(word)
         } else {
