@@ -708,9 +708,7 @@ fn the_workbook_rdmatch_wrote_edited_round_trips() {
                 at("Decision"),
                 at("Adviser name"),
             ) {
-                let is = |row: &[Data], c: usize, v: &str| {
-                    row.get(c).is_some_and(|x| x.to_string() == v)
-                };
+                let is = |row: &[Data], c: usize, v: &str| row.get(c).is_some_and(|x| *x == v);
                 let here = is(&row, pc, "P00190");
                 if here && is(&row, ac, "R001547") {
                     row[dc] = Data::String("remove".into());
@@ -764,7 +762,7 @@ fn the_workbook_rdmatch_wrote_edited_round_trips() {
             continue;
         };
         for row in &rows[1..] {
-            if row.get(dc).is_some_and(|x| x.to_string() == "keep") {
+            if row.get(dc).is_some_and(|x| *x == "keep") {
                 marks.push((row[0].to_string(), row[3].to_string()));
             }
         }

@@ -926,7 +926,13 @@ mod tests {
         // Area sheet: frozen header, autofilter over the data, score format.
         let area = &files["xl/worksheets/sheet2.xml"];
         assert!(area.contains("ySplit=\"1\""), "{area}");
-        assert!(area.contains("<autoFilter ref=\"A1:K6\"/>"), "{area}");
+        // Six pairs and a free row under each of the three proposals; the
+        // Decision column (L) offers keep, remove, add.
+        assert!(area.contains("<autoFilter ref=\"A1:L9\"/>"), "{area}");
+        assert!(
+            area.contains("sqref=\"L2:L9\"><formula1>\"keep,remove,add\"</formula1>"),
+            "{area}"
+        );
         assert!(area.contains("<v>0.82</v>"));
         let loads = &files["xl/worksheets/sheet4.xml"];
         assert!(loads.contains("<autoFilter ref=\"A1:D7\"/>"), "{loads}");
