@@ -338,6 +338,11 @@ pub struct AssignArgs {
     /// the new inputs force ([assign] stability_weight). With --data.
     #[arg(long, value_name = "RUN")]
     pub previous_assignment: Option<PathBuf>,
+    /// A PO's edited assignment.xlsx (or a CSV with Proposal, Adviser,
+    /// Decision): keep/add become must locks, remove a must-not; every edit
+    /// is checked first and each problem named by sheet and row. With --data.
+    #[arg(long, value_name = "FILE", conflicts_with = "scores")]
+    pub edits: Option<PathBuf>,
     /// Output: a folder with --data; a CSV file path in the standalone form
     /// (loads.csv and alternates.csv are written beside it).
     #[arg(long)]
@@ -397,6 +402,9 @@ pub struct RunArgs {
     /// failing at once (exit code 5).
     #[arg(long)]
     pub wait: bool,
+    /// A PO's edited assignment.xlsx (or CSV), as for `assign --edits`.
+    #[arg(long, value_name = "FILE")]
+    pub edits: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

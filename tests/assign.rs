@@ -440,3 +440,423 @@ fn removing_one_adviser_reshuffles_24_proposals() {
         .filter(|r| r.contains(",added,"))
         .all(|r| r.ends_with(&format!("replaces {gone}"))));
 }
+
+/// Advisers per proposal of an assignment.csv, for one proposal.
+fn advisers_of(csv: &str, proposal: &str) -> HashSet<String> {
+    by_proposal(csv).remove(proposal).unwrap_or_default()
+}
+
+/// An edited area sheet as Excel stores it: text cells as shared strings,
+/// the score as a number, the PO's decisions typed in.
+fn write_edited_workbook(path: &Path, rows: &[(&str, &str, &str)]) {
+    use rust_xlsxwriter::Workbook;
+    let mut wb = Workbook::new();
+    let s = wb.add_worksheet().set_name("Summary").unwrap();
+    s.write_string(0, 0, "rdmatch assignment").unwrap();
+    s.write_number(1, 1, 1500.0).unwrap();
+    let ws = wb.add_worksheet().set_name("A11 Neuroscience").unwrap();
+    let header = [
+        "Proposal",
+        "Title",
+        "Proposal total",
+        "Adviser",
+        "Adviser name",
+        "Institution",
+        "Score",
+        "Shared terms (reasons)",
+        "Decision",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (i, (p, a, d)) in rows.iter().enumerate() {
+        let r = i as u32 + 1;
+        ws.write_string(r, 0, *p).unwrap();
+        ws.write_string(r, 1, "Early detection of hippocampus")
+            .unwrap();
+        ws.write_number(r, 2, 1.780939).unwrap();
+        if !a.is_empty() {
+            ws.write_string(r, 3, *a).unwrap();
+            ws.write_number(r, 6, 0.65).unwrap();
+        }
+        if !d.is_empty() {
+            ws.write_string(r, 8, *d).unwrap();
+        }
+    }
+    wb.save(path).unwrap();
+}
+
+#[test]
+fn a_po_edits_assignment_xlsx_but_nothing_reads_it_back() {
+    let d = tempfile::tempdir().unwrap();
+    let sample = root().join("data/sample");
+    let first = d.path().join("first");
+    let o = run(&[
+        "assign",
+        "--quiet",
+        "--data",
+        sample.to_str().unwrap(),
+        "--out",
+        first.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let before = advisers_of(&read(&first.join("assignment.csv")), "P00190");
+    // The sample's optimum on P00190 (read from its assignment.csv and
+    // alternates.csv): R001950, R001547, R000842; R000852 is the best
+    // alternate. data/sample/conflicts.csv declares R000190 on P00190.
+    let expected: HashSet<String> = ["R001950", "R001547", "R000842"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(before, expected);
+    let edited = d.path().join("edited.xlsx");
+    let mut rows = vec![
+        ("P00190", "R001950", "keep"),
+        ("P00190", "R001547", "remove"),
+        ("P00190", "R000842", ""),
+        ("P00190", "R001461", "add"),
+        ("P00190", "R000190", "Add"),
+        ("P00190", "R000852", "add"),
+    ];
+    write_edited_workbook(&edited, &rows);
+    let second = d.path().join("second");
+    let args = |out: &Path| {
+        vec![
+            "assign".to_string(),
+            "--quiet".into(),
+            "--data".into(),
+            sample.to_str().unwrap().into(),
+            "--edits".into(),
+            edited.to_str().unwrap().into(),
+            "--out".into(),
+            out.to_str().unwrap().into(),
+        ]
+    };
+    let a: Vec<String> = args(&second);
+    let o = run(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("2 problem(s) in the edits of"), "{err}");
+    // R000852 and the kept R001950 are both at I0008 (researchers.csv).
+    assert!(
+        err.contains("edited.xlsx[A11 Neuroscience]!row 7: R001950 and R000852 are both kept or added on P00190 but share the institution"),
+        "{err}"
+    );
+    assert!(
+        err.contains("edited.xlsx[A11 Neuroscience]!row 6: cannot add R000190 on P00190: a conflict of interest excludes the pair (declared: consultant to the applicant's company)"),
+        "{err}"
+    );
+    assert!(!second.exists(), "no output after a rejected edit");
+    // Without the two rejected adds: kept and added stay, removed goes.
+    rows.truncate(4);
+    write_edited_workbook(&edited, &rows);
+    let o = run(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let after = advisers_of(&read(&second.join("assignment.csv")), "P00190");
+    assert_eq!(after.len(), 3, "{after:?}");
+    assert!(
+        after.contains("R001950") && after.contains("R001461"),
+        "{after:?}"
+    );
+    assert!(!after.contains("R001547"), "{after:?}");
+    assert_eq!(
+        read(&second.join("edits.csv")),
+        "place,proposal_id,researcher_id,decision,applied_as\n\
+         edited.xlsx[A11 Neuroscience]!row 2,P00190,R001950,keep,must\n\
+         edited.xlsx[A11 Neuroscience]!row 3,P00190,R001547,remove,must-not\n\
+         edited.xlsx[A11 Neuroscience]!row 5,P00190,R001461,add,must\n"
+    );
+}
+
+#[test]
+fn edits_csv_problems_are_named_by_line() {
+    let d = tempfile::tempdir().unwrap();
+    let sample = root().join("data/sample");
+    let edits = d.path().join("edits.csv");
+    // Excel's CSV: CRLF. K = 3 on the sample, so a fourth keep is too many;
+    // a decision outside keep/remove/add and an unknown adviser are named.
+    std::fs::write(
+        &edits,
+        "proposal_id,researcher_id,decision\r\n\
+         P00190,R001950,keep\r\n\
+         P00190,R001547,keep\r\n\
+         P00190,R000842,keep\r\n\
+         P00190,R000852,keep\r\n\
+         P00190,R999999,add\r\n\
+         P00191,R001950,maybe\r\n\
+         P00190,R001950,remove\r\n",
+    )
+    .unwrap();
+    let out = d.path().join("out");
+    let o = run(&[
+        "assign",
+        "--quiet",
+        "--data",
+        sample.to_str().unwrap(),
+        "--edits",
+        edits.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("edits.csv:line 7: decision \"maybe\" is not one of keep, remove, add"),
+        "{err}"
+    );
+    // Read errors come first; nothing else is checked until they are fixed.
+    assert!(err.contains("1 problem(s)"), "{err}");
+    std::fs::write(
+        &edits,
+        "proposal_id,researcher_id,decision\r\n\
+         P00190,R001950,keep\r\n\
+         P00190,R001547,keep\r\n\
+         P00190,R000842,keep\r\n\
+         P00190,R000852,keep\r\n\
+         P00190,R999999,add\r\n\
+         P00190,R001950,remove\r\n",
+    )
+    .unwrap();
+    let o = run(&[
+        "assign",
+        "--quiet",
+        "--data",
+        sample.to_str().unwrap(),
+        "--edits",
+        edits.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("4 problem(s)"), "{err}");
+    assert!(
+        err.contains("edits.csv:line 5: R001950 and R000852 are both kept or added on P00190 but share the institution"),
+        "{err}"
+    );
+    assert!(
+        err.contains("edits.csv:line 5: P00190 needs 3 advisers but more are kept or added"),
+        "{err}"
+    );
+    assert!(
+        err.contains("edits.csv:line 6: \"R999999\" is not an adviser in advisers.csv"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "edits.csv:line 7: remove R001950 for P00190 contradicts keep at edits.csv:line 2"
+        ),
+        "{err}"
+    );
+}
+
+/// The cells of every sheet of a workbook, as calamine reads them.
+fn sheets(path: &Path) -> Vec<(String, Vec<Vec<calamine::Data>>)> {
+    use calamine::{open_workbook, Reader, Xlsx};
+    let mut wb: Xlsx<_> = open_workbook(path).unwrap();
+    let names = wb.sheet_names().to_vec();
+    names
+        .into_iter()
+        .map(|n| {
+            let r = wb.worksheet_range(&n).unwrap();
+            let rows = r.rows().map(|row| row.to_vec()).collect();
+            (n, rows)
+        })
+        .collect()
+}
+
+#[test]
+fn the_workbook_rdmatch_wrote_edited_round_trips() {
+    use calamine::Data;
+    let d = tempfile::tempdir().unwrap();
+    let sample = root().join("data/sample");
+    let runs = d.path().join("runs");
+    let go = |id: &str, extra: &[&str]| {
+        let mut args = vec![
+            "run",
+            "--quiet",
+            "--data",
+            sample.to_str().unwrap(),
+            "--out",
+            runs.to_str().unwrap(),
+            "--run-id",
+            id,
+            "--no-previous-assignment",
+        ];
+        args.extend_from_slice(extra);
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    };
+    go("first", &[]);
+    let book = sheets(&runs.join("first/assignment.xlsx"));
+    // Excel opens it, the PO removes R001547 from P00190 and types R000852
+    // with `add` into the free row under P00190; Excel saves it.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let (mut removed, mut added) = (false, false);
+    for (name, rows) in &book {
+        let ws = wb.add_worksheet().set_name(name).unwrap();
+        let header: Vec<String> = rows
+            .first()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .unwrap_or_default();
+        let at = |h: &str| header.iter().position(|x| x == h);
+        for (r, row) in rows.iter().enumerate() {
+            let mut row = row.clone();
+            if let (Some(pc), Some(ac), Some(dc), Some(nc)) = (
+                at("Proposal"),
+                at("Adviser"),
+                at("Decision"),
+                at("Adviser name"),
+            ) {
+                let is = |row: &[Data], c: usize, v: &str| row.get(c).is_some_and(|x| *x == v);
+                let here = is(&row, pc, "P00190");
+                if here && is(&row, ac, "R001547") {
+                    row[dc] = Data::String("remove".into());
+                    removed = true;
+                }
+                let free = row
+                    .get(nc)
+                    .is_some_and(|x| x.to_string().starts_with("(to add"));
+                if here && free {
+                    row[ac] = Data::String("R000852".into());
+                    row[dc] = Data::String("add".into());
+                    added = true;
+                }
+            }
+            for (c, cell) in row.iter().enumerate() {
+                let (r, c) = (r as u32, c as u16);
+                match cell {
+                    Data::Float(f) => {
+                        ws.write_number(r, c, *f).unwrap();
+                    }
+                    Data::Int(i) => {
+                        ws.write_number(r, c, *i as f64).unwrap();
+                    }
+                    Data::Empty => {}
+                    other => {
+                        ws.write_string(r, c, other.to_string()).unwrap();
+                    }
+                }
+            }
+        }
+    }
+    assert!(removed && added, "P00190's rows were found");
+    let edited = d.path().join("assignment.xlsx");
+    wb.save(&edited).unwrap();
+    go("second", &["--edits", edited.to_str().unwrap()]);
+    let after = advisers_of(&read(&runs.join("second/assignment.csv")), "P00190");
+    assert!(
+        after.contains("R000852") && !after.contains("R001547"),
+        "{after:?}"
+    );
+    assert_eq!(after.len(), 3);
+    let edits = read(&runs.join("second/edits.csv"));
+    assert_eq!(edits.lines().count(), 3, "{edits}");
+    // The new workbook marks the added pair as kept (locked); a round trip
+    // of it unchanged keeps the lock.
+    let book = sheets(&runs.join("second/assignment.xlsx"));
+    let mut marks = vec![];
+    for (_, rows) in &book {
+        let header: Vec<String> = rows[0].iter().map(|c| c.to_string()).collect();
+        let Some(dc) = header.iter().position(|h| h == "Decision") else {
+            continue;
+        };
+        for row in &rows[1..] {
+            if row.get(dc).is_some_and(|x| *x == "keep") {
+                marks.push((row[0].to_string(), row[3].to_string()));
+            }
+        }
+    }
+    assert_eq!(marks, vec![("P00190".to_string(), "R000852".to_string())]);
+    let html = read(&runs.join("second/report.html"));
+    assert!(
+        html.contains("locked by the PS/PO"),
+        "the report marks the lock"
+    );
+}
+
+#[test]
+fn the_fair_objectives_proven_upper_bound_appears_in_no_output() {
+    // Standalone 3 × 3, K = 2, max load 2 (every adviser takes exactly 2).
+    // Bound by hand: min over proposals of its two best scores =
+    // min(0.9+0.3, 0.9+0.3, 0.9+0.2) = 1.1.
+    let d = tempfile::tempdir().unwrap();
+    let s = scores_file(d.path());
+    let out = d.path().join("out/assignment.csv");
+    let o = run(&[
+        "assign",
+        "--quiet",
+        "--scores",
+        s.to_str().unwrap(),
+        "--reviewers-per-proposal",
+        "2",
+        "--max-load",
+        "2",
+        "--objective",
+        "fair",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let score = |p: usize, r: usize| if p == r { 0.9 } else { 0.1 * r as f64 };
+    // Brute force: each proposal leaves out one adviser, each adviser is
+    // left out once (a permutation).
+    let perms = [
+        [0, 1, 2],
+        [0, 2, 1],
+        [1, 0, 2],
+        [1, 2, 0],
+        [2, 0, 1],
+        [2, 1, 0],
+    ];
+    let best = perms
+        .iter()
+        .map(|out| {
+            (0..3)
+                .map(|p| {
+                    (0..3)
+                        .filter(|&r| r != out[p])
+                        .map(|r| score(p + 1, r + 1))
+                        .sum::<f64>()
+                })
+                .fold(f64::INFINITY, f64::min)
+        })
+        .fold(0.0, f64::max);
+    let v = json(&d.path().join("out/solver.json"));
+    let w = v["fair"]["weakest"].as_f64().unwrap();
+    assert!((w - best).abs() < 1e-9, "{w} vs brute force {best}");
+    let ub = v["fair"]["upper_bound"].as_f64().unwrap();
+    assert!((ub - 1.1).abs() < 1e-9, "{v}");
+    assert!((v["fair"]["gap"].as_f64().unwrap() - (ub - w)).abs() < 1e-9);
+    // The data form: summary.json and report.html carry the same figures.
+    let runs = d.path().join("runs");
+    let o = run(&[
+        "run",
+        "--quiet",
+        "--data",
+        tiny().to_str().unwrap(),
+        "--out",
+        runs.to_str().unwrap(),
+        "--run-id",
+        "fair",
+        "--objective",
+        "fair",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let summary = json(&runs.join("fair/summary.json"));
+    let solver = json(&runs.join("fair/solver.json"));
+    for k in ["upper_bound", "gap"] {
+        let (a, b) = (summary["fair"][k].as_f64(), solver["fair"][k].as_f64());
+        assert!(
+            (a.unwrap() - b.unwrap()).abs() < 1e-6,
+            "{k}: {summary} {solver}"
+        );
+    }
+    assert_eq!(summary["fair"]["exact"], solver["fair"]["exact"]);
+    assert!(
+        summary["fair"]["upper_bound"].as_f64().unwrap()
+            >= summary["weakest_proposal_total"].as_f64().unwrap() - 1e-9
+    );
+    let html = read(&runs.join("fair/report.html"));
+    assert!(html.contains("proven; gap"), "report.html shows the bound");
+}

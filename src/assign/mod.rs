@@ -55,6 +55,7 @@
 mod builder;
 mod cut;
 mod diagnose;
+pub mod edits;
 mod encode;
 mod fair;
 pub mod io;

@@ -14,7 +14,7 @@ use super::pipeline::{run_stages, Results};
 use super::progress::Progress;
 use super::{config_for, input_files, load_checked, modes, Failure};
 use crate::config::Config;
-use crate::load::locks::{read_locks, Lock};
+use crate::load::locks::{read_locks, Lock, LockKind};
 use crate::load::EncodingChoice;
 use crate::report::{Clobber, StagedOutput};
 
@@ -42,6 +42,53 @@ pub fn locks_for(
             list.join("\n")
         )
     })
+}
+
+/// Reads and checks a PO's edits (`--edits FILE`); every problem is listed
+/// in the error, by sheet and row. The conflicts are detected here as the
+/// solve will detect them, so a conflicting keep or add is rejected with
+/// its evidence before anything is solved.
+pub fn edits_for(
+    path: &Path,
+    ds: &Dataset,
+    cfg: &Config,
+    encoding: EncodingChoice,
+) -> anyhow::Result<Vec<assign::edits::AppliedEdit>> {
+    let fail = |problems: Vec<assign::edits::EditProblem>| {
+        let list: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
+        anyhow::anyhow!(
+            "{} problem(s) in the edits of {}; fix them and run again:\n{}",
+            problems.len(),
+            path.display(),
+            list.join("\n")
+        )
+    };
+    let rows = assign::edits::read_edits(path, encoding).map_err(fail)?;
+    let graph = crate::graph::build(ds);
+    let conflicts = crate::conflicts::detect(ds, &graph, &cfg.conflicts);
+    let demand = super::pipeline::demand(ds, cfg);
+    let rules = assign::edits::EditRules {
+        ds,
+        conflicts: &conflicts,
+        demand: &demand,
+        restrict_to_areas: cfg.assign.restrict_to_areas,
+        one_per_institution: cfg.assign.one_per_institution,
+    };
+    let (applied, problems) = assign::edits::check_edits(&rows, &rules);
+    if problems.is_empty() {
+        Ok(applied)
+    } else {
+        Err(fail(problems))
+    }
+}
+
+/// edits.csv: each edit read back and the lock it became.
+pub fn write_edits_file(dir: &Path, applied: &[assign::edits::AppliedEdit]) -> anyhow::Result<()> {
+    let path = dir.join("edits.csv");
+    let f = std::fs::File::create(&path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    assign::edits::write_edits_csv(std::io::BufWriter::new(f), applied)
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 pub fn run(args: &AssignArgs, quiet: bool) -> anyhow::Result<()> {
@@ -222,6 +269,30 @@ fn with_data(args: &AssignArgs, cfg: &Config, quiet: bool) -> anyhow::Result<()>
         &ds,
         super::encoding(args.data.encoding),
     )?;
+    let mut locks = locks;
+    let edits = match &args.edits {
+        Some(path) => {
+            let applied = edits_for(path, &ds, cfg, super::encoding(args.data.encoding))?;
+            if !quiet {
+                eprintln!(
+                    "note: {} edit(s) read back from {} ({} must, {} must-not)",
+                    applied.len(),
+                    path.display(),
+                    applied
+                        .iter()
+                        .filter(|e| e.lock.kind == LockKind::Must)
+                        .count(),
+                    applied
+                        .iter()
+                        .filter(|e| e.lock.kind == LockKind::MustNot)
+                        .count(),
+                );
+            }
+            locks.extend(applied.iter().map(|e| e.lock.clone()));
+            Some(applied)
+        }
+        None => None,
+    };
     let ext = super::embed::add_embedding(None, &ds, cfg, &args.data.data, quiet, &mut progress)?;
     let previous = args
         .previous_assignment
@@ -241,7 +312,11 @@ fn with_data(args: &AssignArgs, cfg: &Config, quiet: bool) -> anyhow::Result<()>
         write_assignment_files(staged.path(), &res, sol, cfg.assign.alternates)?;
     }
     write_solver_files(staged.path(), &res, cfg, settings)?;
-    let extra: Vec<PathBuf> = args.locks.iter().cloned().collect();
+    if let Some(applied) = &edits {
+        write_edits_file(staged.path(), applied)?;
+    }
+    let mut extra: Vec<PathBuf> = args.locks.iter().cloned().collect();
+    extra.extend(args.edits.iter().cloned());
     staged.commit(&Clobber {
         inputs: input_files(&args.data, &extra),
         folder_named: true,

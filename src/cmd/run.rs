@@ -81,6 +81,16 @@ pub fn run(args: &RunArgs, quiet: bool) -> anyhow::Result<()> {
         locks,
         external,
     } = super::load_inputs(&args.data, &args.external, &cfg, quiet, &mut progress)?;
+    let mut locks = locks;
+    let edits = match &args.edits {
+        Some(path) => {
+            let applied =
+                super::assign::edits_for(path, &ds, &cfg, super::encoding(args.data.encoding))?;
+            locks.extend(applied.iter().map(|e| e.lock.clone()));
+            Some(applied)
+        }
+        None => None,
+    };
     let score_files = external
         .as_ref()
         .map(|e| e.records.clone())
@@ -106,6 +116,9 @@ pub fn run(args: &RunArgs, quiet: bool) -> anyhow::Result<()> {
 
     let data = progress.stage("write outputs", || -> anyhow::Result<report::ReportData> {
         write_stage_outputs(&dir, &ds, &cfg, &results, &validation)?;
+        if let Some(applied) = &edits {
+            super::assign::write_edits_file(&dir, applied)?;
+        }
         outputs::report_data(
             &dir,
             &ds,

@@ -88,6 +88,14 @@ pub fn build(
         under_covered_areas: s.under_covered_areas.clone(),
         conflicts_excluded: st.conflicts.rows().filter(|r| r.excluded).count(),
         warnings: st.validation.warning_count() + warnings.len(),
+        fair: sol.and_then(|s| {
+            let b = s.stats.fair_bound?;
+            Some(super::data::FairBound {
+                upper_bound: b,
+                gap: (b - s.weakest).max(0.0),
+                exact: s.stats.fair_exact.unwrap_or(false),
+            })
+        }),
     };
     let w = &st.cfg.score;
     Ok(ReportData {
@@ -164,6 +172,7 @@ fn adviser_on(
     let ds = st.ds;
     let r = ds.advisers[a].researcher;
     let ps = st.pair(p, a);
+    let locked = st.problem.must.contains(&(p, a));
     AssignedAdviser {
         researcher_id: ds.researchers[r].id.clone(),
         name: ds.researchers[r].name.clone(),
@@ -184,7 +193,14 @@ fn adviser_on(
             .unwrap_or_default(),
         shared_terms: ps.map(|s| s.top_terms.clone()).unwrap_or_default(),
         rank,
-        flags: flags.get(&(p, a)).cloned().unwrap_or_default(),
+        flags: {
+            let mut f = flags.get(&(p, a)).cloned().unwrap_or_default();
+            if locked {
+                f.push("locked by the PS/PO (must: locks file or a keep/add edit)".into());
+            }
+            f
+        },
+        locked,
     }
 }
 

@@ -86,6 +86,18 @@ pub struct Headline {
     pub conflicts_excluded: usize,
     /// Number of warnings raised by the run.
     pub warnings: usize,
+    /// The fair objective's proven upper bound on the weakest proposal
+    /// total, the gap to it and whether the weakest is proven optimal;
+    /// `None` for the total objective.
+    pub fair: Option<FairBound>,
+}
+
+/// See [`Headline::fair`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
+pub struct FairBound {
+    pub upper_bound: f64,
+    pub gap: f64,
+    pub exact: bool,
 }
 
 /// Proposals of one R&D area and their assigned advisers.
@@ -137,6 +149,8 @@ pub struct AssignedAdviser {
     /// Warnings on the pair that did not exclude it (e.g. two co-authorship
     /// hops apart), worded for people.
     pub flags: Vec<String>,
+    /// A must lock (locks file or a PO's keep/add edit) holds the pair.
+    pub locked: bool,
 }
 
 /// One row of the coverage table.

@@ -411,7 +411,19 @@ fn summary(h: &mut String, data: &ReportData, cfg: &ReportConfig) {
         ("Assigned pairs", hd.assigned_pairs.to_string()),
         ("Total score", f3(hd.total_score)),
         ("Weakest proposal total", f3(hd.weakest_proposal_total)),
-        ("Objective", hd.objective.clone()),
+        (
+            "Objective",
+            match &hd.fair {
+                Some(f) => format!(
+                    "{} (weakest ≤ {} proven; gap {}{})",
+                    hd.objective,
+                    f3(f.upper_bound),
+                    f3(f.gap),
+                    if f.exact { ", optimal" } else { "" }
+                ),
+                None => hd.objective.clone(),
+            },
+        ),
         (
             "Coverage",
             format!(
@@ -1099,6 +1111,7 @@ pub(crate) mod tests {
             shared_terms: terms.iter().map(|t| t.to_string()).collect(),
             rank: 1,
             flags: vec![],
+            locked: false,
         };
         let svg = |label: &str, w: u32| {
             format!(

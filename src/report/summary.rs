@@ -38,6 +38,9 @@ pub struct Summary<'a> {
     pub left_out: &'a [super::data::DroppedRowView],
     /// `null` on a first run; otherwise counts of what changed.
     pub changes: Option<ChangeCounts<'a>>,
+    /// The fair objective's upper bound, gap and exactness; `null` for
+    /// the total objective.
+    pub fair: Option<super::data::FairBound>,
 }
 
 #[derive(Debug, Serialize)]
@@ -101,6 +104,11 @@ pub fn render(data: &ReportData) -> Result<String, ReportError> {
             changed_assignments: c.changed_assignments.len(),
             coverage_changes: c.coverage_changes.len(),
         }),
+        fair: h.fair.map(|f| super::data::FairBound {
+            upper_bound: r6(f.upper_bound),
+            gap: r6(f.gap),
+            exact: f.exact,
+        }),
     };
     let mut text = serde_json::to_string_pretty(&s).map_err(|source| ReportError::Json {
         what: "summary.json",
@@ -144,7 +152,8 @@ mod tests {
                 "rows_left_out",
                 "left_out_per_file",
                 "left_out",
-                "changes"
+                "changes",
+                "fair"
             ]
         );
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();

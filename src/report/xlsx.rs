@@ -17,7 +17,7 @@
 use std::collections::BTreeSet;
 
 use rust_xlsxwriter::{
-    Color, DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, Worksheet,
+    Color, DataValidation, DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, Worksheet,
 };
 
 use super::data::{AreaAssignment, ReportData};
@@ -312,6 +312,9 @@ fn summary_sheet(ws: &mut Worksheet, data: &ReportData, f: &Formats) -> Result<(
     widths.apply(ws)
 }
 
+/// The text of the row left free under each proposal for an added pair.
+pub const ADD_HINT: &str = "(to add an adviser: its ID in Adviser, add in Decision)";
+
 fn area_sheet(ws: &mut Worksheet, area: &AreaAssignment, f: &Formats) -> Result<(), ReportError> {
     // Component columns: names in order of first appearance (the caller uses
     // one fixed order, so this is that order).
@@ -338,6 +341,9 @@ fn area_sheet(ws: &mut Worksheet, area: &AreaAssignment, f: &Formats) -> Result<
     cols.extend(components.iter().map(|c| c.to_string()));
     cols.push("Shared terms (reasons)".into());
     let terms_col = col(cols.len() - 1);
+    // The PO's column, read back by `assign --edits` (src/assign/edits.rs).
+    cols.push("Decision".into());
+    let decision_col = col(cols.len() - 1);
     let mut widths = Widths(vec![]);
     header(ws, &cols, f, &mut widths)?;
 
@@ -372,14 +378,25 @@ fn area_sheet(ws: &mut Worksheet, area: &AreaAssignment, f: &Formats) -> Result<
             }
             let terms = a.shared_terms.join("; ");
             ws.write_string(r, terms_col, fit(&terms))?;
+            if a.locked {
+                ws.write_string(r, decision_col, "keep")?;
+            }
             widths.see(3, &a.researcher_id);
             widths.see(4, &a.name);
             widths.see(5, &a.institution);
             widths.see(terms_col, &terms);
             i += 1;
         }
+        // Room for a pair the PO adds: the adviser's ID and `add`.
+        write_proposal(ws, row(i))?;
+        ws.write_string(row(i), 4, ADD_HINT)?;
+        i += 1;
     }
-    ws.autofilter(0, 0, row(i.max(2) - 1), terms_col)?;
+    let decisions = DataValidation::new()
+        .allow_list_strings(&["keep", "remove", "add"])?
+        .ignore_blank(true);
+    ws.add_data_validation(1, decision_col, row(i.max(2) - 1), decision_col, &decisions)?;
+    ws.autofilter(0, 0, row(i.max(2) - 1), decision_col)?;
     widths.apply(ws)
 }
 
@@ -909,7 +926,13 @@ mod tests {
         // Area sheet: frozen header, autofilter over the data, score format.
         let area = &files["xl/worksheets/sheet2.xml"];
         assert!(area.contains("ySplit=\"1\""), "{area}");
-        assert!(area.contains("<autoFilter ref=\"A1:K6\"/>"), "{area}");
+        // Six pairs and a free row under each of the three proposals; the
+        // Decision column (L) offers keep, remove, add.
+        assert!(area.contains("<autoFilter ref=\"A1:L9\"/>"), "{area}");
+        assert!(
+            area.contains("sqref=\"L2:L9\"><formula1>\"keep,remove,add\"</formula1>"),
+            "{area}"
+        );
         assert!(area.contains("<v>0.82</v>"));
         let loads = &files["xl/worksheets/sheet4.xml"];
         assert!(loads.contains("<autoFilter ref=\"A1:D7\"/>"), "{loads}");

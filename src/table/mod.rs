@@ -20,7 +20,7 @@ mod xlsx;
 
 pub use decode::{Encoding, EncodingChoice};
 pub use read::{
-    is_workbook, read_bytes, read_path, Delimiter, Format, Position, RawTable, ReadOptions,
-    RejectedRow, TableError,
+    is_workbook, read_bytes, read_path, read_path_all, Delimiter, Format, Position, RawTable,
+    ReadOptions, RejectedRow, TableError,
 };
 pub use write::{neutralise, num, CsvWriter};

@@ -313,6 +313,18 @@ pub fn read_path(path: &Path, opts: &ReadOptions) -> Result<RawTable, TableError
     }
 }
 
+/// Reads every table at `path`: each worksheet of an `.xlsx`, or the one
+/// table of a text file.
+pub fn read_path_all(path: &Path, opts: &ReadOptions) -> Result<Vec<RawTable>, TableError> {
+    if is_workbook(path) {
+        let bytes = std::fs::read(path)
+            .map_err(|e| TableError::new(None, format!("cannot be read: {e}")))?;
+        super::xlsx::read_all_sheets(&bytes, opts)
+    } else {
+        read_path(path, opts).map(|t| vec![t])
+    }
+}
+
 /// Reads a text table from bytes.
 pub fn read_bytes(bytes: &[u8], opts: &ReadOptions) -> Result<RawTable, TableError> {
     let (text, encoding) =

@@ -25,6 +25,28 @@ pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<RawTable, TableError> {
             message: "has no worksheet".into(),
         });
     };
+    read_sheet(&mut wb, sheet, opts)
+}
+
+/// Reads every worksheet of a workbook, in workbook order (an edited
+/// assignment.xlsx has one sheet per R&D area).
+pub fn read_all_sheets(bytes: &[u8], opts: &ReadOptions) -> Result<Vec<RawTable>, TableError> {
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| TableError {
+        line: None,
+        message: format!("is not a readable .xlsx workbook ({}); save it again from Excel as \"Excel Workbook (.xlsx)\", or as CSV UTF-8", xlsx_reason(&e)),
+    })?;
+    let names = wb.sheet_names().to_vec();
+    names
+        .into_iter()
+        .map(|sheet| read_sheet(&mut wb, sheet, opts))
+        .collect()
+}
+
+fn read_sheet(
+    wb: &mut Xlsx<Cursor<&[u8]>>,
+    sheet: String,
+    opts: &ReadOptions,
+) -> Result<RawTable, TableError> {
     let range = wb.worksheet_range(&sheet).map_err(|e| TableError {
         line: None,
         message: format!("worksheet '{sheet}' cannot be read: {}", xlsx_reason(&e)),
