@@ -409,12 +409,7 @@ pub fn read_text(text: &str, encoding: Encoding, header: bool) -> Result<RawTabl
         {
             let before = span[..open_at].iter().filter(|&&b| b == b'\n').count();
             let opened = line + u64::try_from(before).unwrap_or(0);
-            return Err(TableError::new(
-                Some(opened),
-                format!(
-                    "row has a quote (\") that opens on line {opened} and is never closed. An unclosed quote joins every line after it into one cell: close the quote, or double it (\"\") inside a quoted value"
-                ),
-            ));
+            return Err(unclosed_quote_error(opened));
         }
         // The text is valid UTF-8 and the delimiters and quotes are ASCII,
         // so every field is valid UTF-8 too.
@@ -432,30 +427,42 @@ pub fn read_text(text: &str, encoding: Encoding, header: bool) -> Result<RawTabl
         let w = *width.get_or_insert(n);
         if n != w {
             let spans = end.line() > start.line() + skipped + 1;
-            let hint = if spans && n < w {
-                " An unclosed quote (\") may have joined the following lines into this row."
-            } else if n > w {
-                match delimiter {
-                    Delimiter::Comma => " A value containing a comma must be quoted (\"a, b\").",
-                    Delimiter::Semicolon => {
-                        " A value containing a semicolon must be quoted (\"a; b\")."
-                    }
-                    Delimiter::Tab => " A value containing a tab must be quoted.",
-                }
-            } else {
-                ""
-            };
             table.table.rejected.push(RejectedRow {
                 position: Position::Line(line),
-                message: format!(
-                    "row has {n} fields but the header has {w}; the row is rejected.{hint}"
-                ),
+                message: width_message(n, w, spans, delimiter),
             });
             continue;
         }
         table.push_row((0..n).map(field), Position::Line(line));
     }
     Ok(table.finish())
+}
+
+/// Why a row of `n` fields is rejected under a header of `w`; `spans`
+/// when the row covers more than one line.
+pub(super) fn width_message(n: usize, w: usize, spans: bool, delimiter: Delimiter) -> String {
+    let hint = if spans && n < w {
+        " An unclosed quote (\") may have joined the following lines into this row."
+    } else if n > w {
+        match delimiter {
+            Delimiter::Comma => " A value containing a comma must be quoted (\"a, b\").",
+            Delimiter::Semicolon => " A value containing a semicolon must be quoted (\"a; b\").",
+            Delimiter::Tab => " A value containing a tab must be quoted.",
+        }
+    } else {
+        ""
+    };
+    format!("row has {n} fields but the header has {w}; the row is rejected.{hint}")
+}
+
+/// A quote that opens on line `opened` and never closes.
+pub(super) fn unclosed_quote_error(opened: u64) -> TableError {
+    TableError::new(
+        Some(opened),
+        format!(
+            "row has a quote (\") that opens on line {opened} and is never closed. An unclosed quote joins every line after it into one cell: close the quote, or double it (\"\") inside a quoted value"
+        ),
+    )
 }
 
 fn slice_start(text: &str, from: u64) -> usize {

@@ -16,7 +16,10 @@ use std::path::Path;
 use encoding_rs::{Decoder, DecoderResult};
 
 use super::decode::{decode, Encoding, EncodingChoice};
-use super::read::{detect_delimiter, Delimiter, Format, Position, RejectedRow, TableError};
+use super::read::{
+    detect_delimiter, unclosed_quote_error, width_message, Delimiter, Format, Position,
+    RejectedRow, TableError,
+};
 
 /// How much of a file decides its encoding and delimiter.
 pub const SNIFF_BYTES: usize = 1 << 20;
@@ -166,7 +169,7 @@ impl RowStream {
                     return Err(e);
                 }
                 if let Some(opened) = d.quote.unclosed() {
-                    return Err(unclosed(opened));
+                    return Err(unclosed_quote_error(opened));
                 }
                 Ok(None)
             }
@@ -190,7 +193,7 @@ impl RowStream {
                 let terminator = u64::from(!at_eof_unterminated);
                 if at_eof_unterminated {
                     if let Some(opened) = d.quote.unclosed() {
-                        return Err(unclosed(opened));
+                        return Err(unclosed_quote_error(opened));
                     }
                 }
                 Ok(Some((
@@ -236,23 +239,13 @@ impl RowStream {
             let n = self.record.len();
             let w = *self.width.get_or_insert(n);
             if n != w {
-                let hint = if spans && n < w {
-                    " An unclosed quote (\") may have joined the following lines into this row."
-                } else if n > w {
-                    match self.format.delimiter {
-                        Some(Delimiter::Tab) => " A value containing a tab must be quoted.",
-                        Some(Delimiter::Semicolon) => {
-                            " A value containing a semicolon must be quoted (\"a; b\")."
-                        }
-                        _ => " A value containing a comma must be quoted (\"a, b\").",
-                    }
-                } else {
-                    ""
-                };
                 return Ok(Some(Next::Rejected(RejectedRow {
                     position: Position::Line(line),
-                    message: format!(
-                        "row has {n} fields but the header has {w}; the row is rejected.{hint}"
+                    message: width_message(
+                        n,
+                        w,
+                        spans,
+                        self.format.delimiter.unwrap_or(Delimiter::Comma),
                     ),
                 })));
             }
@@ -265,15 +258,6 @@ impl RowStream {
             )));
         }
     }
-}
-
-fn unclosed(opened: u64) -> TableError {
-    TableError::new(
-        Some(opened),
-        format!(
-            "row has a quote (\") that opens on line {opened} and is never closed. An unclosed quote joins every line after it into one cell: close the quote, or double it (\"\") inside a quoted value"
-        ),
-    )
 }
 
 /// The encoding of a file from its first bytes (the whole file when
