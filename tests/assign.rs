@@ -769,9 +769,15 @@ fn the_workbook_rdmatch_wrote_edited_round_trips() {
     }
     assert_eq!(marks, vec![("P00190".to_string(), "R000852".to_string())]);
     let html = read(&runs.join("second/report.html"));
+    // The report tells the PO's edit (with the sheet and row it came from)
+    // from a pair pinned by a locks file.
     assert!(
-        html.contains("locked by the PS/PO"),
-        "the report marks the lock"
+        html.contains("added by PO edit (assignment.xlsx["),
+        "the report marks the edited pair"
+    );
+    assert!(
+        !html.contains("locked by the PS/PO"),
+        "no locks file was given"
     );
 }
 

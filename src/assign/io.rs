@@ -133,26 +133,34 @@ pub fn problem_from_files_with_locks(
 ) -> Result<(Problem, Vec<String>), AssignError> {
     let file = read_score_file(scores, EncodingChoice::Auto)?;
     let rows = &file.rows;
-    // IDs in lexicographic order; rows are mapped through hash maps (a
-    // sorted set over millions of rows compared strings most of the time).
-    fn index<'a>(
-        ids: impl Iterator<Item = &'a str>,
-    ) -> (Vec<&'a str>, foldhash::HashMap<&'a str, usize>) {
-        let mut m: foldhash::HashMap<&str, usize> = Default::default();
-        for id in ids {
-            let n = m.len();
-            m.entry(id).or_insert(n);
+    // IDs in lexicographic order; the file's own ID numbers (first-seen
+    // order) map to them through one permutation per side.
+    fn index(ids: &[String]) -> (Vec<usize>, foldhash::HashMap<&str, usize>) {
+        let mut order: Vec<usize> = (0..ids.len()).collect();
+        order.sort_unstable_by(|&a, &b| ids[a].cmp(&ids[b]));
+        let mut rank = vec![0; ids.len()];
+        for (i, &o) in order.iter().enumerate() {
+            rank[o] = i;
         }
-        let mut sorted: Vec<&str> = m.keys().copied().collect();
-        sorted.sort_unstable();
-        let ix = sorted.iter().enumerate().map(|(i, s)| (*s, i)).collect();
-        (sorted, ix)
+        let ix = order
+            .iter()
+            .enumerate()
+            .map(|(i, &o)| (ids[o].as_str(), i))
+            .collect();
+        (rank, ix)
     }
-    let (pset, pix) = index(rows.iter().map(|r| r.proposal_id.as_str()));
-    let (rset, rix) = index(rows.iter().map(|r| r.researcher_id.as_str()));
+    let (prank, pix) = index(&file.proposal_ids);
+    let (rrank, rix) = index(&file.researcher_ids);
+    let sorted = |ids: &[String], rank: &[usize]| {
+        let mut out = vec![String::new(); ids.len()];
+        for (id, &r) in ids.iter().zip(rank) {
+            out[r] = id.clone();
+        }
+        out
+    };
     let mut b = ProblemBuilder::new(
-        pset.iter().map(|s| s.to_string()).collect(),
-        rset.iter().map(|s| s.to_string()).collect(),
+        sorted(&file.proposal_ids, &prank),
+        sorted(&file.researcher_ids, &rrank),
         k,
         min_load,
         max_load,
@@ -214,7 +222,7 @@ pub fn problem_from_files_with_locks(
         let c = columns(&t, lpath, &["proposal_id", "researcher_id", "lock"])?;
         let scored: BTreeSet<(&str, &str)> = rows
             .iter()
-            .map(|r| (r.proposal_id.as_str(), r.researcher_id.as_str()))
+            .map(|r| (file.proposal_id(r), file.researcher_id(r)))
             .collect();
         for (rec, pos) in t.rows() {
             let bad = |field: &str, value: &str, message: String| AssignError::BadValue {
@@ -267,13 +275,11 @@ pub fn problem_from_files_with_locks(
         }
     }
     for r in rows {
-        let (Some(&pi), Some(&ri)) = (
-            pix.get(r.proposal_id.as_str()),
-            rix.get(r.researcher_id.as_str()),
-        ) else {
-            continue; // cannot happen: both maps hold every row's IDs
-        };
-        b.add_score(pi, ri, r.score);
+        b.add_score(
+            prank[r.proposal as usize],
+            rrank[r.researcher as usize],
+            r.score,
+        );
     }
     Ok((b.build(), warnings))
 }

@@ -64,8 +64,7 @@ pub fn edits_for(
         )
     };
     let rows = assign::edits::read_edits(path, encoding).map_err(fail)?;
-    let graph = crate::graph::build(ds);
-    let conflicts = crate::conflicts::detect(ds, &graph, &cfg.conflicts);
+    let conflicts = crate::conflicts::detect(ds, &cfg.conflicts);
     let demand = super::pipeline::demand(ds, cfg);
     let rules = assign::edits::EditRules {
         ds,

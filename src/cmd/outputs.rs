@@ -162,6 +162,7 @@ pub fn report_data(
     data_dir: &Path,
     started: DateTime<Utc>,
     previous: Option<&Path>,
+    edits: &[crate::assign::edits::AppliedEdit],
 ) -> anyhow::Result<ReportData> {
     let stages = report::Stages {
         ds,
@@ -174,6 +175,7 @@ pub fn report_data(
         graph: &res.graph,
         coverage: &res.coverage,
         validation: v,
+        edits,
     };
     let changes = previous.map(|prev| {
         report::compare(

@@ -294,9 +294,7 @@ pub fn run_stages(
     progress: &mut Progress,
 ) -> anyhow::Result<Results> {
     let graph = progress.stage("collaboration graph", || graph::build(ds));
-    let conflicts = progress.stage("conflicts", || {
-        conflicts::detect(ds, &graph, &cfg.conflicts)
-    });
+    let conflicts = progress.stage("conflicts", || conflicts::detect(ds, &cfg.conflicts));
     check_locks(ds, &conflicts, locks)?;
     let scorer = progress.stage("profiles", || {
         let s = Scorer::new(ds, &cfg.score);

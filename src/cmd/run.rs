@@ -129,6 +129,7 @@ pub fn run(args: &RunArgs, quiet: bool) -> anyhow::Result<()> {
             &args.data.data,
             started,
             previous.as_deref(),
+            edits.as_deref().unwrap_or_default(),
         )
     })?;
     progress.stage("report", || outputs::write_reports(&dir, &cfg, &data))?;

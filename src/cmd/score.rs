@@ -56,11 +56,16 @@ pub fn run(args: &ScoreArgs, quiet: bool) -> anyhow::Result<()> {
     };
     // Conflicted pairs are marked (`conflict` column) or, with
     // --exclude-conflicts, left out; never listed as if they were clean.
-    let g = progress.stage("collaboration graph", || crate::graph::build(&ds));
+    // Two-hop paths only flag a pair (they never exclude one), and the
+    // conflict column lists what excludes: they are not looked for here.
+    let conflict_rules = crate::config::ConflictConfig {
+        two_hop_warning: false,
+        two_hop_list: false,
+        ..cfg.conflicts.clone()
+    };
     let cs = progress.stage("conflicts", || {
-        crate::conflicts::detect(&ds, &g, &cfg.conflicts)
+        crate::conflicts::detect(&ds, &conflict_rules)
     });
-    drop(g);
     let leave_out = args.exclude_conflicts;
     let m = progress.stage("scores", || {
         scorer.score(&ds, keep, &|p, a| leave_out && cs.is_excluded(p, a))

@@ -10,7 +10,6 @@ use anyhow::Context;
 use crate::cli::{CommunitiesArg, ConflictsArgs, CoverageArgs, DataArgs, NetworkArgs};
 use crate::config::{CommunityMethod, Config};
 use crate::coverage;
-use crate::graph::CollabGraph;
 use crate::load::ValidationReport;
 use crate::model::Dataset;
 use crate::report::{Clobber, StagedOutput};
@@ -31,16 +30,15 @@ fn folder_rules(data: &DataArgs, extra: &[std::path::PathBuf], force: bool) -> C
     }
 }
 
-/// The first stages that `conflicts` and `network` share.
-fn load_and_graph(
+/// The configuration and the checked data folder, with the stage log.
+fn load(
     data: &DataArgs,
     quiet: bool,
-) -> anyhow::Result<(Config, Dataset, CollabGraph, Progress, ValidationReport)> {
+) -> anyhow::Result<(Config, Dataset, Progress, ValidationReport)> {
     let cfg = config_for(data)?;
     let mut progress = Progress::new(quiet);
     let (ds, v) = progress.stage("load and validate", || load_checked(data, &cfg, quiet))?;
-    let g = progress.stage("collaboration graph", || graph::build(&ds));
-    Ok((cfg, ds, g, progress, v))
+    Ok((cfg, ds, progress, v))
 }
 
 pub fn conflicts(args: &ConflictsArgs, quiet: bool) -> anyhow::Result<()> {
@@ -57,8 +55,8 @@ pub fn conflicts(args: &ConflictsArgs, quiet: bool) -> anyhow::Result<()> {
     if let Some(t) = &args.two_hop {
         rules.check(t)?;
     }
-    let (cfg, ds, g, mut progress, v) = load_and_graph(&args.data, quiet)?;
-    let set = progress.stage("conflicts", || conflicts::detect(&ds, &g, &cfg.conflicts));
+    let (cfg, ds, mut progress, v) = load(&args.data, quiet)?;
+    let set = progress.stage("conflicts", || conflicts::detect(&ds, &cfg.conflicts));
     for n in set.notes() {
         eprintln!("warning: {n}");
     }

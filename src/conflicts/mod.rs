@@ -42,7 +42,6 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::ConflictConfig;
-use crate::graph::CollabGraph;
 use crate::model::{AdviserIx, Dataset, ProposalIx, RelationKind, ResearcherIx, Role};
 
 use rules::Context;
@@ -415,7 +414,7 @@ pub enum ConflictError {
 /// Runs every enabled rule for every proposal (parallel over proposals).
 /// The collaboration graph is not needed: the co-author rules use their own
 /// index without consortium papers.
-pub fn detect(ds: &Dataset, _g: &CollabGraph, cfg: &ConflictConfig) -> ConflictSet {
+pub fn detect(ds: &Dataset, cfg: &ConflictConfig) -> ConflictSet {
     let cx = Context::new(ds, cfg);
     let per_proposal: Vec<ProposalConflicts> = (0..ds.proposals.len())
         .into_par_iter()

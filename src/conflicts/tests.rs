@@ -1,6 +1,6 @@
 use super::*;
 use crate::config::DepartmentRule;
-use crate::graph::{build, tests::*};
+use crate::graph::tests::*;
 use crate::model::*;
 
 use proptest::prelude::*;
@@ -262,7 +262,7 @@ fn csv_of(cs: &ConflictSet, ds: &Dataset) -> String {
 }
 
 fn detect_default(ds: &Dataset) -> ConflictSet {
-    detect(ds, &build(ds), &ConflictConfig::default())
+    detect(ds, &ConflictConfig::default())
 }
 
 /// Every excluded pair with its reason and evidence, every flag, and
@@ -359,7 +359,7 @@ fn window_boundaries_for_two_calls() {
         reference_year: Some(2025),
         ..ConflictConfig::default()
     };
-    let cs = detect(&ds, &build(&ds), &cfg);
+    let cs = detect(&ds, &cfg);
     assert!(!cs.is_excluded(p1, adviser(&ds, "A_COAUTHOR_2020")));
     assert!(!cs.is_excluded(p2, adviser(&ds, "A_COAUTHOR_2017")));
 }
@@ -409,7 +409,7 @@ fn regression_300_author_consortium_paper_flags_not_excludes() {
         max_coauthors: 0,
         ..ConflictConfig::default()
     };
-    let cs = detect(&ds, &build(&ds), &cfg);
+    let cs = detect(&ds, &cfg);
     assert!(cs.is_excluded(0, a));
 }
 
@@ -468,7 +468,7 @@ fn department_rule_organisation_excludes_the_whole_university() {
         department_rule: DepartmentRule::Organisation,
         ..ConflictConfig::default()
     };
-    assert!(detect(&ds, &build(&ds), &cfg).is_excluded(0, a));
+    assert!(detect(&ds, &cfg).is_excluded(0, a));
 }
 
 /// Authors imported without an affiliation are filed under the import's
@@ -503,7 +503,7 @@ fn affiliation_years_zero_keeps_current_posts_only() {
         affiliation_years: 0,
         ..ConflictConfig::default()
     };
-    let cs = detect(&ds, &build(&ds), &cfg);
+    let cs = detect(&ds, &cfg);
     assert!(!cs.is_excluded(0, adviser(&ds, "A_MOVED_2020")));
     assert!(cs.is_excluded(0, adviser(&ds, "A_SAME_DEPT")));
 }
@@ -522,7 +522,7 @@ fn switches_turn_rules_off_but_member_stays() {
         near_miss: false,
         ..ConflictConfig::default()
     };
-    let cs = detect(&ds, &build(&ds), &cfg);
+    let cs = detect(&ds, &cfg);
     let flagged: Vec<(usize, &str)> = cs
         .rows()
         .map(|r| (r.proposal, ds.adviser_id(r.adviser)))
@@ -531,7 +531,6 @@ fn switches_turn_rules_off_but_member_stays() {
     // Two-hop off alone: A_TWO_HOP loses its flag, nothing else changes.
     let cs = detect(
         &ds,
-        &build(&ds),
         &ConflictConfig {
             two_hop_warning: false,
             ..ConflictConfig::default()
@@ -548,7 +547,7 @@ fn two_hop_list_puts_every_path_in_conflicts_csv() {
         two_hop_list: true,
         ..ConflictConfig::default()
     };
-    let text = csv_of(&detect(&ds, &build(&ds), &cfg), &ds);
+    let text = csv_of(&detect(&ds, &cfg), &ds);
     assert!(
         text.contains("P1,A_TWO_HOP,false,flag: two hops from M1 via VIA,M1 – VIA – adviser; 1 joint paper(s) on the weaker hop\n"),
         "{text}"
@@ -833,7 +832,7 @@ proptest! {
             department_rule: if by_department { DepartmentRule::Academia } else { DepartmentRule::Organisation },
             ..ConflictConfig::default()
         };
-        let cs = detect(&ds, &build(&ds), &cfg);
+        let cs = detect(&ds, &cfg);
         for row in cs.rows() {
             prop_assert!(!row.reasons.is_empty());
             prop_assert_eq!(row.excluded, row.reasons.iter().any(|r| r.rule().excludes()));

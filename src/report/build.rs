@@ -9,12 +9,14 @@
 
 use std::collections::HashMap;
 
+use crate::assign::edits::Decision;
 use crate::assign::{self, Infeasible, Problem, Solution};
 use crate::charts::{self, Chart, NetworkNode, SectorMixRow};
 use crate::config::{Config, Objective};
 use crate::conflicts::ConflictSet;
 use crate::coverage::{CoverageReport, Distribution, ScopeMix};
 use crate::graph::CollabGraph;
+use crate::load::locks::LockKind;
 use crate::load::ValidationReport;
 use crate::model::{Dataset, Sector};
 use crate::network::NetworkReport;
@@ -35,6 +37,9 @@ pub struct Stages<'a> {
     pub graph: &'a CollabGraph,
     pub coverage: &'a CoverageReport,
     pub validation: &'a ValidationReport,
+    /// The PO's edits read back (`--edits`), so a report tells a pair the
+    /// PO kept or added from one pinned by the locks file.
+    pub edits: &'a [crate::assign::edits::AppliedEdit],
 }
 
 impl Stages<'_> {
@@ -195,8 +200,20 @@ fn adviser_on(
         rank,
         flags: {
             let mut f = flags.get(&(p, a)).cloned().unwrap_or_default();
-            if locked {
-                f.push("locked by the PS/PO (must: locks file or a keep/add edit)".into());
+            let edit = st.edits.iter().find(|e| {
+                e.lock.proposal == p && e.lock.adviser == a && e.lock.kind == LockKind::Must
+            });
+            match edit {
+                Some(e) => f.push(format!(
+                    "{} by PO edit ({})",
+                    match e.row.decision {
+                        Decision::Add => "added",
+                        _ => "kept",
+                    },
+                    e.row.place
+                )),
+                None if locked => f.push("locked by the PS/PO (must, locks file)".into()),
+                None => {}
             }
             f
         },

@@ -201,27 +201,17 @@ pub fn resolve(f: &ScoreFile, ds: &Dataset) -> Result<ExternalPairs, ExternalErr
                 field: cols[k].clone(),
                 message,
             };
+            let (pid, rid) = (f.proposal_id(row), f.researcher_id(row));
             let p = *ds
                 .proposal_by_id
-                .get(row.proposal_id.as_str())
-                .ok_or_else(|| {
-                    field(0, format!("{:?} is not in proposals.csv", row.proposal_id))
-                })?;
+                .get(pid)
+                .ok_or_else(|| field(0, format!("{pid:?} is not in proposals.csv")))?;
             let r = *ds
                 .researcher_by_id
-                .get(row.researcher_id.as_str())
-                .ok_or_else(|| {
-                    field(
-                        1,
-                        format!("{:?} is not in researchers.csv", row.researcher_id),
-                    )
-                })?;
-            let a = ds.adviser_of[r].ok_or_else(|| {
-                field(
-                    1,
-                    format!("{:?} is not an adviser (advisers.csv)", row.researcher_id),
-                )
-            })?;
+                .get(rid)
+                .ok_or_else(|| field(1, format!("{rid:?} is not in researchers.csv")))?;
+            let a = ds.adviser_of[r]
+                .ok_or_else(|| field(1, format!("{rid:?} is not an adviser (advisers.csv)")))?;
             Ok((p, a, row.score))
         })
         .collect()

@@ -98,11 +98,13 @@ impl fmt::Display for Scaling {
     }
 }
 
-/// One scored pair, as the file names it.
-#[derive(Clone, Debug, PartialEq)]
+/// One scored pair: its IDs as indices of [`ScoreFile::proposal_ids`] and
+/// [`ScoreFile::researcher_ids`] (one string per distinct ID, not per row:
+/// a dense call has millions of rows over a few thousand IDs).
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ScoreRow {
-    pub proposal_id: String,
-    pub researcher_id: String,
+    pub proposal: u32,
+    pub researcher: u32,
     /// In [0, 1] after [`Scaling::apply`].
     pub score: f64,
     /// The score as written.
@@ -119,6 +121,10 @@ pub struct ScoreFile {
     pub header: Option<[String; 3]>,
     pub scaling: Scaling,
     pub rows: Vec<ScoreRow>,
+    /// Distinct proposal IDs, in the order the file first names them.
+    pub proposal_ids: Vec<String>,
+    /// Distinct researcher IDs, in the order the file first names them.
+    pub researcher_ids: Vec<String>,
     pub sha256: String,
 }
 
@@ -135,6 +141,16 @@ pub struct ScoreFileRecord {
 }
 
 impl ScoreFile {
+    /// The proposal ID of `row`.
+    pub fn proposal_id(&self, row: &ScoreRow) -> &str {
+        &self.proposal_ids[row.proposal as usize]
+    }
+
+    /// The researcher ID of `row`.
+    pub fn researcher_id(&self, row: &ScoreRow) -> &str {
+        &self.researcher_ids[row.researcher as usize]
+    }
+
     /// One line for the user: what was recognised and how it was mapped.
     pub fn describe(&self) -> String {
         let cols = match &self.header {
@@ -196,59 +212,116 @@ fn find(header: &[String], aliases: &[&str]) -> Option<usize> {
     })
 }
 
-/// Reads a score file (any encoding, line ending, delimiter or `.xlsx` the
-/// table layer reads).
-pub fn read_score_file(path: &Path, encoding: EncodingChoice) -> Result<ScoreFile, ScoreFileError> {
-    let name = path.display().to_string();
-    let file_err = |message: String| ScoreFileError::File {
-        path: name.clone(),
-        message,
-    };
-    let t = table::read_path(
-        path,
-        &ReadOptions {
-            encoding,
-            header: false,
-        },
-    )
-    .map_err(|e| match e.line {
-        Some(line) => ScoreFileError::Line {
-            path: name.clone(),
-            line,
-            message: e.message.clone(),
-        },
-        None => file_err(e.message.clone()),
-    })?;
-    if let Some(r) = t.rejected.first() {
-        return Err(ScoreFileError::Line {
-            path: name,
-            line: r.position.line(),
-            message: r.message.clone(),
-        });
+/// The cells of one row, from either reader of the table layer.
+trait Cells {
+    fn len(&self) -> usize;
+    fn cell(&self, k: usize) -> &str;
+}
+
+impl Cells for table::read::Row<'_> {
+    fn len(&self) -> usize {
+        table::read::Row::len(self)
     }
-    let Some((first, _)) = t.rows().next() else {
-        return Err(file_err(
-            "has no rows; a score file has one row per (proposal, researcher) pair".into(),
-        ));
-    };
-    let header_cells: Vec<String> = first.iter().map(|c| c.trim().to_string()).collect();
-    let recognised = (
-        find(&header_cells, &PROPOSAL_ALIASES),
-        find(&header_cells, &RESEARCHER_ALIASES),
-        find(&header_cells, &SCORE_ALIASES),
-    );
-    let headerless = first.len() >= 3 && first[2].trim().parse::<f64>().is_ok();
-    let (cols, header, skip) = match recognised {
-        (Some(p), Some(r), Some(s)) => (
-            [p, r, s],
-            Some([p, r, s].map(|i| header_cells[i].clone())),
-            1,
-        ),
-        _ if headerless => ([0, 1, 2], None, 0),
-        _ => {
-            return Err(ScoreFileError::Field {
-                path: name,
-                line: 1,
+    fn cell(&self, k: usize) -> &str {
+        self.get(k)
+    }
+}
+
+impl Cells for table::stream::Cells<'_> {
+    fn len(&self) -> usize {
+        table::stream::Cells::len(self)
+    }
+    fn cell(&self, k: usize) -> &str {
+        self.get(k)
+    }
+}
+
+impl Cells for [String] {
+    fn len(&self) -> usize {
+        <[String]>::len(self)
+    }
+    fn cell(&self, k: usize) -> &str {
+        self.get(k).map_or("", String::as_str)
+    }
+}
+
+/// The rows of a score file as they are read: IDs interned as they come,
+/// the range of the raw scores kept for choosing the [`Scaling`].
+struct Parse {
+    name: String,
+    /// Columns of proposal, researcher and score; `None` until the first
+    /// row has decided the layout.
+    cols: Option<[usize; 3]>,
+    header: Option<[String; 3]>,
+    field_names: [String; 3],
+    rows: Vec<ScoreRow>,
+    pids: foldhash::HashMap<String, u32>,
+    rids: foldhash::HashMap<String, u32>,
+    proposal_ids: Vec<String>,
+    researcher_ids: Vec<String>,
+    /// The previous row's proposal: files list a proposal's pairs
+    /// together, so most rows skip the hash lookup.
+    last_proposal: Option<u32>,
+    min: f64,
+    max: f64,
+}
+
+fn intern(m: &mut foldhash::HashMap<String, u32>, ids: &mut Vec<String>, id: &str) -> u32 {
+    if let Some(&i) = m.get(id) {
+        return i;
+    }
+    // Four billion distinct IDs would not fit in memory as strings first.
+    let i = u32::try_from(ids.len()).unwrap_or(u32::MAX);
+    m.insert(id.to_string(), i);
+    ids.push(id.to_string());
+    i
+}
+
+impl Parse {
+    fn new(name: String) -> Parse {
+        Parse {
+            name,
+            cols: None,
+            header: None,
+            field_names: ["paper", "reviewer", "score"].map(String::from),
+            rows: Vec::new(),
+            pids: Default::default(),
+            rids: Default::default(),
+            proposal_ids: Vec::new(),
+            researcher_ids: Vec::new(),
+            last_proposal: None,
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+        }
+    }
+
+    /// The first row: a header naming the columns, or OpenReview's first
+    /// `paper,reviewer,score` row (taken as data).
+    fn first(&mut self, cells: &(impl Cells + ?Sized), line: u64) -> Result<(), ScoreFileError> {
+        let header_cells: Vec<String> = (0..cells.len())
+            .map(|k| cells.cell(k).trim().to_string())
+            .collect();
+        let recognised = (
+            find(&header_cells, &PROPOSAL_ALIASES),
+            find(&header_cells, &RESEARCHER_ALIASES),
+            find(&header_cells, &SCORE_ALIASES),
+        );
+        let headerless = cells.len() >= 3 && cells.cell(2).trim().parse::<f64>().is_ok();
+        match recognised {
+            (Some(p), Some(r), Some(s)) => {
+                let h = [p, r, s].map(|i| header_cells[i].clone());
+                self.cols = Some([p, r, s]);
+                self.field_names = h.clone();
+                self.header = Some(h);
+                Ok(())
+            }
+            _ if headerless => {
+                self.cols = Some([0, 1, 2]);
+                self.row(cells, line)
+            }
+            _ => Err(ScoreFileError::Field {
+                path: self.name.clone(),
+                line,
                 field: header_cells.join(","),
                 message: format!(
                     "is not a header rdmatch recognises: it needs a proposal column ({}), a researcher column ({}) and a score column ({}); or give OpenReview's headerless paper,reviewer,score rows",
@@ -256,32 +329,21 @@ pub fn read_score_file(path: &Path, encoding: EncodingChoice) -> Result<ScoreFil
                     RESEARCHER_ALIASES.join(", "),
                     SCORE_ALIASES.join(", ")
                 ),
-            })
+            }),
         }
-    };
-    let field_names = match &header {
-        Some(h) => h.clone(),
-        None => ["paper", "reviewer", "score"].map(String::from),
-    };
-    let mut rows = Vec::with_capacity(t.len());
-    // Repeated pairs are found on interned IDs (one allocation per distinct
-    // ID, not per row): at 4 M rows a map keyed by string pairs spent most
-    // of the read hashing and allocating.
-    let mut pids: foldhash::HashMap<String, u32> = Default::default();
-    let mut rids: foldhash::HashMap<String, u32> = Default::default();
-    let mut keys: Vec<(u64, u64)> = Vec::with_capacity(t.len());
-    let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
-    for (cells, pos) in t.rows().skip(skip) {
-        let line = pos.line();
+    }
+
+    fn row(&mut self, cells: &(impl Cells + ?Sized), line: u64) -> Result<(), ScoreFileError> {
+        let cols = self.cols.unwrap_or([0, 1, 2]);
         let field = |k: usize, message: String| ScoreFileError::Field {
-            path: name.clone(),
+            path: self.name.clone(),
             line,
-            field: field_names[k].clone(),
+            field: self.field_names[k].clone(),
             message,
         };
         if cells.len() < 3 {
             return Err(ScoreFileError::Line {
-                path: name.clone(),
+                path: self.name.clone(),
                 line,
                 message: format!(
                     "has {} fields; a score row has a proposal, a researcher and a score",
@@ -289,45 +351,130 @@ pub fn read_score_file(path: &Path, encoding: EncodingChoice) -> Result<ScoreFil
                 ),
             });
         }
-        let pid = cells[cols[0]].trim().to_string();
-        let rid = cells[cols[1]].trim().to_string();
-        for (k, v) in [(0, &pid), (1, &rid)] {
+        let pid = cells.cell(cols[0]).trim();
+        let rid = cells.cell(cols[1]).trim();
+        for (k, v) in [(0, pid), (1, rid)] {
             if v.is_empty() {
                 return Err(field(k, "is empty; every row needs an ID".into()));
             }
         }
-        let text = cells[cols[2]].trim();
+        let text = cells.cell(cols[2]).trim();
         let raw: f64 = text
             .parse()
             .map_err(|_| field(2, format!("\"{text}\" is not a number")))?;
         if !raw.is_finite() {
             return Err(field(2, format!("\"{text}\" is not a finite number")));
         }
-        min = min.min(raw);
-        max = max.max(raw);
-        let intern = |m: &mut foldhash::HashMap<String, u32>, id: &str| -> u64 {
-            if let Some(&i) = m.get(id) {
-                return i as u64;
-            }
-            let i = m.len() as u32;
-            m.insert(id.to_string(), i);
-            i as u64
+        self.min = self.min.min(raw);
+        self.max = self.max.max(raw);
+        let proposal = match self.last_proposal {
+            Some(p) if self.proposal_ids[p as usize] == pid => p,
+            _ => intern(&mut self.pids, &mut self.proposal_ids, pid),
         };
-        let key = (intern(&mut pids, &pid) << 32) | intern(&mut rids, &rid);
-        keys.push((key, rows.len() as u64));
-        rows.push(ScoreRow {
-            proposal_id: pid,
-            researcher_id: rid,
+        self.last_proposal = Some(proposal);
+        let researcher = intern(&mut self.rids, &mut self.researcher_ids, rid);
+        self.rows.push(ScoreRow {
+            proposal,
+            researcher,
             score: raw,
             raw,
             line,
         });
+        Ok(())
     }
+
+    /// Each row in turn: the first decides the layout.
+    fn push(&mut self, cells: &(impl Cells + ?Sized), line: u64) -> Result<(), ScoreFileError> {
+        if self.cols.is_none() {
+            self.first(cells, line)
+        } else {
+            self.row(cells, line)
+        }
+    }
+}
+
+/// Reads a score file (any encoding, line ending, delimiter or `.xlsx` the
+/// table layer reads). Text files are read row by row: a dense call's
+/// millions of rows never sit in memory as text.
+pub fn read_score_file(path: &Path, encoding: EncodingChoice) -> Result<ScoreFile, ScoreFileError> {
+    let name = path.display().to_string();
+    let file_err = |message: String| ScoreFileError::File {
+        path: name.clone(),
+        message,
+    };
+    let table_err = |e: table::TableError| match e.line {
+        Some(line) => ScoreFileError::Line {
+            path: name.clone(),
+            line,
+            message: e.message.clone(),
+        },
+        None => file_err(e.message.clone()),
+    };
+    let rejected = |r: &table::RejectedRow| ScoreFileError::Line {
+        path: name.clone(),
+        line: r.position.line(),
+        message: r.message.clone(),
+    };
+    let mut parse = Parse::new(name.clone());
+    let format = if table::is_workbook(path) {
+        let t = table::read_path(
+            path,
+            &ReadOptions {
+                encoding,
+                header: false,
+            },
+        )
+        .map_err(table_err)?;
+        if let Some(r) = t.rejected.first() {
+            return Err(rejected(r));
+        }
+        for (cells, pos) in t.rows() {
+            parse.push(&cells, pos.line())?;
+        }
+        t.format
+    } else {
+        let mut s = table::stream::RowStream::open(path, encoding).map_err(table_err)?;
+        if !s.header().is_empty() {
+            let (header, line) = (s.header().to_vec(), s.header_line());
+            parse.push(header.as_slice(), line)?;
+        }
+        loop {
+            match s.next_row().map_err(table_err)? {
+                None => break,
+                Some(table::stream::Next::Rejected(r)) => return Err(rejected(&r)),
+                Some(table::stream::Next::Row(cells, pos)) => parse.push(&cells, pos.line())?,
+            }
+        }
+        s.format().clone()
+    };
+    if parse.cols.is_none() {
+        return Err(file_err(
+            "has no rows; a score file has one row per (proposal, researcher) pair".into(),
+        ));
+    }
+    let Parse {
+        header,
+        field_names,
+        mut rows,
+        proposal_ids,
+        researcher_ids,
+        min,
+        max,
+        ..
+    } = parse;
     if rows.is_empty() {
         return Err(file_err("has a header but no score rows".into()));
     }
     // The earliest row that repeats an earlier pair, as a line-by-line
     // scan would report it.
+    let mut keys: Vec<(u64, u32)> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let key = (u64::from(r.proposal) << 32) | u64::from(r.researcher);
+            (key, u32::try_from(i).unwrap_or(u32::MAX))
+        })
+        .collect();
     keys.sort_unstable();
     let repeat = keys
         .windows(2)
@@ -335,7 +482,7 @@ pub fn read_score_file(path: &Path, encoding: EncodingChoice) -> Result<ScoreFil
         .map(|w| (w[1].1, w[0].1))
         .min_by_key(|&(second, _)| second);
     if let Some((second, _)) = repeat {
-        let r = &rows[second as usize];
+        let r = rows[second as usize];
         let key = keys.iter().find(|k| k.1 == second).map_or(0, |k| k.0);
         let first = keys
             .iter()
@@ -350,7 +497,7 @@ pub fn read_score_file(path: &Path, encoding: EncodingChoice) -> Result<ScoreFil
             field: field_names[1].clone(),
             message: format!(
                 "pair ({}, {}) is given on line {first_line} and again on line {}; keep one row per pair",
-                r.proposal_id, r.researcher_id, r.line
+                proposal_ids[r.proposal as usize], researcher_ids[r.researcher as usize], r.line
             ),
         });
     }
@@ -361,10 +508,12 @@ pub fn read_score_file(path: &Path, encoding: EncodingChoice) -> Result<ScoreFil
     let sha256 = sha256_file(path).map_err(|e| file_err(format!("cannot be hashed: {e}")))?;
     Ok(ScoreFile {
         path: path.to_path_buf(),
-        format: t.format,
+        format,
         header,
         scaling,
         rows,
+        proposal_ids,
+        researcher_ids,
         sha256,
     })
 }
@@ -414,7 +563,7 @@ mod tests {
         assert!(f.header.is_none());
         assert_eq!(f.scaling, Scaling::Cosine);
         assert_eq!(f.rows.len(), 2);
-        assert_eq!(f.rows[1].proposal_id, "paper2");
+        assert_eq!(f.proposal_id(&f.rows[1]), "paper2");
         assert!((f.rows[1].score - 0.4).abs() < 1e-12);
         assert!(f.describe().contains("OpenReview"), "{}", f.describe());
     }
@@ -423,8 +572,8 @@ mod tests {
     fn aliases_in_any_order() {
         let f = read("user;affinity;note_id\nR1;3;P1\nR2;5;P1\n").unwrap();
         assert_eq!(f.header.as_ref().unwrap()[0], "note_id");
-        assert_eq!(f.rows[0].proposal_id, "P1");
-        assert_eq!(f.rows[0].researcher_id, "R1");
+        assert_eq!(f.proposal_id(&f.rows[0]), "P1");
+        assert_eq!(f.researcher_id(&f.rows[0]), "R1");
         assert_eq!((f.rows[0].score, f.rows[1].score), (0.0, 1.0));
     }
 

@@ -38,6 +38,15 @@ pub struct Cells<'a> {
 }
 
 impl<'a> Cells<'a> {
+    /// Number of cells.
+    pub fn len(&self) -> usize {
+        self.record.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.record.is_empty()
+    }
+
     /// Cell `k`, or "" past the end.
     pub fn get(&self, k: usize) -> &'a str {
         // The decoder emits UTF-8 and the delimiters and quotes are ASCII,
@@ -54,6 +63,8 @@ pub struct RowStream {
     rdr: csv::Reader<Decoding<Box<dyn Read>>>,
     record: csv::ByteRecord,
     header: Vec<String>,
+    /// Line of the header row.
+    header_line: u64,
     width: Option<usize>,
     format: Format,
     /// Line of the row [`RowStream::next_row`] gave last.
@@ -107,6 +118,7 @@ impl RowStream {
             rdr,
             record: csv::ByteRecord::new(),
             header: Vec::new(),
+            header_line: 0,
             width: None,
             format: Format {
                 encoding,
@@ -129,17 +141,23 @@ impl RowStream {
         &self.header
     }
 
+    /// The line the header row is on (after any blank lines).
+    pub fn header_line(&self) -> u64 {
+        self.header_line
+    }
+
     /// The index of the column named `name`.
     pub fn column(&self, name: &str) -> Option<usize> {
         self.header.iter().position(|h| h == name)
     }
 
     fn read_header(&mut self) -> Result<(), TableError> {
-        while self.read_record()?.is_some() {
+        while let Some((line, _)) = self.read_record()? {
             if self.is_blank() {
                 continue;
             }
             let n = self.record.len();
+            self.header_line = line;
             self.header = (0..n)
                 .map(|k| {
                     let f = self.record.get(k).unwrap_or_default();

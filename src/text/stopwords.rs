@@ -296,39 +296,38 @@ const RESEARCH: &[&str] = &[
 /// True when `w` (already lower case) is a Snowball English stop word (a
 /// function word: never a part of a hyphenated term such as "in-depth").
 pub fn is_function_word(w: &str) -> bool {
-    ENGLISH.binary_search(&w).is_ok()
+    static SET: OnceLock<WordSet> = OnceLock::new();
+    SET.get_or_init(|| WordSet::new(&[ENGLISH])).contains(w)
 }
 
 /// True when `w` (already lower case) is an English stop word or a
 /// research-genre word ([`RESEARCH`]).
 pub fn is_english_stop_word(w: &str) -> bool {
-    if RESEARCH.binary_search(&w).is_ok() {
-        return true;
-    }
-    // Hot path of tokenising: words of up to 8 bytes are packed into a u64
-    // and looked up among the packed stop words (integer compares only).
-    static PACKED: OnceLock<Vec<u64>> = OnceLock::new();
-    if w.len() > 8 {
-        return w.len() <= 10 && ENGLISH.binary_search(&w).is_ok();
-    }
-    let packed = PACKED.get_or_init(|| {
-        let mut v: Vec<u64> = ENGLISH
-            .iter()
-            .filter(|s| s.len() <= 8)
-            .map(|s| pack(s))
-            .collect();
-        v.sort_unstable();
-        v
-    });
-    packed.binary_search(&pack(w)).is_ok()
+    static SET: OnceLock<WordSet> = OnceLock::new();
+    SET.get_or_init(|| WordSet::new(&[ENGLISH, RESEARCH]))
+        .contains(w)
 }
 
-/// The bytes of a string of at most 8 bytes as one integer (zero padded;
-/// injective since words contain no NUL).
-fn pack(w: &str) -> u64 {
-    let mut b = [0u8; 8];
-    b[..w.len()].copy_from_slice(w.as_bytes());
-    u64::from_le_bytes(b)
+/// A set of words asked of every token while tokenising: one hash and at
+/// most a compare or two, where a binary search over the sorted list
+/// compared strings nine times per word.
+struct WordSet {
+    words: foldhash::HashSet<&'static str>,
+    /// No word of the set is longer: longer tokens skip the hash.
+    longest: usize,
+}
+
+impl WordSet {
+    fn new(lists: &[&[&'static str]]) -> WordSet {
+        let words: foldhash::HashSet<&'static str> =
+            lists.iter().flat_map(|l| l.iter().copied()).collect();
+        let longest = words.iter().map(|w| w.len()).max().unwrap_or(0);
+        WordSet { words, longest }
+    }
+
+    fn contains(&self, w: &str) -> bool {
+        w.len() <= self.longest && self.words.contains(w)
+    }
 }
 
 /// Hiragana runs that are content words (medical words commonly written in
@@ -399,6 +398,11 @@ mod tests {
         assert!(!is_english_stop_word("aa") && !is_english_stop_word("themselvesx"));
         // Every listed word is found (both lookup paths).
         assert!(ENGLISH.iter().all(|w| is_english_stop_word(w)));
+        assert!(RESEARCH.iter().all(|w| is_english_stop_word(w)));
+        assert!(ENGLISH.iter().all(|w| is_function_word(w)));
+        assert!(!RESEARCH
+            .iter()
+            .any(|w| is_function_word(w) && !ENGLISH.contains(w)));
         assert!(is_japanese_stop_run("による"));
         assert!(!is_japanese_stop_run("がん"));
     }
