@@ -57,9 +57,10 @@ struct Accum {
     ext_w: Vec<f32>,
     cand_mark: Vec<bool>,
     cands: Vec<u32>,
-    /// Scored candidates of the current proposal (buffer reused so its
+    /// Scored candidates of the current proposal (buffers reused so their
     /// capacity, up to the number of advisers, is not kept per proposal).
     pos: Vec<PairScore>,
+    keys: Vec<(f64, u32)>,
 }
 
 impl Accum {
@@ -75,6 +76,7 @@ impl Accum {
             cand_mark: vec![false; n_adv],
             cands: Vec::new(),
             pos: Vec::new(),
+            keys: Vec::new(),
         }
     }
 
@@ -101,6 +103,14 @@ impl Accum {
         }
         self.cands.clear();
     }
+}
+
+/// A pair's score and the parts it is made of.
+struct Components {
+    score: f64,
+    text: f64,
+    keywords: f64,
+    area: f64,
 }
 
 /// Inserts `(e, u)` into a best-three list kept sorted by score descending
@@ -586,23 +596,24 @@ impl Scorer {
         }
 
         // Candidates with a positive score; the rest score 0 and are only
-        // needed to fill a list (in ID order, which is the tie-break).
-        let mut pos: Vec<PairScore> = std::mem::take(&mut acc.pos);
-        pos.clear();
+        // needed to fill a list (in ID order, which is the tie-break). Kept
+        // as (score, adviser) until the cut, so the ten thousand candidates
+        // of a proposal are ranked without building a pair each.
+        let mut keys: Vec<(f64, u32)> = std::mem::take(&mut acc.keys);
+        keys.clear();
         for i in 0..acc.cands.len() {
-            let a = acc.cands[i] as usize;
-            if exclude(p, a) {
+            let a = acc.cands[i];
+            if exclude(p, a as usize) {
                 continue;
             }
-            let s = self.pair(p, a, acc);
-            if s.score > 0.0 {
-                pos.push(s);
+            let s = self.components(p, a as usize, acc).score;
+            if s > 0.0 {
+                keys.push((s, a));
             }
         }
-        let cmp = |x: &PairScore, y: &PairScore| {
-            y.score
-                .total_cmp(&x.score)
-                .then(self.id_rank[x.adviser].cmp(&self.id_rank[y.adviser]))
+        let cmp = |x: &(f64, u32), y: &(f64, u32)| {
+            y.0.total_cmp(&x.0)
+                .then(self.id_rank[x.1 as usize].cmp(&self.id_rank[y.1 as usize]))
         };
         let (n, thr) = match keep {
             Keep::Top(n) => (n, f64::INFINITY),
@@ -610,15 +621,19 @@ impl Scorer {
             Keep::TopOrAbove(_, t) if t <= 0.0 => (self.n_advisers, t),
             Keep::TopOrAbove(n, t) => (n, t),
         };
-        if pos.len() > n && thr == f64::INFINITY {
-            pos.select_nth_unstable_by(n, cmp);
-            pos.truncate(n);
+        if keys.len() > n && thr == f64::INFINITY {
+            keys.select_nth_unstable_by(n, cmp);
+            keys.truncate(n);
         }
-        pos.sort_by(cmp);
-        if pos.len() > n {
-            let extra = pos[n..].iter().take_while(|s| s.score >= thr).count();
-            pos.truncate(n + extra);
+        keys.sort_by(cmp);
+        if keys.len() > n {
+            let extra = keys[n..].iter().take_while(|s| s.0 >= thr).count();
+            keys.truncate(n + extra);
         }
+        let mut pos: Vec<PairScore> = std::mem::take(&mut acc.pos);
+        pos.clear();
+        pos.extend(keys.iter().map(|&(_, a)| self.pair(p, a as usize, acc)));
+        acc.keys = keys;
         if pos.len() < n {
             // Fill with zero-score advisers in researcher-ID order (the
             // tie-break among equal scores).
@@ -650,8 +665,22 @@ impl Scorer {
         out
     }
 
-    /// The components of one pair, read from the filled accumulator.
+    /// One pair's score and components, without its reasons.
     fn pair(&self, p: ProposalIx, a: AdviserIx, acc: &Accum) -> PairScore {
+        let c = self.components(p, a, acc);
+        PairScore {
+            adviser: a,
+            score: c.score,
+            text: c.text,
+            keywords: c.keywords,
+            area: c.area,
+            top_terms: Vec::new(),
+        }
+    }
+
+    /// The components of one pair, read from the filled accumulator.
+    #[inline]
+    fn components(&self, p: ProposalIx, a: AdviserIx, acc: &Accum) -> Components {
         let lexical = match self.cfg.strategy {
             ProfileStrategy::Profile => acc.unit[a],
             ProfileStrategy::TopPapers => {
@@ -687,13 +716,11 @@ impl Scorer {
             + self.cfg.weight_keywords * keywords
             + self.cfg.weight_area * area)
             .clamp(0.0, 1.0);
-        PairScore {
-            adviser: a,
+        Components {
             score,
             text,
             keywords,
             area,
-            top_terms: Vec::new(),
         }
     }
 

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use rust_stemmers::{Algorithm, Stemmer};
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 use super::keyword::normalize_keyword;
 use super::stopwords::{is_english_stop_word, is_japanese_content_run, is_japanese_stop_run};
@@ -50,7 +50,9 @@ fn class(c: char) -> Class {
     }
 }
 
-/// NFKC + lower case; a fast path for ASCII, where NFKC is the identity.
+/// NFKC + lower case; a fast path for ASCII, where NFKC is the identity,
+/// and for text the quick check finds already in NFKC (most text with a
+/// dash or an accent: the full normalisation was a tenth of tokenising).
 fn fold(text: &str) -> Cow<'_, str> {
     if text.is_ascii() {
         if text.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -58,6 +60,8 @@ fn fold(text: &str) -> Cow<'_, str> {
         } else {
             Cow::Borrowed(text)
         }
+    } else if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        Cow::Owned(text.to_lowercase())
     } else {
         Cow::Owned(text.nfkc().collect::<String>().to_lowercase())
     }
@@ -490,6 +494,14 @@ mod tests {
                 proptest::prop_assert!(!is_english_stop_word(x));
             }
             proptest::prop_assert_eq!(w, words(&s));
+        }
+
+        /// The fast paths of `fold` give what full NFKC then lower case gives.
+        #[test]
+        fn fold_is_nfkc_then_lower_case(s in "(\\PC|[ｱ-ﾝﾞﾟ①㈱é́ﬁＡ-Ｚ]){0,40}") {
+            let full = s.nfkc().collect::<String>().to_lowercase();
+            let fast = fold(&s);
+            proptest::prop_assert_eq!(fast.as_ref(), full.as_str());
         }
     }
 
