@@ -1,12 +1,12 @@
 //! Typed rows: every CSV rdmatch writes is one struct whose fields are its
 //! columns, in order. [`table_row!`](crate::table_row) declares the struct
-//! and its [`Row::COLUMNS`] from one list, so the header, the cells and the
+//! and its [`CsvRow::COLUMNS`] from one list, so the header, the cells and the
 //! documentation test cannot disagree; [`CsvWriter::serialize`] writes a
 //! row through the formula guard and the one float format.
 //!
 //! Where each struct lives: next to the writer of its file (the stage that
-//! owns the data), so a stage's output and its columns change together.
-//! [`crate::table::OUTPUTS`] lists them all for the documentation test.
+//! owns the data), so a stage's output and its columns change together;
+//! `tests/docs.rs` holds each struct's columns to docs/outputs.md.
 //!
 //! How a field becomes a cell: text through [`neutralise`] (formula guard,
 //! negative zero), `f64` through [`num`] (6 decimals, never `-0.000000`,
@@ -24,11 +24,11 @@ use serde::ser::{self, Impossible, Serialize};
 
 /// A row of one output file; `COLUMNS` is its header, the field names in
 /// declaration order.
-pub trait Row: Serialize {
+pub trait CsvRow: Serialize {
     const COLUMNS: &'static [&'static str];
 }
 
-/// Declares an output row struct and its [`Row`] impl from one field list:
+/// Declares an output row struct and its [`CsvRow`] impl from one field list:
 /// the column names are the field names (`stringify!`), so there is no
 /// second list to keep in step. Fields are written in declaration order.
 ///
@@ -54,7 +54,7 @@ macro_rules! table_row {
         $vis struct $name $(<$lt>)? {
             $( $(#[$fmeta])* $fvis $field : $ty ),*
         }
-        impl $(<$lt>)? $crate::table::Row for $name $(<$lt>)? {
+        impl $(<$lt>)? $crate::table::CsvRow for $name $(<$lt>)? {
             const COLUMNS: &'static [&'static str] = &[ $( stringify!($field) ),* ];
         }
     };
@@ -219,5 +219,117 @@ impl<W: Write> ser::SerializeStruct for &mut Cells<'_, W> {
 
     fn end(self) -> csv::Result<()> {
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CsvRow;
+    use crate::table::{neutralise, num, read_bytes, CsvWriter, EncodingChoice, ReadOptions};
+    use proptest::prelude::*;
+
+    crate::table_row! {
+        /// Every kind of cell a row of rdmatch holds.
+        struct Sample {
+            id: String,
+            note: String,
+            score: f64,
+            share: Option<f64>,
+            count: u32,
+            flag: bool,
+        }
+    }
+
+    fn write(rows: &[Sample]) -> Vec<u8> {
+        let mut w = CsvWriter::new(Vec::new());
+        w.header::<Sample>().unwrap();
+        for r in rows {
+            w.serialize(r).unwrap();
+        }
+        w.into_inner().unwrap()
+    }
+
+    /// Reads the bytes back through the one reader and the rows through
+    /// serde, by the header's names.
+    fn read(bytes: &[u8]) -> Vec<Sample> {
+        let opts = ReadOptions {
+            encoding: EncodingChoice::Auto,
+            header: true,
+        };
+        let t = read_bytes(bytes, &opts).unwrap();
+        assert!(t.rejected.is_empty());
+        let header = csv::StringRecord::from(t.header.clone());
+        t.rows()
+            .map(|(row, _)| {
+                let rec: csv::StringRecord = row.iter().collect();
+                rec.deserialize::<Sample>(Some(&header)).unwrap()
+            })
+            .collect()
+    }
+
+    /// What a row reads back as: text through the formula guard, numbers
+    /// through the one float format.
+    fn as_written(r: &Sample) -> Sample {
+        let f = |x: f64| num(x).parse::<f64>().unwrap();
+        Sample {
+            id: neutralise(&r.id).into_owned(),
+            note: neutralise(&r.note).into_owned(),
+            score: f(r.score),
+            share: r.share.map(f),
+            count: r.count,
+            flag: r.flag,
+        }
+    }
+
+    #[test]
+    fn header_is_the_field_names_and_cells_follow_the_rules() {
+        let rows = [Sample {
+            id: "=cmd".into(),
+            note: "a, \"b\"".into(),
+            score: -1e-9,
+            share: None,
+            count: 3,
+            flag: true,
+        }];
+        assert_eq!(
+            Sample::COLUMNS,
+            ["id", "note", "score", "share", "count", "flag"]
+        );
+        assert_eq!(
+            String::from_utf8(write(&rows)).unwrap(),
+            "id,note,score,share,count,flag\n'=cmd,\"a, \"\"b\"\"\",0.000000,,3,true\n"
+        );
+    }
+
+    fn sample() -> impl Strategy<Value = Sample> {
+        let text = "[=+@\\-\ta-z0-9 ,;\"'.é]{0,10}";
+        (
+            text,
+            text,
+            -1e6f64..1e6,
+            proptest::option::of(-1.0f64..1.0),
+            any::<u32>(),
+            any::<bool>(),
+        )
+            .prop_map(|(id, note, score, share, count, flag)| Sample {
+                id,
+                note,
+                score,
+                share,
+                count,
+                flag,
+            })
+    }
+
+    proptest! {
+        /// A row written through CsvWriter and read back through
+        /// `table::read` is the same typed row, guarded and in the one float
+        /// format.
+        #[test]
+        fn written_rows_read_back_as_written(rows in proptest::collection::vec(sample(), 1..8)) {
+            let back = read(&write(&rows));
+            let want: Vec<Sample> = rows.iter().map(as_written).collect();
+            prop_assert_eq!(back, want);
+        }
     }
 }
