@@ -10,7 +10,7 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::score::{read_score_file, ScoreFileError};
-use crate::table::{self, EncodingChoice, ReadOptions, Row};
+use crate::table::{self, CsvRow, EncodingChoice, ReadOptions};
 
 use super::builder::Exclusion;
 use super::{ranks, Problem, ProblemBuilder, Solution};

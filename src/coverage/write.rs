@@ -30,10 +30,13 @@ use std::path::{Path, PathBuf};
 
 use super::{Comparison, CoverageError, CoverageReport, ScopeMix};
 
-use crate::table::Row;
+use crate::table::CsvRow;
 
 /// Writes the header of `R` and then every row.
-fn write_rows<R: Row>(w: impl Write, rows: impl IntoIterator<Item = R>) -> Result<(), csv::Error> {
+fn write_rows<R: CsvRow>(
+    w: impl Write,
+    rows: impl IntoIterator<Item = R>,
+) -> Result<(), csv::Error> {
     let mut wtr = crate::table::CsvWriter::new(w);
     wtr.header::<R>()?;
     for r in rows {

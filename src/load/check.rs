@@ -872,7 +872,7 @@ fn check_people(
         let mut r = Rows::new(&schema::RESEARCHERS, &raw, problems);
         let dups = r.duplicates("researcher_id");
         let inst_refs = r.resolve_column("institution_id", inst);
-        for i in 0..r.len() {
+        for (i, &inst_ref) in inst_refs.iter().enumerate() {
             r.begin();
             let row = ResearcherRow::at(&r.cells, i);
             let id = row.researcher_id;
@@ -881,7 +881,7 @@ fn check_people(
                 r.error(i, "researcher_id", kind, m);
                 ok = false;
             }
-            let institution = r.lookup(i, "institution_id", inst_refs[i], inst);
+            let institution = r.lookup(i, "institution_id", inst_ref, inst);
             match (ok, institution) {
                 (true, Some(institution)) => {
                     res.accept(id, t.researchers.len());
@@ -944,12 +944,12 @@ fn check_people(
         let mut r = Rows::new(&schema::ADVISERS, &raw, problems);
         let dups = r.duplicates("researcher_id");
         let who_refs = r.resolve_column("researcher_id", res);
-        for i in 0..r.len() {
+        for (i, &who_ref) in who_refs.iter().enumerate() {
             r.begin();
             let row = AdviserRow::at(&r.cells, i);
             let id = row.researcher_id;
             let mut ok = r.required_present(i);
-            let researcher = r.lookup(i, "researcher_id", who_refs[i], res);
+            let researcher = r.lookup(i, "researcher_id", who_ref, res);
             if let Some(l) = r.first_line(&dups, i) {
                 r.error(
                     i,

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use super::ScoreMatrix;
 use crate::model::Dataset;
-use crate::table::Row;
+use crate::table::CsvRow;
 
 crate::table_row! {
     /// One pair of scores.csv: the blended score and its components.

@@ -134,13 +134,13 @@ impl<W: Write> CsvWriter<W> {
     }
 
     /// Writes the header of the row type `R`: its field names.
-    pub fn header<R: super::Row>(&mut self) -> csv::Result<()> {
+    pub fn header<R: super::CsvRow>(&mut self) -> csv::Result<()> {
         self.write_record(R::COLUMNS)
     }
 
     /// Writes one typed row: text through the formula guard, `f64` through
     /// [`num`], in the struct's field order (see [`super::row`]).
-    pub fn serialize<R: super::Row>(&mut self, row: &R) -> csv::Result<()> {
+    pub fn serialize<R: super::CsvRow>(&mut self, row: &R) -> csv::Result<()> {
         self.serialize_with(row, std::iter::empty::<&str>())
     }
 
@@ -148,7 +148,7 @@ impl<W: Write> CsvWriter<W> {
     /// at run time (the score components a run adds to assignment.csv).
     pub fn serialize_with<R, I, T>(&mut self, row: &R, extra: I) -> csv::Result<()>
     where
-        R: super::Row,
+        R: super::CsvRow,
         I: IntoIterator<Item = T>,
         T: AsRef<str>,
     {
