@@ -66,3 +66,65 @@ fn outputs_doc_carries_every_report_definition_word_for_word() {
         );
     }
 }
+
+/// Each typed output row's columns appear in that file's row of
+/// docs/outputs.md in the struct's order, so neither a renamed field nor a
+/// reordered page goes unnoticed (the run test above checks the headers a
+/// run writes; this one also covers the files only some commands write).
+#[test]
+fn outputs_doc_lists_each_row_structs_columns_in_order() {
+    use rdmatch::table::CsvRow;
+    use rdmatch::{assign, conflicts, coverage::write as cov, network::write as net, score};
+    let doc = std::fs::read_to_string(root().join("docs/outputs.md")).unwrap();
+    let files: &[(&str, &[&str])] = &[
+        ("assignment.csv", assign::io::PairRow::COLUMNS),
+        ("alternates.csv", assign::io::PairRow::COLUMNS),
+        ("loads.csv", assign::io::LoadRow::COLUMNS),
+        ("shortfall.csv", assign::io::ShortfallRow::COLUMNS),
+        ("resilience.csv", assign::resilience::ResilienceRow::COLUMNS),
+        ("edits.csv", assign::edits::EditOutcomeRow::COLUMNS),
+        (
+            "assignment_changes.csv",
+            assign::stability::ChangeRow::COLUMNS,
+        ),
+        ("scores.csv", score::ScoreRow::COLUMNS),
+        ("conflicts.csv", conflicts::ConflictCsvRow::COLUMNS),
+        ("two_hop.csv", conflicts::TwoHopRow::COLUMNS),
+        ("coverage_proposals.csv", cov::ProposalRow::COLUMNS),
+        ("coverage_area.csv", cov::AreaRow::COLUMNS),
+        ("coverage_at_risk.csv", cov::AtRiskRow::COLUMNS),
+        ("coverage_gaps.csv", cov::GapRow::COLUMNS),
+        ("coverage_idle_advisers.csv", cov::IdleRow::COLUMNS),
+        ("coverage_mix.csv", cov::MixRow::COLUMNS),
+        ("coverage_concentration.csv", cov::ConcentrationRow::COLUMNS),
+        ("coverage_teams.csv", cov::TeamsRow::COLUMNS),
+        ("coverage_network.csv", cov::NetworkRow::COLUMNS),
+        ("coverage_changes.csv", cov::ChangeRow::COLUMNS),
+        ("network_nodes.csv", net::NodeRow::COLUMNS),
+        ("network_communities.csv", net::CommunityRow::COLUMNS),
+        ("network_years.csv", net::YearRow::COLUMNS),
+        ("area_network.csv", net::AreaNetworkRow::COLUMNS),
+    ];
+    let mut wrong = Vec::new();
+    for (file, columns) in files {
+        let Some(row) = doc
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{file}` |")))
+        else {
+            wrong.push(format!("{file}: no row"));
+            continue;
+        };
+        let words: Vec<&str> = row
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter(|w| !w.is_empty())
+            .collect();
+        let mut at = 0;
+        for c in *columns {
+            match words[at..].iter().position(|w| w == c) {
+                Some(k) => at += k + 1,
+                None => wrong.push(format!("{file}: column {c} missing or out of order")),
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "docs/outputs.md:\n{}", wrong.join("\n"));
+}

@@ -355,27 +355,32 @@ pub fn check_edits(rows: &[EditRow], r: &EditRules) -> (Vec<AppliedEdit>, Vec<Ed
     (applied, problems)
 }
 
+crate::table_row! {
+    /// One edit of edits.csv: where the PO wrote it and the lock it became.
+    pub struct EditOutcomeRow<'a> {
+        pub place: &'a str,
+        pub proposal_id: &'a str,
+        pub researcher_id: &'a str,
+        pub decision: &'a str,
+        pub applied_as: &'a str,
+    }
+}
+
 /// edits.csv: every edit read back and what became of it.
 pub fn write_edits_csv<W: std::io::Write>(out: W, applied: &[AppliedEdit]) -> csv::Result<()> {
     let mut w = table::CsvWriter::new(out);
-    w.write_record([
-        "place",
-        "proposal_id",
-        "researcher_id",
-        "decision",
-        "applied_as",
-    ])?;
+    w.header::<EditOutcomeRow>()?;
     for e in applied {
-        w.write_record([
-            e.row.place.as_str(),
-            e.row.proposal_id.as_str(),
-            e.row.researcher_id.as_str(),
-            e.row.decision.as_str(),
-            match e.lock.kind {
+        w.serialize(&EditOutcomeRow {
+            place: &e.row.place,
+            proposal_id: &e.row.proposal_id,
+            researcher_id: &e.row.researcher_id,
+            decision: e.row.decision.as_str(),
+            applied_as: match e.lock.kind {
                 LockKind::Must => "must",
                 LockKind::MustNot => "must-not",
             },
-        ])?;
+        })?;
     }
     Ok(w.flush()?)
 }

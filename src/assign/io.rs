@@ -10,7 +10,7 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::score::{read_score_file, ScoreFileError};
-use crate::table::{self, EncodingChoice, ReadOptions};
+use crate::table::{self, CsvRow, EncodingChoice, ReadOptions};
 
 use super::builder::Exclusion;
 use super::{ranks, Problem, ProblemBuilder, Solution};
@@ -376,8 +376,51 @@ fn order_by_id(ids: &[String]) -> Vec<usize> {
     o
 }
 
-fn score(p: &Problem, pp: usize, a: usize) -> String {
-    crate::table::num(p.score_of(pp, a).unwrap_or(0.0))
+crate::table_row! {
+    /// One pair of assignment.csv (before its run-time score columns) and
+    /// of alternates.csv; rank = position among the proposal's candidates
+    /// (1 = best).
+    pub struct PairRow<'a> {
+        pub proposal_id: &'a str,
+        pub researcher_id: &'a str,
+        pub score: f64,
+        pub rank: usize,
+    }
+}
+
+impl<'a> PairRow<'a> {
+    fn of(p: &'a Problem, pp: usize, a: usize, rank: usize) -> PairRow<'a> {
+        PairRow {
+            proposal_id: &p.proposal_ids[pp],
+            researcher_id: &p.adviser_ids[a],
+            score: p.score_of(pp, a).unwrap_or(0.0),
+            rank,
+        }
+    }
+}
+
+crate::table_row! {
+    /// One adviser of loads.csv.
+    pub struct LoadRow<'a> {
+        pub researcher_id: &'a str,
+        pub assigned: u32,
+        pub min_load: u32,
+        pub max_load: u32,
+    }
+}
+
+crate::table_row! {
+    /// One short proposal of shortfall.csv. The counts are text: the rule
+    /// decides their unit (advisers, or non-academic places).
+    pub struct ShortfallRow {
+        pub proposal_id: String,
+        pub area: String,
+        pub rule: String,
+        pub needed: String,
+        pub assigned: String,
+        pub missing: String,
+        pub why: String,
+    }
 }
 
 /// assignment.csv: `proposal_id,researcher_id,score,rank[,extra...]`, one row
@@ -390,27 +433,18 @@ pub fn write_assignment_csv<W: Write>(
     extra: Option<&ExtraColumns>,
 ) -> Result<(), AssignError> {
     let mut w = crate::table::CsvWriter::new(out);
-    let mut header: Vec<String> = ["proposal_id", "researcher_id", "score", "rank"]
+    let extra_names = extra
         .iter()
-        .map(|h| h.to_string())
-        .collect();
-    if let Some(x) = extra {
-        header.extend(x.header.iter().cloned());
-    }
-    w.write_record(&header).map_err(std::io::Error::from)?;
+        .flat_map(|x| x.header.iter().map(String::as_str));
+    w.write_record(PairRow::COLUMNS.iter().copied().chain(extra_names))
+        .map_err(std::io::Error::from)?;
     let rk = ranks(p, s);
     for pp in order_by_id(&p.proposal_ids) {
         for (i, &a) in s.assigned[pp].iter().enumerate() {
-            let mut row = vec![
-                p.proposal_ids[pp].clone(),
-                p.adviser_ids[a].clone(),
-                score(p, pp, a),
-                rk[pp][i].to_string(),
-            ];
-            if let Some(x) = extra {
-                row.extend((x.cells)(pp, a));
-            }
-            w.write_record(&row).map_err(std::io::Error::from)?;
+            let row = PairRow::of(p, pp, a, rk[pp][i]);
+            let cells = extra.map(|x| (x.cells)(pp, a)).unwrap_or_default();
+            w.serialize_with(&row, cells)
+                .map_err(std::io::Error::from)?;
         }
     }
     w.flush()?;
@@ -425,18 +459,11 @@ pub fn write_alternates_csv<W: Write>(
     alternates: &[Vec<usize>],
 ) -> Result<(), AssignError> {
     let mut w = crate::table::CsvWriter::new(out);
-    w.write_record(["proposal_id", "researcher_id", "score", "rank"])
-        .map_err(std::io::Error::from)?;
+    w.header::<PairRow>().map_err(std::io::Error::from)?;
     for pp in order_by_id(&p.proposal_ids) {
         for &a in &alternates[pp] {
-            let rank = super::rank_of(p, pp, a);
-            w.write_record([
-                p.proposal_ids[pp].as_str(),
-                p.adviser_ids[a].as_str(),
-                score(p, pp, a).as_str(),
-                rank.to_string().as_str(),
-            ])
-            .map_err(std::io::Error::from)?;
+            let row = PairRow::of(p, pp, a, super::rank_of(p, pp, a));
+            w.serialize(&row).map_err(std::io::Error::from)?;
         }
     }
     w.flush()?;
@@ -446,15 +473,14 @@ pub fn write_alternates_csv<W: Write>(
 /// loads.csv: `researcher_id,assigned,min_load,max_load`, one row per adviser.
 pub fn write_loads_csv<W: Write>(out: W, p: &Problem, s: &Solution) -> Result<(), AssignError> {
     let mut w = crate::table::CsvWriter::new(out);
-    w.write_record(["researcher_id", "assigned", "min_load", "max_load"])
-        .map_err(std::io::Error::from)?;
+    w.header::<LoadRow>().map_err(std::io::Error::from)?;
     for a in order_by_id(&p.adviser_ids) {
-        w.write_record([
-            p.adviser_ids[a].clone(),
-            s.loads[a].to_string(),
-            p.min_load[a].to_string(),
-            p.max_load[a].to_string(),
-        ])
+        w.serialize(&LoadRow {
+            researcher_id: &p.adviser_ids[a],
+            assigned: s.loads[a],
+            min_load: p.min_load[a],
+            max_load: p.max_load[a],
+        })
         .map_err(std::io::Error::from)?;
     }
     w.flush()?;
@@ -472,33 +498,24 @@ pub fn write_shortfall_csv<W: Write>(
     result: &Result<Solution, super::Infeasible>,
 ) -> Result<(), AssignError> {
     let mut w = crate::table::CsvWriter::new(out);
-    w.write_record([
-        "proposal_id",
-        "area",
-        "rule",
-        "needed",
-        "assigned",
-        "missing",
-        "why",
-    ])
-    .map_err(std::io::Error::from)?;
+    w.header::<ShortfallRow>().map_err(std::io::Error::from)?;
     let area = |pp: usize| p.proposal_area.get(pp).cloned().unwrap_or_default();
-    let mut rows: Vec<(usize, Vec<String>)> = Vec::new();
+    let mut rows: Vec<(usize, ShortfallRow)> = Vec::new();
     let sol = match result {
         Ok(s) => Some(s),
         Err(inf) => {
             for r in &inf.diagnosis.shortfall {
                 rows.push((
                     r.proposal,
-                    vec![
-                        p.proposal_ids[r.proposal].clone(),
-                        area(r.proposal),
-                        r.rule.to_string(),
-                        r.needed.to_string(),
-                        r.assigned.to_string(),
-                        r.missing.to_string(),
-                        r.why.clone(),
-                    ],
+                    ShortfallRow {
+                        proposal_id: p.proposal_ids[r.proposal].clone(),
+                        area: area(r.proposal),
+                        rule: r.rule.to_string(),
+                        needed: r.needed.to_string(),
+                        assigned: r.assigned.to_string(),
+                        missing: r.missing.to_string(),
+                        why: r.why.clone(),
+                    },
                 ));
             }
             inf.partial.as_ref().map(|x| &x.solution)
@@ -526,21 +543,21 @@ pub fn write_shortfall_csv<W: Write>(
             };
             rows.push((
                 pp,
-                vec![
-                    p.proposal_ids[pp].clone(),
-                    area(pp),
-                    "quota".into(),
-                    q.quota.to_string(),
-                    q.met.to_string(),
-                    (q.quota - q.met).to_string(),
+                ShortfallRow {
+                    proposal_id: p.proposal_ids[pp].clone(),
+                    area: area(pp),
+                    rule: "quota".into(),
+                    needed: q.quota.to_string(),
+                    assigned: q.met.to_string(),
+                    missing: (q.quota - q.met).to_string(),
                     why,
-                ],
+                },
             ));
         }
     }
     rows.sort_by(|x, y| p.proposal_ids[x.0].cmp(&p.proposal_ids[y.0]));
     for (_, r) in rows {
-        w.write_record(&r).map_err(std::io::Error::from)?;
+        w.serialize(&r).map_err(std::io::Error::from)?;
     }
     w.flush()?;
     Ok(())

@@ -77,6 +77,20 @@ pub fn resilience(p: &Problem, s: &Solution) -> Vec<Withdrawal> {
         .collect()
 }
 
+crate::table_row! {
+    /// One proposal of resilience.csv: what its worst withdrawal costs.
+    pub struct ResilienceRow<'a> {
+        pub proposal_id: &'a str,
+        pub assigned_total: f64,
+        pub worst_withdrawal: &'a str,
+        pub loss: f64,
+        pub replacement: &'a str,
+        pub replacement_score: Option<f64>,
+        pub total_after: f64,
+        pub weakest_rank: usize,
+    }
+}
+
 /// resilience.csv: `proposal_id,assigned_total,worst_withdrawal,loss,
 /// replacement,replacement_score,total_after,weakest_rank` in proposal-ID
 /// order; `weakest_rank` 1 is the proposal that loses most (ties by ID).
@@ -99,34 +113,20 @@ pub fn write_resilience_csv<W: Write>(
     let mut by_id: Vec<usize> = (0..rows.len()).collect();
     by_id.sort_by(|&x, &y| p.proposal_ids[rows[x].proposal].cmp(&p.proposal_ids[rows[y].proposal]));
     let mut w = crate::table::CsvWriter::new(out);
-    w.write_record([
-        "proposal_id",
-        "assigned_total",
-        "worst_withdrawal",
-        "loss",
-        "replacement",
-        "replacement_score",
-        "total_after",
-        "weakest_rank",
-    ])
-    .map_err(std::io::Error::from)?;
-    let num = crate::table::num;
+    w.header::<ResilienceRow>().map_err(std::io::Error::from)?;
     for i in by_id {
         let r = &rows[i];
-        w.write_record([
-            p.proposal_ids[r.proposal].clone(),
-            num(r.total),
-            r.adviser
-                .map(|a| p.adviser_ids[a].clone())
-                .unwrap_or_default(),
-            num(r.loss),
-            r.replacement
-                .map(|a| p.adviser_ids[a].clone())
-                .unwrap_or_default(),
-            r.replacement_score.map(num).unwrap_or_default(),
-            num(r.total - r.loss),
-            rank[i].to_string(),
-        ])
+        let id = |a: Option<usize>| a.map_or("", |a| p.adviser_ids[a].as_str());
+        w.serialize(&ResilienceRow {
+            proposal_id: &p.proposal_ids[r.proposal],
+            assigned_total: r.total,
+            worst_withdrawal: id(r.adviser),
+            loss: r.loss,
+            replacement: id(r.replacement),
+            replacement_score: r.replacement_score,
+            total_after: r.total - r.loss,
+            weakest_rank: rank[i],
+        })
         .map_err(std::io::Error::from)?;
     }
     w.flush()?;

@@ -177,18 +177,27 @@ pub fn changes(
     out
 }
 
+crate::table_row! {
+    /// One pair of assignment_changes.csv that left or joined a panel.
+    pub struct ChangeRow<'a> {
+        pub proposal_id: &'a str,
+        pub researcher_id: &'a str,
+        pub change: &'a str,
+        pub why: &'a str,
+    }
+}
+
 /// assignment_changes.csv: `proposal_id,researcher_id,change,why`.
 pub fn write_changes_csv<W: Write>(out: W, changes: &[Change]) -> Result<(), AssignError> {
     let mut w = crate::table::CsvWriter::new(out);
-    w.write_record(["proposal_id", "researcher_id", "change", "why"])
-        .map_err(std::io::Error::from)?;
+    w.header::<ChangeRow>().map_err(std::io::Error::from)?;
     for c in changes {
-        w.write_record([
-            c.proposal_id.as_str(),
-            c.researcher_id.as_str(),
-            c.change,
-            c.why.as_str(),
-        ])
+        w.serialize(&ChangeRow {
+            proposal_id: &c.proposal_id,
+            researcher_id: &c.researcher_id,
+            change: c.change,
+            why: &c.why,
+        })
         .map_err(std::io::Error::from)?;
     }
     w.flush()?;

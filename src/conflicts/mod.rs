@@ -879,14 +879,7 @@ impl ConflictSet {
     /// — one row per proposal with a two-hop flag, by proposal ID.
     pub fn write_two_hop_summary(&self, ds: &Dataset, w: impl Write) -> Result<(), ConflictError> {
         let mut out = crate::table::CsvWriter::new(w);
-        out.write_record([
-            "proposal_id",
-            "advisers_two_hops",
-            "strongest_adviser",
-            "member",
-            "via",
-            "joint_papers",
-        ])?;
+        out.header::<TwoHopRow>()?;
         for s in self.two_hop_summaries(ds) {
             if let (
                 a,
@@ -897,14 +890,14 @@ impl ConflictSet {
                 },
             ) = &s.strongest
             {
-                out.write_record([
-                    ds.proposals[s.proposal].id.as_str(),
-                    &s.advisers.to_string(),
-                    ds.adviser_id(*a),
+                out.serialize(&TwoHopRow {
+                    proposal_id: &ds.proposals[s.proposal].id,
+                    advisers_two_hops: s.advisers,
+                    strongest_adviser: ds.adviser_id(*a),
                     member,
                     via,
-                    &strength.to_string(),
-                ])?;
+                    joint_papers: *strength,
+                })?;
             }
         }
         out.flush()?;
@@ -932,13 +925,7 @@ impl ConflictSet {
             .collect();
         rows.par_sort_unstable_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
         let mut out = crate::table::CsvWriter::new(w);
-        out.write_record([
-            "proposal_id",
-            "researcher_id",
-            "excluded",
-            "reasons",
-            "evidence",
-        ])?;
+        out.header::<ConflictCsvRow>()?;
         let (mut text, mut evidence) = (String::new(), String::new());
         for (pid, rid, row) in rows {
             text.clear();
@@ -952,11 +939,41 @@ impl ConflictSet {
                 let _ = write!(text, "{r}");
                 evidence.push_str(&r.evidence());
             }
-            let excluded = if row.excluded { "true" } else { "false" };
-            out.write_record([pid, rid, excluded, text.as_str(), evidence.as_str()])?;
+            out.serialize(&ConflictCsvRow {
+                proposal_id: pid,
+                researcher_id: rid,
+                excluded: row.excluded,
+                reasons: &text,
+                evidence: &evidence,
+            })?;
         }
         out.flush()?;
         Ok(())
+    }
+}
+
+crate::table_row! {
+    /// One proposal of two_hop.csv: how many advisers sit two co-authorship
+    /// hops from a member, and the strongest such path.
+    pub struct TwoHopRow<'a> {
+        pub proposal_id: &'a str,
+        pub advisers_two_hops: usize,
+        pub strongest_adviser: &'a str,
+        pub member: &'a str,
+        pub via: &'a str,
+        pub joint_papers: u32,
+    }
+}
+
+crate::table_row! {
+    /// One flagged pair of conflicts.csv: reasons `; `-joined, their
+    /// evidence in the same order ` | `-joined.
+    pub struct ConflictCsvRow<'a> {
+        pub proposal_id: &'a str,
+        pub researcher_id: &'a str,
+        pub excluded: bool,
+        pub reasons: &'a str,
+        pub evidence: &'a str,
     }
 }
 

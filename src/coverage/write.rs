@@ -30,382 +30,366 @@ use std::path::{Path, PathBuf};
 
 use super::{Comparison, CoverageError, CoverageReport, ScopeMix};
 
-use crate::table::num as f6;
+use crate::table::CsvRow;
 
-fn of6(x: Option<f64>) -> String {
-    x.map(f6).unwrap_or_default()
-}
-
-fn on<T: ToString>(x: Option<T>) -> String {
-    x.map(|v| v.to_string()).unwrap_or_default()
-}
-
-type Rows = Vec<Vec<String>>;
-
-fn write_csv(w: impl Write, header: &[&str], rows: Rows) -> Result<(), csv::Error> {
+/// Writes the header of `R` and then every row.
+fn write_rows<R: CsvRow>(
+    w: impl Write,
+    rows: impl IntoIterator<Item = R>,
+) -> Result<(), csv::Error> {
     let mut wtr = crate::table::CsvWriter::new(w);
-    wtr.write_record(header)?;
+    wtr.header::<R>()?;
     for r in rows {
-        wtr.write_record(&r)?;
+        wtr.serialize(&r)?;
     }
     wtr.flush()?;
     Ok(())
 }
 
+crate::table_row! {
+    /// One proposal of coverage_proposals.csv.
+    pub struct ProposalRow<'a> {
+        pub proposal_id: &'a str,
+        pub area_id: &'a str,
+        pub k: u32,
+        pub eligible: usize,
+        pub experts: usize,
+        pub best_score: Option<f64>,
+        pub kth_best_score: Option<f64>,
+        pub covered: bool,
+        pub mean_top_k: Option<f64>,
+        pub assigned: Option<usize>,
+        pub weakest_assigned: Option<f64>,
+    }
+}
+
 /// `coverage_proposals.csv`.
 pub fn proposals_csv(w: impl Write, r: &CoverageReport) -> Result<(), csv::Error> {
-    let rows = r
-        .proposals
-        .iter()
-        .map(|p| {
-            vec![
-                p.proposal_id.clone(),
-                p.area_id.clone(),
-                p.k.to_string(),
-                p.eligible.to_string(),
-                p.experts.to_string(),
-                of6(p.best),
-                of6(p.kth_best),
-                p.covered.to_string(),
-                of6(p.mean_top_k),
-                on(p.assigned),
-                of6(p.weakest_assigned),
-            ]
-        })
-        .collect();
-    let h = [
-        "proposal_id",
-        "area_id",
-        "k",
-        "eligible",
-        "experts",
-        "best_score",
-        "kth_best_score",
-        "covered",
-        "mean_top_k",
-        "assigned",
-        "weakest_assigned",
-    ];
-    write_csv(w, &h, rows)
+    let rows = r.proposals.iter().map(|p| ProposalRow {
+        proposal_id: &p.proposal_id,
+        area_id: &p.area_id,
+        k: p.k,
+        eligible: p.eligible,
+        experts: p.experts,
+        best_score: p.best,
+        kth_best_score: p.kth_best,
+        covered: p.covered,
+        mean_top_k: p.mean_top_k,
+        assigned: p.assigned,
+        weakest_assigned: p.weakest_assigned,
+    });
+    write_rows(w, rows)
+}
+
+crate::table_row! {
+    /// One area of coverage_area.csv.
+    pub struct AreaRow<'a> {
+        pub area_id: &'a str,
+        pub name: &'a str,
+        pub program: &'a str,
+        pub proposals: usize,
+        pub applicants: usize,
+        pub advisers: usize,
+        pub covered: usize,
+        pub coverage_ratio: f64,
+        pub expert_advisers: usize,
+        pub expert_capacity: u64,
+        pub exclusive_capacity: u64,
+        pub usable_capacity: u64,
+        pub demand: u64,
+        pub capacity_ratio: Option<f64>,
+        pub mean_best_k: Option<f64>,
+        pub at_risk: usize,
+        pub under_covered: bool,
+    }
 }
 
 /// `coverage_area.csv` (also what [`compare`](super::compare) reads back).
 pub fn area_csv(w: impl Write, r: &CoverageReport) -> Result<(), csv::Error> {
-    let rows = r
-        .areas
-        .iter()
-        .map(|a| {
-            vec![
-                a.area_id.clone(),
-                a.name.clone(),
-                a.program.clone(),
-                a.proposals.to_string(),
-                a.applicants.to_string(),
-                a.advisers.to_string(),
-                a.covered.to_string(),
-                f6(a.coverage_ratio),
-                a.expert_advisers.to_string(),
-                a.expert_capacity.to_string(),
-                a.exclusive_capacity.to_string(),
-                a.usable_capacity.to_string(),
-                a.demand.to_string(),
-                of6(a.capacity_ratio),
-                of6(a.mean_best_k),
-                a.at_risk.to_string(),
-                a.under_covered.to_string(),
-            ]
-        })
-        .collect();
-    let h = [
-        "area_id",
-        "name",
-        "program",
-        "proposals",
-        "applicants",
-        "advisers",
-        "covered",
-        "coverage_ratio",
-        "expert_advisers",
-        "expert_capacity",
-        "exclusive_capacity",
-        "usable_capacity",
-        "demand",
-        "capacity_ratio",
-        "mean_best_k",
-        "at_risk",
-        "under_covered",
-    ];
-    write_csv(w, &h, rows)
+    let rows = r.areas.iter().map(|a| AreaRow {
+        area_id: &a.area_id,
+        name: &a.name,
+        program: &a.program,
+        proposals: a.proposals,
+        applicants: a.applicants,
+        advisers: a.advisers,
+        covered: a.covered,
+        coverage_ratio: a.coverage_ratio,
+        expert_advisers: a.expert_advisers,
+        expert_capacity: a.expert_capacity,
+        exclusive_capacity: a.exclusive_capacity,
+        usable_capacity: a.usable_capacity,
+        demand: a.demand,
+        capacity_ratio: a.capacity_ratio,
+        mean_best_k: a.mean_best_k,
+        at_risk: a.at_risk,
+        under_covered: a.under_covered,
+    });
+    write_rows(w, rows)
+}
+
+crate::table_row! {
+    /// One proposal of coverage_at_risk.csv.
+    pub struct AtRiskRow<'a> {
+        pub proposal_id: &'a str,
+        pub area_id: &'a str,
+        pub experts: usize,
+        pub k: u32,
+        pub best_score: Option<f64>,
+        pub reason: &'a str,
+    }
 }
 
 /// `coverage_at_risk.csv`.
 pub fn at_risk_csv(w: impl Write, r: &CoverageReport) -> Result<(), csv::Error> {
-    let rows = r
-        .at_risk
-        .iter()
-        .map(|a| {
-            vec![
-                a.proposal_id.clone(),
-                a.area_id.clone(),
-                a.experts.to_string(),
-                a.k.to_string(),
-                of6(a.best),
-                a.reason.clone(),
-            ]
-        })
-        .collect();
-    write_csv(
-        w,
-        &[
-            "proposal_id",
-            "area_id",
-            "experts",
-            "k",
-            "best_score",
-            "reason",
-        ],
-        rows,
-    )
+    let rows = r.at_risk.iter().map(|a| AtRiskRow {
+        proposal_id: &a.proposal_id,
+        area_id: &a.area_id,
+        experts: a.experts,
+        k: a.k,
+        best_score: a.best,
+        reason: &a.reason,
+    });
+    write_rows(w, rows)
+}
+
+crate::table_row! {
+    /// One term of coverage_gaps.csv.
+    pub struct GapRow<'a> {
+        pub area_id: &'a str,
+        pub rank: usize,
+        pub term: &'a str,
+        pub source: &'a str,
+        pub proposals_affected: usize,
+        pub best_adviser_weight: f64,
+        /// `;`-joined proposal IDs.
+        pub example_proposals: String,
+    }
 }
 
 /// `coverage_gaps.csv`.
 pub fn gaps_csv(w: impl Write, r: &CoverageReport) -> Result<(), csv::Error> {
-    let rows = r
-        .gaps
-        .iter()
-        .map(|g| {
-            vec![
-                g.area_id.clone(),
-                g.rank.to_string(),
-                g.term.clone(),
-                g.source.as_str().to_string(),
-                g.proposals_affected.to_string(),
-                f6(g.best_adviser_weight),
-                g.example_proposals.join(";"),
-            ]
-        })
-        .collect();
-    let h = [
-        "area_id",
-        "rank",
-        "term",
-        "source",
-        "proposals_affected",
-        "best_adviser_weight",
-        "example_proposals",
-    ];
-    write_csv(w, &h, rows)
+    let rows = r.gaps.iter().map(|g| GapRow {
+        area_id: &g.area_id,
+        rank: g.rank,
+        term: &g.term,
+        source: g.source.as_str(),
+        proposals_affected: g.proposals_affected,
+        best_adviser_weight: g.best_adviser_weight,
+        example_proposals: g.example_proposals.join(";"),
+    });
+    write_rows(w, rows)
+}
+
+crate::table_row! {
+    /// One adviser of coverage_idle_advisers.csv.
+    pub struct IdleRow<'a> {
+        pub adviser_id: &'a str,
+        /// `;`-joined area IDs.
+        pub areas: String,
+        pub max_load: u32,
+        pub eligible_proposals: usize,
+        pub best_score: Option<f64>,
+        /// `;`-joined terms.
+        pub top_terms: String,
+    }
 }
 
 /// `coverage_idle_advisers.csv`.
 pub fn idle_csv(w: impl Write, r: &CoverageReport) -> Result<(), csv::Error> {
-    let rows = r
-        .idle_advisers
-        .iter()
-        .map(|a| {
-            vec![
-                a.adviser_id.clone(),
-                a.areas.join(";"),
-                a.max_load.to_string(),
-                a.eligible_proposals.to_string(),
-                of6(a.best_score),
-                a.top_terms.join(";"),
-            ]
-        })
-        .collect();
-    let h = [
-        "adviser_id",
-        "areas",
-        "max_load",
-        "eligible_proposals",
-        "best_score",
-        "top_terms",
-    ];
-    write_csv(w, &h, rows)
+    let rows = r.idle_advisers.iter().map(|a| IdleRow {
+        adviser_id: &a.adviser_id,
+        areas: a.areas.join(";"),
+        max_load: a.max_load,
+        eligible_proposals: a.eligible_proposals,
+        best_score: a.best_score,
+        top_terms: a.top_terms.join(";"),
+    });
+    write_rows(w, rows)
 }
 
-fn scope_cells(m: &ScopeMix) -> [String; 2] {
+/// `scope` and `area_id`: `overall` with an empty area, or `area` and its ID.
+fn scope_cells(m: &ScopeMix) -> (&'static str, &str) {
     match &m.area_id {
-        None => ["overall".into(), String::new()],
-        Some(a) => ["area".into(), a.clone()],
+        None => ("overall", ""),
+        Some(a) => ("area", a.as_str()),
+    }
+}
+
+crate::table_row! {
+    /// One category of coverage_mix.csv.
+    pub struct MixRow<'a> {
+        pub scope: &'a str,
+        pub area_id: &'a str,
+        pub population: &'a str,
+        pub dimension: &'a str,
+        pub category: &'a str,
+        pub count: usize,
+        pub share: f64,
+        pub budget: Option<f64>,
+        pub budget_share: Option<f64>,
     }
 }
 
 /// `coverage_mix.csv`: one row per category.
 pub fn mix_csv(w: impl Write, r: &CoverageReport) -> Result<(), csv::Error> {
-    let mut rows = Vec::new();
-    for m in &r.mix {
-        let [scope, area] = scope_cells(m);
-        for d in &m.distributions {
-            for c in &d.categories {
-                rows.push(vec![
-                    scope.clone(),
-                    area.clone(),
-                    d.population.clone(),
-                    d.dimension.clone(),
-                    c.name.clone(),
-                    c.count.to_string(),
-                    f6(c.share),
-                    of6(c.budget),
-                    of6(c.budget_share),
-                ]);
-            }
-        }
+    let rows = r.mix.iter().flat_map(|m| {
+        let (scope, area_id) = scope_cells(m);
+        m.distributions.iter().flat_map(move |d| {
+            d.categories.iter().map(move |c| MixRow {
+                scope,
+                area_id,
+                population: &d.population,
+                dimension: &d.dimension,
+                category: &c.name,
+                count: c.count,
+                share: c.share,
+                budget: c.budget,
+                budget_share: c.budget_share,
+            })
+        })
+    });
+    write_rows(w, rows)
+}
+
+crate::table_row! {
+    /// One distribution of coverage_concentration.csv.
+    pub struct ConcentrationRow<'a> {
+        pub scope: &'a str,
+        pub area_id: &'a str,
+        pub population: &'a str,
+        pub dimension: &'a str,
+        pub total: usize,
+        pub categories: usize,
+        pub hhi: Option<f64>,
+        pub effective_hhi: Option<f64>,
+        pub entropy: Option<f64>,
+        pub effective_entropy: Option<f64>,
     }
-    let h = [
-        "scope",
-        "area_id",
-        "population",
-        "dimension",
-        "category",
-        "count",
-        "share",
-        "budget",
-        "budget_share",
-    ];
-    write_csv(w, &h, rows)
 }
 
 /// `coverage_concentration.csv`: HHI and entropy per distribution (empty
 /// figures when nothing was counted).
 pub fn concentration_csv(w: impl Write, r: &CoverageReport) -> Result<(), csv::Error> {
-    let mut rows = Vec::new();
-    for m in &r.mix {
-        let [scope, area] = scope_cells(m);
-        for d in &m.distributions {
+    let rows = r.mix.iter().flat_map(|m| {
+        let (scope, area_id) = scope_cells(m);
+        m.distributions.iter().map(move |d| {
             let c = d.concentration;
-            rows.push(vec![
-                scope.clone(),
-                area.clone(),
-                d.population.clone(),
-                d.dimension.clone(),
-                c.map_or(0, |c| c.total).to_string(),
-                c.map_or(0, |c| c.categories).to_string(),
-                of6(c.map(|c| c.hhi)),
-                of6(c.map(|c| c.effective_hhi)),
-                of6(c.map(|c| c.entropy)),
-                of6(c.map(|c| c.effective_entropy)),
-            ]);
-        }
+            ConcentrationRow {
+                scope,
+                area_id,
+                population: &d.population,
+                dimension: &d.dimension,
+                total: c.map_or(0, |c| c.total),
+                categories: c.map_or(0, |c| c.categories),
+                hhi: c.map(|c| c.hhi),
+                effective_hhi: c.map(|c| c.effective_hhi),
+                entropy: c.map(|c| c.entropy),
+                effective_entropy: c.map(|c| c.effective_entropy),
+            }
+        })
+    });
+    write_rows(w, rows)
+}
+
+crate::table_row! {
+    /// One scope of coverage_teams.csv.
+    pub struct TeamsRow<'a> {
+        pub scope: &'a str,
+        pub area_id: &'a str,
+        pub proposals: usize,
+        pub multi_institution: usize,
+        pub multi_institution_share: Option<f64>,
+        pub multi_sector: usize,
+        pub multi_sector_share: Option<f64>,
+        pub academia_industry: usize,
+        pub academia_industry_share: Option<f64>,
     }
-    let h = [
-        "scope",
-        "area_id",
-        "population",
-        "dimension",
-        "total",
-        "categories",
-        "hhi",
-        "effective_hhi",
-        "entropy",
-        "effective_entropy",
-    ];
-    write_csv(w, &h, rows)
 }
 
 /// `coverage_teams.csv`.
 pub fn teams_csv(w: impl Write, r: &CoverageReport) -> Result<(), csv::Error> {
-    let rows = r
-        .mix
-        .iter()
-        .map(|m| {
-            let [scope, area] = scope_cells(m);
-            let t = &m.teams;
-            vec![
-                scope,
-                area,
-                t.proposals.to_string(),
-                t.multi_institution.to_string(),
-                of6(t.multi_institution_share),
-                t.multi_sector.to_string(),
-                of6(t.multi_sector_share),
-                t.academia_industry.to_string(),
-                of6(t.academia_industry_share),
-            ]
-        })
-        .collect();
-    let h = [
-        "scope",
-        "area_id",
-        "proposals",
-        "multi_institution",
-        "multi_institution_share",
-        "multi_sector",
-        "multi_sector_share",
-        "academia_industry",
-        "academia_industry_share",
-    ];
-    write_csv(w, &h, rows)
+    let rows = r.mix.iter().map(|m| {
+        let (scope, area_id) = scope_cells(m);
+        let t = &m.teams;
+        TeamsRow {
+            scope,
+            area_id,
+            proposals: t.proposals,
+            multi_institution: t.multi_institution,
+            multi_institution_share: t.multi_institution_share,
+            multi_sector: t.multi_sector,
+            multi_sector_share: t.multi_sector_share,
+            academia_industry: t.academia_industry,
+            academia_industry_share: t.academia_industry_share,
+        }
+    });
+    write_rows(w, rows)
+}
+
+crate::table_row! {
+    /// One area of coverage_network.csv.
+    pub struct NetworkRow<'a> {
+        pub area_id: &'a str,
+        pub researchers: usize,
+        pub in_largest: Option<usize>,
+        pub largest_share: Option<f64>,
+        pub internal_edges: Option<usize>,
+        pub cross_institution_edges: Option<usize>,
+        pub cross_institution_share: Option<f64>,
+        pub cross_sector_edges: Option<usize>,
+        pub cross_sector_share: Option<f64>,
+        pub communities: Option<usize>,
+    }
 }
 
 /// `coverage_network.csv`; writes nothing but the header when there is no
 /// network section.
 pub fn network_csv(w: impl Write, r: &CoverageReport) -> Result<(), csv::Error> {
-    let rows = r
-        .network
-        .iter()
-        .flatten()
-        .map(|n| {
-            vec![
-                n.area_id.clone(),
-                n.researchers.to_string(),
-                on(n.in_largest),
-                of6(n.largest_share),
-                on(n.internal_edges),
-                on(n.cross_institution_edges),
-                of6(n.cross_institution_share),
-                on(n.cross_sector_edges),
-                of6(n.cross_sector_share),
-                on(n.communities),
-            ]
-        })
-        .collect();
-    let h = [
-        "area_id",
-        "researchers",
-        "in_largest",
-        "largest_share",
-        "internal_edges",
-        "cross_institution_edges",
-        "cross_institution_share",
-        "cross_sector_edges",
-        "cross_sector_share",
-        "communities",
-    ];
-    write_csv(w, &h, rows)
+    let rows = r.network.iter().flatten().map(|n| NetworkRow {
+        area_id: &n.area_id,
+        researchers: n.researchers,
+        in_largest: n.in_largest,
+        largest_share: n.largest_share,
+        internal_edges: n.internal_edges,
+        cross_institution_edges: n.cross_institution_edges,
+        cross_institution_share: n.cross_institution_share,
+        cross_sector_edges: n.cross_sector_edges,
+        cross_sector_share: n.cross_sector_share,
+        communities: n.communities,
+    });
+    write_rows(w, rows)
+}
+
+crate::table_row! {
+    /// One area of coverage_changes.csv.
+    pub struct ChangeRow<'a> {
+        pub area_id: &'a str,
+        pub change: &'a str,
+        pub decided_by: &'a str,
+        pub coverage_ratio_before: Option<f64>,
+        pub coverage_ratio_after: Option<f64>,
+        pub capacity_ratio_before: Option<f64>,
+        pub capacity_ratio_after: Option<f64>,
+        pub mean_best_k_before: Option<f64>,
+        pub mean_best_k_after: Option<f64>,
+    }
 }
 
 /// `coverage_changes.csv`.
 pub fn changes_csv(w: impl Write, c: &Comparison) -> Result<(), csv::Error> {
-    let rows = c
-        .areas
-        .iter()
-        .map(|a| {
-            vec![
-                a.area_id.clone(),
-                a.change.as_str().to_string(),
-                a.decided_by.unwrap_or("").to_string(),
-                of6(a.coverage_ratio_before),
-                of6(a.coverage_ratio_after),
-                of6(a.capacity_ratio_before),
-                of6(a.capacity_ratio_after),
-                of6(a.mean_best_k_before),
-                of6(a.mean_best_k_after),
-            ]
-        })
-        .collect();
-    let h = [
-        "area_id",
-        "change",
-        "decided_by",
-        "coverage_ratio_before",
-        "coverage_ratio_after",
-        "capacity_ratio_before",
-        "capacity_ratio_after",
-        "mean_best_k_before",
-        "mean_best_k_after",
-    ];
-    write_csv(w, &h, rows)
+    let rows = c.areas.iter().map(|a| ChangeRow {
+        area_id: &a.area_id,
+        change: a.change.as_str(),
+        decided_by: a.decided_by.unwrap_or(""),
+        coverage_ratio_before: a.coverage_ratio_before,
+        coverage_ratio_after: a.coverage_ratio_after,
+        capacity_ratio_before: a.capacity_ratio_before,
+        capacity_ratio_after: a.capacity_ratio_after,
+        mean_best_k_before: a.mean_best_k_before,
+        mean_best_k_after: a.mean_best_k_after,
+    });
+    write_rows(w, rows)
 }
 
 /// Rounds every float in a JSON value to 6 decimals (byte-stable output).

@@ -7,12 +7,13 @@
 /// prefixes such as `R000123`.
 type IdMap<K, V> = foldhash::HashMap<K, V>;
 
-use polars::prelude::{PolarsDataType, StringChunked, StringType};
+use std::borrow::Cow;
 
-/// The arrow array behind a polars string column.
-type Utf8ViewArray = <StringType as PolarsDataType>::Array;
+use polars::prelude::{ChunkApply, GroupsType, IntoGroupsType};
 
 use crate::model::*;
+
+use super::rows::*;
 
 use super::identifier;
 use super::problem::{FileCount, Problem, Severity};
@@ -24,9 +25,13 @@ struct Rows<'a> {
     spec: &'a FileSpec,
     raw: &'a RawFile,
     problems: &'a mut Vec<Problem>,
-    /// The spec's columns present in the file, by name (a handful: a
-    /// linear search beats hashing the name for every cell).
-    cols: Vec<(&'static str, Cells<'a>)>,
+    /// The cells of each of the spec's columns, in spec order
+    /// ([`Cells::Absent`] for an optional column the file lacks).
+    cells: Vec<Cells<'a>>,
+    /// The required columns with at least one blank cell, each with the
+    /// rows where it is blank: found column by column, before the rows are
+    /// read.
+    blank: Vec<(&'static str, Vec<bool>)>,
     /// The columns whose text goes into workbook cells.
     workbook: &'static [&'static str],
     accepted: usize,
@@ -39,19 +44,18 @@ struct Rows<'a> {
 
 impl<'a> Rows<'a> {
     fn new(spec: &'a FileSpec, raw: &'a RawFile, problems: &'a mut Vec<Problem>) -> Rows<'a> {
-        let cols = spec
+        let cells: Vec<Cells<'a>> = spec
             .columns
             .iter()
-            .filter_map(|c| {
-                let column = raw.frame.column(c.name).ok()?.str().ok()?;
-                Some((c.name, Cells::of(column)))
-            })
+            .map(|c| Cells::of(raw.frame.column(c.name).ok().and_then(|x| x.str().ok())))
             .collect();
+        let blank = blank_cells(spec, &cells, raw.positions.len());
         Rows {
             spec,
             raw,
             problems,
-            cols,
+            cells,
+            blank,
             workbook: super::limits::workbook_columns(spec.name),
             accepted: 0,
             cascade: None,
@@ -84,10 +88,17 @@ impl<'a> Rows<'a> {
 
     /// The trimmed cell; "" when blank or when the optional column is absent.
     fn get(&self, row: usize, col: &str) -> &'a str {
-        self.cols
+        self.column(col).get(row).trim()
+    }
+
+    /// The cells of `col` (a handful of columns: a linear search beats
+    /// hashing the name).
+    fn column(&self, col: &str) -> Cells<'a> {
+        self.spec
+            .columns
             .iter()
-            .find(|(n, _)| *n == col)
-            .map_or("", |(_, c)| c.get(row).trim())
+            .position(|c| c.name == col)
+            .map_or(Cells::Absent, |k| self.cells[k])
     }
 
     fn push(
@@ -145,56 +156,133 @@ impl<'a> Rows<'a> {
         }
     }
 
-    /// Resolves the ID in `col` against `ids`; an unknown ID is an error on
-    /// this row. A blank cell gives `None` quietly: `required_present`
-    /// reports blank required cells.
-    fn lookup(&mut self, row: usize, col: &str, ids: &Ids) -> Option<usize> {
-        let v = self.get(row, col);
-        if v.is_empty() {
-            return None;
-        }
-        match ids.resolve(v) {
+    /// Row `i`'s ID in `col` as [`Rows::resolve_column`] found it: the
+    /// accepted index, or `None` with the row's error pushed. A blank cell
+    /// gives `None` quietly: `required_present` reports blank required
+    /// cells.
+    fn lookup(&mut self, i: usize, col: &str, code: u32, ids: &Ids) -> Option<usize> {
+        match resolved(code, self.get(i, col), ids)? {
             Ok(x) => Some(x),
             Err(e) => {
-                self.bad_ref(row, col, e);
+                self.bad_ref(i, col, e);
                 None
             }
         }
     }
 
-    /// The accepted index of the ID in `col` of every row (`None` where it
-    /// does not resolve), computed in parallel.
-    fn resolve_all(&self, col: &str, ids: &Ids) -> Vec<Option<u32>> {
+    /// The ID in `col` of every row looked up in `ids` for the whole
+    /// column at once, in parallel: the accepted index, [`BLANK`] or
+    /// [`NOT_ACCEPTED`] (unknown, or a rejected row: the message is made
+    /// for those rows only). This is the anti-join of the column against
+    /// the referenced file's accepted IDs; polars' own anti-join needs its
+    /// `semi_anti_join` feature, which this build leaves out, and the IDs'
+    /// map is needed anyway for the rejected rows' messages.
+    fn resolve_column(&self, col: &str, ids: &Ids) -> Vec<u32> {
         use rayon::prelude::*;
-        let Some(&(_, cells)) = self.cols.iter().find(|(n, _)| *n == col) else {
-            return Vec::new();
+        const CHUNK: usize = 1 << 14;
+        let cells = self.column(col);
+        let mut out = vec![BLANK; self.len()];
+        out.par_chunks_mut(CHUNK)
+            .enumerate()
+            .for_each(|(k, chunk)| {
+                // Files list a publication's (a proposal's) rows together:
+                // the previous row's ID is compared before the map is asked.
+                let mut last: Option<(&str, u32)> = None;
+                for (j, slot) in chunk.iter_mut().enumerate() {
+                    let id = cells.get(k * CHUNK + j).trim();
+                    *slot = match last {
+                        Some((s, code)) if s == id => code,
+                        _ => {
+                            let code = ids.code(id);
+                            last = Some((id, code));
+                            code
+                        }
+                    };
+                }
+            });
+        out
+    }
+
+    /// The rows whose ID in `col` an earlier row already has, each mapped
+    /// to that first row: found for the whole column by polars' hash
+    /// group-by. Blank IDs are not duplicates (`required_present` reports
+    /// them).
+    fn duplicates(&self, col: &str) -> IdMap<usize, usize> {
+        let mut out = IdMap::default();
+        let Some(ca) = self.raw.frame.column(col).ok().and_then(|c| c.str().ok()) else {
+            return out;
         };
-        (0..self.len())
-            .into_par_iter()
-            .map(
-                |i| match ids.map.get(cells.get(i).trim()).map(|e| &e.state) {
-                    Some(IdState::Accepted(x)) => u32::try_from(*x).ok(),
-                    _ => None,
-                },
-            )
-            .collect()
+        // IDs compare trimmed; the copy is made only when a cell needs it.
+        let trimmed;
+        let ca = if ca.iter().flatten().any(|v| v.trim().len() != v.len()) {
+            trimmed = ca.apply_values(|v| Cow::Borrowed(v.trim()));
+            &trimmed
+        } else {
+            ca
+        };
+        let mut mark = |rows: &mut dyn Iterator<Item = usize>| {
+            let rows: Vec<usize> = rows.collect();
+            let Some(&first) = rows.iter().min() else {
+                return;
+            };
+            if ca.get(first).unwrap_or("").is_empty() {
+                return;
+            }
+            out.extend(rows.into_iter().filter(|&j| j != first).map(|j| (j, first)));
+        };
+        match ca.group_tuples(true, false) {
+            Ok(GroupsType::Idx(groups)) => {
+                for (_, all) in groups.iter() {
+                    if all.len() > 1 {
+                        mark(&mut all.iter().map(|&j| j as usize));
+                    }
+                }
+            }
+            Ok(GroupsType::Slice { groups, .. }) => {
+                for &[first, len] in groups.iter() {
+                    if len > 1 {
+                        mark(&mut (first as usize..(first + len) as usize));
+                    }
+                }
+            }
+            // Grouping strings does not fail; were it to, the rows are
+            // compared through a map instead.
+            Err(_) => {
+                let mut seen: IdMap<&str, usize> = IdMap::default();
+                let mut dups = IdMap::default();
+                for (j, v) in ca.iter().enumerate() {
+                    let v = v.unwrap_or("");
+                    if v.is_empty() {
+                        continue;
+                    }
+                    if let Some(&first) = seen.get(v) {
+                        dups.insert(j, first);
+                    } else {
+                        seen.insert(v, j);
+                    }
+                }
+                return dups;
+            }
+        }
+        out
+    }
+
+    /// The line of the first row with row `i`'s ID, when `i` repeats it.
+    fn first_line(&self, dups: &IdMap<usize, usize>, i: usize) -> Option<u64> {
+        dups.get(&i).map(|&first| self.line(first))
     }
 
     /// Checks every non-empty column of the spec; false if one is blank.
     fn required_present(&mut self, row: usize) -> bool {
         let mut ok = true;
-        for c in self
-            .spec
-            .columns
-            .iter()
-            .filter(|c| c.required && c.non_empty)
-        {
-            if self.get(row, c.name).is_empty() {
+        for k in 0..self.blank.len() {
+            let (name, blank) = (self.blank[k].0, self.blank[k].1[row]);
+            if blank {
                 self.error(
                     row,
-                    c.name,
+                    name,
                     "is empty",
-                    format!("is empty; every row needs a {}", c.name),
+                    format!("is empty; every row needs a {name}"),
                 );
                 ok = false;
             }
@@ -222,31 +310,38 @@ impl<'a> Rows<'a> {
     }
 }
 
-/// One column's cells. The reader builds each column as one polars array;
-/// reading that array directly skips the chunk search of
-/// `ChunkedArray::get` on every cell.
-#[derive(Clone, Copy)]
-enum Cells<'a> {
-    One(&'a Utf8ViewArray),
-    Chunked(&'a StringChunked),
+/// The cell of a reference column is blank.
+const BLANK: u32 = u32::MAX;
+/// The cell of a reference column names no accepted row (or an index too
+/// large for a `u32`): looked up again for its message.
+const NOT_ACCEPTED: u32 = u32::MAX - 1;
+
+/// A code of [`Rows::resolve_column`] as the result of [`Ids::resolve`];
+/// `None` for a blank cell.
+fn resolved(code: u32, id: &str, ids: &Ids) -> Option<Result<usize, RefError>> {
+    match code {
+        BLANK => None,
+        c if c < NOT_ACCEPTED => usize::try_from(c).ok().map(Ok),
+        _ => Some(ids.resolve(id)),
+    }
 }
 
-impl<'a> Cells<'a> {
-    fn of(column: &'a StringChunked) -> Cells<'a> {
-        match column.downcast_iter().next() {
-            Some(a) if column.chunks().len() == 1 && column.null_count() == 0 => Cells::One(a),
-            _ => Cells::Chunked(column),
-        }
-    }
-
-    /// The cell of row `i`; "" for a missing cell.
-    fn get(self, i: usize) -> &'a str {
-        match self {
-            Cells::One(a) if i < a.len() => a.value(i),
-            Cells::One(_) => "",
-            Cells::Chunked(c) => c.get(i).unwrap_or(""),
-        }
-    }
+/// For each required column, the rows where it is blank (trimmed); only
+/// the columns that have such a row.
+fn blank_cells(
+    spec: &FileSpec,
+    cells: &[Cells<'_>],
+    rows: usize,
+) -> Vec<(&'static str, Vec<bool>)> {
+    spec.columns
+        .iter()
+        .zip(cells)
+        .filter(|(c, _)| c.required && c.non_empty)
+        .filter_map(|(c, cells)| {
+            let blank: Vec<bool> = (0..rows).map(|i| cells.get(i).trim().is_empty()).collect();
+            blank.contains(&true).then_some((c.name, blank))
+        })
+        .collect()
 }
 
 /// Why a reference does not resolve.
@@ -269,8 +364,18 @@ struct Ids {
 }
 
 struct IdEntry {
-    line: u64,
     state: IdState,
+}
+
+/// Checks a new ID, or explains why it cannot be one: `(kind, message)`
+/// for [`Rows::error`]; `first` is the line of an earlier row with the same
+/// ID (see [`Rows::duplicates`]).
+fn check_new(id: &str, first: Option<u64>) -> Result<(), (&'static str, String)> {
+    identifier::check(id).map_err(|m| ("holds invisible or bidirectional characters", m))?;
+    match first {
+        Some(line) => Err(("is a duplicate ID", format!("duplicate ID \"{id}\" (first used on line {line}); IDs must be unique, so this row is rejected"))),
+        None => Ok(()),
+    }
 }
 
 enum IdState {
@@ -300,29 +405,33 @@ impl Ids {
         }
     }
 
-    /// Registers a new ID, or explains why it cannot be one: `(kind,
-    /// message)` for [`Rows::error`].
-    fn check_new(&self, id: &str) -> Result<(), (&'static str, String)> {
-        identifier::check(id).map_err(|m| ("holds invisible or bidirectional characters", m))?;
-        match self.map.get(id) {
-            Some(e) => Err(("is a duplicate ID", format!("duplicate ID \"{id}\" (first used on line {}); IDs must be unique, so this row is rejected", e.line))),
-            None => Ok(()),
+    /// The code of [`Rows::resolve_column`] for `id`.
+    fn code(&self, id: &str) -> u32 {
+        if id.is_empty() {
+            return BLANK;
+        }
+        match self.map.get(id).map(|e| &e.state) {
+            Some(IdState::Accepted(x)) => u32::try_from(*x)
+                .ok()
+                .filter(|&x| x < NOT_ACCEPTED)
+                .unwrap_or(NOT_ACCEPTED),
+            _ => NOT_ACCEPTED,
         }
     }
 
     /// The first row with an ID decides what it refers to.
-    fn record(&mut self, id: &str, line: u64, state: IdState) {
+    fn record(&mut self, id: &str, state: IdState) {
         if !id.is_empty() && !self.map.contains_key(id) {
-            self.map.insert(id.to_string(), IdEntry { line, state });
+            self.map.insert(id.to_string(), IdEntry { state });
         }
     }
 
-    fn accept(&mut self, id: &str, line: u64, ix: usize) {
-        self.record(id, line, IdState::Accepted(ix));
+    fn accept(&mut self, id: &str, ix: usize) {
+        self.record(id, IdState::Accepted(ix));
     }
 
-    fn reject(&mut self, id: &str, line: u64, root: String) {
-        self.record(id, line, IdState::Rejected(root));
+    fn reject(&mut self, id: &str, root: String) {
+        self.record(id, IdState::Rejected(root));
     }
 }
 
@@ -471,35 +580,20 @@ pub fn check(
         // A publication has a handful of authors: a duplicate is found in
         // its own list; the map of first lines is built only for the
         // message, the first time there is one.
+        let pub_refs = r.resolve_column("publication_id", &publ);
+        let who_refs = r.resolve_column("researcher_id", &res);
         let mut first: Option<IdMap<(usize, usize), u64>> = None;
         // Publications with many authors (consortium papers) are looked up
         // in a set instead, so no publication makes this quadratic.
         const LONG_LIST: usize = 32;
         let mut many: IdMap<(usize, usize), ()> = IdMap::default();
-        // Authorship files list a publication's authors together: the
-        // previous row's publication is compared before the map is asked.
-        let mut last: Option<(&str, usize)> = None;
-        // Each row's researcher, looked up side by side (the map only is
-        // read); a row whose ID does not resolve is looked up again below,
-        // where its problem is reported.
-        let who_ix = r.resolve_all("researcher_id", &res);
         for i in 0..r.len() {
             r.begin();
+            let row = AuthorshipRow::at(&r.cells, i);
             let ok = r.required_present(i);
-            let (pid, rid) = (r.get(i, "publication_id"), r.get(i, "researcher_id"));
-            let p = match last {
-                Some((s, x)) if s == pid => Some(x),
-                _ => {
-                    let p = r.lookup(i, "publication_id", &publ);
-                    last = p.map(|x| (pid, x));
-                    p
-                }
-            };
-            let who = match who_ix.get(i).copied().flatten() {
-                Some(x) => usize::try_from(x).ok(),
-                None => None,
-            }
-            .or_else(|| r.lookup(i, "researcher_id", &res));
+            let (pid, rid) = (row.publication_id, row.researcher_id);
+            let p = r.lookup(i, "publication_id", pub_refs[i], &publ);
+            let who = r.lookup(i, "researcher_id", who_refs[i], &res);
             let (Some(p), Some(who), true) = (p, who, ok) else {
                 continue;
             };
@@ -549,26 +643,34 @@ pub fn check(
         let mut r = Rows::new(&schema::CONFLICTS, &raw, problems);
         // Researcher pairs declared so far (unordered) → first line.
         let mut pairs: IdMap<(usize, usize), u64> = IdMap::default();
+        let who_refs = r.resolve_column("researcher_id", &res);
+        let prop_refs = r.resolve_column("proposal_id", &prop);
+        let other_refs = r.resolve_column("other_researcher_id", &res);
         for i in 0..r.len() {
             r.begin();
+            let row = ConflictRow::at(&r.cells, i);
             let ok = r.required_present(i);
-            let who = r.lookup(i, "researcher_id", &res);
-            let (pid, oid) = (r.get(i, "proposal_id"), r.get(i, "other_researcher_id"));
+            let who = r.lookup(i, "researcher_id", who_refs[i], &res);
+            let (pid, oid) = (row.proposal_id, row.other_researcher_id);
             let target = match (pid.is_empty(), oid.is_empty()) {
-                (false, true) => match prop.resolve(pid) {
-                    Ok(p) => Some(DeclaredTarget::Proposal(p)),
-                    Err(e) => {
-                        r.bad_ref(i, "proposal_id", e);
-                        None
+                (false, true) => {
+                    match resolved(prop_refs[i], pid, &prop).unwrap_or_else(|| prop.resolve(pid)) {
+                        Ok(p) => Some(DeclaredTarget::Proposal(p)),
+                        Err(e) => {
+                            r.bad_ref(i, "proposal_id", e);
+                            None
+                        }
                     }
-                },
-                (true, false) => match res.resolve(oid) {
-                    Ok(o) => Some(DeclaredTarget::Researcher(o)),
-                    Err(e) => {
-                        r.bad_ref(i, "other_researcher_id", e);
-                        None
+                }
+                (true, false) => {
+                    match resolved(other_refs[i], oid, &res).unwrap_or_else(|| res.resolve(oid)) {
+                        Ok(o) => Some(DeclaredTarget::Researcher(o)),
+                        Err(e) => {
+                            r.bad_ref(i, "other_researcher_id", e);
+                            None
+                        }
                     }
-                },
+                }
                 (true, true) => {
                     r.error(
                         i,
@@ -583,7 +685,7 @@ pub fn check(
                     None
                 }
             };
-            let reason = r.get(i, "reason");
+            let reason = row.reason;
             if let (Some(who), Some(target), true) = (who, target, ok) {
                 if let DeclaredTarget::Researcher(o) = target {
                     let key = (who.min(o), who.max(o));
@@ -594,7 +696,7 @@ pub fn check(
                             "repeats a researcher pair declared on an earlier line",
                             format!(
                                 "declares the pair \"{}\" – \"{}\" again (first on line {first}); a researcher–researcher declaration works both ways, so one row is enough",
-                                r.get(i, "researcher_id"),
+                                row.researcher_id,
                                 oid
                             ),
                         ),
@@ -630,11 +732,14 @@ pub fn check(
     // affiliations (optional)
     if let Some(raw) = raws[9].take() {
         let mut r = Rows::new(&schema::AFFILIATIONS, &raw, problems);
+        let who_refs = r.resolve_column("researcher_id", &res);
+        let at_refs = r.resolve_column("institution_id", &inst);
         for i in 0..r.len() {
             r.begin();
+            let row = AffiliationRow::at(&r.cells, i);
             let ok = r.required_present(i);
-            let who = r.lookup(i, "researcher_id", &res);
-            let at = r.lookup(i, "institution_id", &inst);
+            let who = r.lookup(i, "researcher_id", who_refs[i], &res);
+            let at = r.lookup(i, "institution_id", at_refs[i], &inst);
             let span = year_span(&mut r, i);
             if let (true, Some(researcher), Some(institution), Some((start_year, end_year))) =
                 (ok, who, at, span)
@@ -642,10 +747,10 @@ pub fn check(
                 t.affiliations.push(Affiliation {
                     researcher,
                     institution,
-                    department: opt_string(r.get(i, "department")),
+                    department: opt_string(row.department),
                     start_year,
                     end_year,
-                    source: r.get(i, "source").to_string(),
+                    source: row.source.to_string(),
                     line: r.line(i),
                 });
                 r.accepted += 1;
@@ -657,12 +762,15 @@ pub fn check(
     // relations (optional)
     if let Some(raw) = raws[10].take() {
         let mut r = Rows::new(&schema::RELATIONS, &raw, problems);
+        let who_refs = r.resolve_column("researcher_id", &res);
+        let other_refs = r.resolve_column("other_researcher_id", &res);
         for i in 0..r.len() {
             r.begin();
+            let row = RelationRow::at(&r.cells, i);
             let mut ok = r.required_present(i);
-            let who = r.lookup(i, "researcher_id", &res);
-            let other = r.lookup(i, "other_researcher_id", &res);
-            let ks = r.get(i, "relation");
+            let who = r.lookup(i, "researcher_id", who_refs[i], &res);
+            let other = r.lookup(i, "other_researcher_id", other_refs[i], &res);
+            let ks = row.relation;
             let kind = RelationKind::parse(ks);
             if kind.is_none() && !ks.is_empty() {
                 r.error(
@@ -718,40 +826,42 @@ fn check_people(
     // institutions
     if let Some(raw) = raws[0].take() {
         let mut r = Rows::new(&schema::INSTITUTIONS, &raw, problems);
+        let dups = r.duplicates("institution_id");
         for i in 0..r.len() {
             r.begin();
-            let id = r.get(i, "institution_id");
+            let row = InstitutionRow::at(&r.cells, i);
+            let id = row.institution_id;
             let mut ok = r.required_present(i);
-            if let Err((kind, m)) = inst.check_new(id) {
+            if let Err((kind, m)) = check_new(id, r.first_line(&dups, i)) {
                 r.error(i, "institution_id", kind, m);
                 ok = false;
             }
-            let sector = Sector::parse(r.get(i, "sector"));
-            if sector.is_none() && !r.get(i, "sector").is_empty() {
+            let sector = Sector::parse(row.sector);
+            if sector.is_none() && !row.sector.is_empty() {
                 r.error(
                     i,
                     "sector",
                     "is not a sector (use one of academia, industry, government, hospital, nonprofit)",
                     format!(
                         "\"{}\" is not a sector; use one of academia, industry, government, hospital, nonprofit",
-                        r.get(i, "sector")
+                        row.sector
                     ),
                 );
                 ok = false;
             }
             match (ok, sector) {
                 (true, Some(sector)) => {
-                    inst.accept(id, r.line(i), t.institutions.len());
+                    inst.accept(id, t.institutions.len());
                     t.institutions.push(Institution {
                         id: id.to_string(),
-                        name: r.get(i, "name").to_string(),
+                        name: row.name.to_string(),
                         sector,
-                        country: r.get(i, "country").to_string(),
-                        region: opt_string(r.get(i, "region")),
+                        country: row.country.to_string(),
+                        region: opt_string(row.region),
                     });
                     r.accepted += 1;
                 }
-                _ => inst.reject(id, r.line(i), r.root()),
+                _ => inst.reject(id, r.root()),
             }
         }
         counts.push(r.count());
@@ -760,29 +870,32 @@ fn check_people(
     // researchers
     if let Some(raw) = raws[1].take() {
         let mut r = Rows::new(&schema::RESEARCHERS, &raw, problems);
-        for i in 0..r.len() {
+        let dups = r.duplicates("researcher_id");
+        let inst_refs = r.resolve_column("institution_id", inst);
+        for (i, &inst_ref) in inst_refs.iter().enumerate() {
             r.begin();
-            let id = r.get(i, "researcher_id");
+            let row = ResearcherRow::at(&r.cells, i);
+            let id = row.researcher_id;
             let mut ok = r.required_present(i);
-            if let Err((kind, m)) = res.check_new(id) {
+            if let Err((kind, m)) = check_new(id, r.first_line(&dups, i)) {
                 r.error(i, "researcher_id", kind, m);
                 ok = false;
             }
-            let institution = r.lookup(i, "institution_id", inst);
+            let institution = r.lookup(i, "institution_id", inst_ref, inst);
             match (ok, institution) {
                 (true, Some(institution)) => {
-                    res.accept(id, r.line(i), t.researchers.len());
+                    res.accept(id, t.researchers.len());
                     t.researchers.push(Researcher {
                         id: id.to_string(),
-                        name: r.get(i, "name").to_string(),
+                        name: row.name.to_string(),
                         institution,
-                        position: opt_string(r.get(i, "position")),
-                        keywords: split_list(r.get(i, "keywords")),
-                        orcid: opt_string(r.get(i, "orcid")),
+                        position: opt_string(row.position),
+                        keywords: split_list(row.keywords),
+                        orcid: opt_string(row.orcid),
                     });
                     r.accepted += 1;
                 }
-                _ => res.reject(id, r.line(i), r.root()),
+                _ => res.reject(id, r.root()),
             }
         }
         counts.push(r.count());
@@ -791,15 +904,17 @@ fn check_people(
     // areas
     if let Some(raw) = raws[2].take() {
         let mut r = Rows::new(&schema::AREAS, &raw, problems);
+        let dups = r.duplicates("area_id");
         for i in 0..r.len() {
             r.begin();
-            let id = r.get(i, "area_id");
+            let row = AreaRow::at(&r.cells, i);
+            let id = row.area_id;
             let mut ok = r.required_present(i);
-            if let Err((kind, m)) = area.check_new(id) {
+            if let Err((kind, m)) = check_new(id, r.first_line(&dups, i)) {
                 r.error(i, "area_id", kind, m);
                 ok = false;
             }
-            if r.get(i, "keywords").is_empty() {
+            if row.keywords.is_empty() {
                 r.warn(
                     i,
                     "keywords",
@@ -808,17 +923,17 @@ fn check_people(
                 );
             }
             if ok {
-                area.accept(id, r.line(i), t.areas.len());
+                area.accept(id, t.areas.len());
                 t.areas.push(Area {
                     id: id.to_string(),
-                    name: r.get(i, "name").to_string(),
-                    program: r.get(i, "program").to_string(),
-                    description: r.get(i, "description").to_string(),
-                    keywords: split_list(r.get(i, "keywords")),
+                    name: row.name.to_string(),
+                    program: row.program.to_string(),
+                    description: row.description.to_string(),
+                    keywords: split_list(row.keywords),
                 });
                 r.accepted += 1;
             } else {
-                area.reject(id, r.line(i), r.root());
+                area.reject(id, r.root());
             }
         }
         counts.push(r.count());
@@ -827,13 +942,15 @@ fn check_people(
     // advisers
     if let Some(raw) = raws[3].take() {
         let mut r = Rows::new(&schema::ADVISERS, &raw, problems);
-        let mut seen: IdMap<String, u64> = IdMap::default();
-        for i in 0..r.len() {
+        let dups = r.duplicates("researcher_id");
+        let who_refs = r.resolve_column("researcher_id", res);
+        for (i, &who_ref) in who_refs.iter().enumerate() {
             r.begin();
-            let id = r.get(i, "researcher_id");
+            let row = AdviserRow::at(&r.cells, i);
+            let id = row.researcher_id;
             let mut ok = r.required_present(i);
-            let researcher = r.lookup(i, "researcher_id", res);
-            if let Some(l) = seen.get(id) {
+            let researcher = r.lookup(i, "researcher_id", who_ref, res);
+            if let Some(l) = r.first_line(&dups, i) {
                 r.error(
                     i,
                     "researcher_id",
@@ -841,11 +958,9 @@ fn check_people(
                     format!("adviser \"{id}\" is listed twice (first on line {l}); merge the rows"),
                 );
                 ok = false;
-            } else if !id.is_empty() {
-                seen.insert(id.to_string(), r.line(i));
             }
             let mut areas = Vec::new();
-            for a in split_list(r.get(i, "area_ids")) {
+            for a in split_list(row.area_ids) {
                 match area.resolve(&a) {
                     Ok(x) if areas.contains(&x) => {
                         r.warn(
@@ -862,7 +977,7 @@ fn check_people(
                     }
                 }
             }
-            let ml = r.get(i, "max_load");
+            let ml = row.max_load;
             let max_load = if ml.is_empty() {
                 Some(default_max_load)
             } else {
@@ -901,17 +1016,21 @@ fn check_people(
     // proposals
     if let Some(raw) = raws[4].take() {
         let mut r = Rows::new(&schema::PROPOSALS, &raw, problems);
+        let dups = r.duplicates("proposal_id");
+        let area_refs = r.resolve_column("area_id", area);
+        let pi_refs = r.resolve_column("pi_id", res);
         for i in 0..r.len() {
             r.begin();
-            let id = r.get(i, "proposal_id");
+            let row = ProposalRow::at(&r.cells, i);
+            let id = row.proposal_id;
             let mut ok = r.required_present(i);
-            if let Err((kind, m)) = prop.check_new(id) {
+            if let Err((kind, m)) = check_new(id, r.first_line(&dups, i)) {
                 r.error(i, "proposal_id", kind, m);
                 ok = false;
             }
-            let a = r.lookup(i, "area_id", area);
-            let pi = r.lookup(i, "pi_id", res);
-            let ys = r.get(i, "year");
+            let a = r.lookup(i, "area_id", area_refs[i], area);
+            let pi = r.lookup(i, "pi_id", pi_refs[i], res);
+            let ys = row.year;
             let year = if ys.is_empty() {
                 None
             } else {
@@ -923,7 +1042,7 @@ fn check_people(
                     }
                 }
             };
-            let bs = r.get(i, "budget");
+            let bs = row.budget;
             let mut budget = None;
             if !bs.is_empty() {
                 match bs.replace('_', "").parse::<f64>() {
@@ -934,7 +1053,7 @@ fn check_people(
                     }
                 }
             }
-            if r.get(i, "keywords").is_empty() {
+            if row.keywords.is_empty() {
                 r.warn(
                     i,
                     "keywords",
@@ -942,7 +1061,7 @@ fn check_people(
                     "is empty; scoring relies on title and abstract only".into(),
                 );
             }
-            if r.get(i, "abstract").is_empty() {
+            if row.r#abstract.is_empty() {
                 r.warn(
                     i,
                     "abstract",
@@ -951,7 +1070,7 @@ fn check_people(
                 );
             }
             let mut nominated = Vec::new();
-            let listed = r.get(i, "excluded_reviewers");
+            let listed = row.excluded_reviewers;
             for x in split_list(listed) {
                 match res.resolve(&x) {
                     Ok(who) if !nominated.contains(&who) => nominated.push(who),
@@ -971,13 +1090,13 @@ fn check_people(
                             researcher,
                             line,
                         }));
-                    prop.accept(id, r.line(i), t.proposals.len());
+                    prop.accept(id, t.proposals.len());
                     t.proposals.push(Proposal {
                         id: id.to_string(),
                         area: area_ix,
-                        title: r.get(i, "title").to_string(),
-                        abstract_text: r.get(i, "abstract").to_string(),
-                        keywords: split_list(r.get(i, "keywords")),
+                        title: row.title.to_string(),
+                        abstract_text: row.r#abstract.to_string(),
+                        keywords: split_list(row.keywords),
                         pi,
                         year,
                         budget,
@@ -985,7 +1104,7 @@ fn check_people(
                     });
                     r.accepted += 1;
                 }
-                _ => prop.reject(id, r.line(i), r.root()),
+                _ => prop.reject(id, r.root()),
             }
         }
         counts.push(r.count());
@@ -995,16 +1114,15 @@ fn check_people(
     if let Some(raw) = raws[5].take() {
         let mut r = Rows::new(&schema::MEMBERS, &raw, problems);
         let mut seen: IdMap<(usize, usize), u64> = IdMap::default();
+        let prop_refs = r.resolve_column("proposal_id", prop);
+        let who_refs = r.resolve_column("researcher_id", res);
         for i in 0..r.len() {
             r.begin();
+            let row = MemberRow::at(&r.cells, i);
             let ok = r.required_present(i);
-            let (pid, rid, role_s) = (
-                r.get(i, "proposal_id"),
-                r.get(i, "researcher_id"),
-                r.get(i, "role"),
-            );
-            let p = r.lookup(i, "proposal_id", prop);
-            let who = r.lookup(i, "researcher_id", res);
+            let (pid, rid, role_s) = (row.proposal_id, row.researcher_id, row.role);
+            let p = r.lookup(i, "proposal_id", prop_refs[i], prop);
+            let who = r.lookup(i, "researcher_id", who_refs[i], res);
             let role = Role::parse(role_s);
             if role.is_none() && !role_s.is_empty() {
                 r.error(
@@ -1077,15 +1195,17 @@ fn check_publications(
 ) -> (Vec<Publication>, FileCount) {
     let mut publications = Vec::with_capacity(raw.positions.len());
     let mut r = Rows::new(&schema::PUBLICATIONS, raw, problems);
+    let dups = r.duplicates("publication_id");
     for i in 0..r.len() {
         r.begin();
-        let id = r.get(i, "publication_id");
+        let row = PublicationRow::at(&r.cells, i);
+        let id = row.publication_id;
         let mut ok = r.required_present(i);
-        if let Err((kind, m)) = publ.check_new(id) {
+        if let Err((kind, m)) = check_new(id, r.first_line(&dups, i)) {
             r.error(i, "publication_id", kind, m);
             ok = false;
         }
-        let ys = r.get(i, "year");
+        let ys = row.year;
         let year = if ys.is_empty() {
             None
         } else {
@@ -1099,18 +1219,18 @@ fn check_publications(
         };
         match (ok, year) {
             (true, Some(year)) => {
-                publ.accept(id, r.line(i), publications.len());
+                publ.accept(id, publications.len());
                 publications.push(Publication {
                     id: id.to_string(),
                     year,
-                    title: r.get(i, "title").to_string(),
-                    abstract_text: r.get(i, "abstract").to_string(),
-                    keywords: split_list(r.get(i, "keywords")),
+                    title: row.title.to_string(),
+                    abstract_text: row.r#abstract.to_string(),
+                    keywords: split_list(row.keywords),
                     authors: Vec::new(),
                 });
                 r.accepted += 1;
             }
-            _ => publ.reject(id, r.line(i), r.root()),
+            _ => publ.reject(id, r.root()),
         }
     }
     let count = r.count();

@@ -61,12 +61,6 @@ fn r6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 
-use crate::table::num as f6;
-
-fn opt6(x: Option<f64>) -> String {
-    x.map(f6).unwrap_or_default()
-}
-
 #[derive(Serialize)]
 struct Summary {
     nodes: usize,
@@ -139,84 +133,91 @@ pub fn write_summary(report: &NetworkReport, w: impl Write) -> Result<(), serde_
     serde_json::to_writer_pretty(w, &s)
 }
 
+crate::table_row! {
+    /// One researcher of network_nodes.csv.
+    pub struct NodeRow<'a> {
+        pub researcher_id: &'a str,
+        pub degree: u32,
+        pub betweenness: f64,
+        pub clustering: f64,
+        pub community: usize,
+        pub institution_id: &'a str,
+        pub sector: &'a str,
+        pub component: usize,
+        pub in_largest_component: bool,
+        pub distinct_neighbour_institutions: u32,
+        pub distinct_neighbour_sectors: u32,
+    }
+}
+
 /// `network_nodes.csv`, one row per researcher, by researcher ID.
 pub fn write_nodes(report: &NetworkReport, ds: &Dataset, w: impl Write) -> csv::Result<()> {
     let mut out = crate::table::CsvWriter::new(w);
-    out.write_record([
-        "researcher_id",
-        "degree",
-        "betweenness",
-        "clustering",
-        "community",
-        "institution_id",
-        "sector",
-        "component",
-        "in_largest_component",
-        "distinct_neighbour_institutions",
-        "distinct_neighbour_sectors",
-    ])?;
+    out.header::<NodeRow>()?;
     let mut order: Vec<usize> = (0..ds.researchers.len()).collect();
     order.sort_unstable_by(|&a, &b| ds.researchers[a].id.cmp(&ds.researchers[b].id));
     for r in order {
         let res = &ds.researchers[r];
-        out.write_record([
-            res.id.clone(),
-            report.node_degree[r].to_string(),
-            f6(report.node_betweenness[r]),
-            f6(report.node_clustering[r]),
-            report.node_community[r].to_string(),
-            ds.institutions[res.institution].id.clone(),
-            ds.sector_of(r).as_str().to_string(),
-            report.node_component[r].to_string(),
-            report.node_in_largest[r].to_string(),
-            report.node_distinct_neighbour_institutions[r].to_string(),
-            report.node_distinct_neighbour_sectors[r].to_string(),
-        ])?;
+        out.serialize(&NodeRow {
+            researcher_id: &res.id,
+            degree: report.node_degree[r],
+            betweenness: report.node_betweenness[r],
+            clustering: report.node_clustering[r],
+            community: report.node_community[r],
+            institution_id: &ds.institutions[res.institution].id,
+            sector: ds.sector_of(r).as_str(),
+            component: report.node_component[r],
+            in_largest_component: report.node_in_largest[r],
+            distinct_neighbour_institutions: report.node_distinct_neighbour_institutions[r],
+            distinct_neighbour_sectors: report.node_distinct_neighbour_sectors[r],
+        })?;
     }
     out.flush()?;
     Ok(())
 }
 
+crate::table_row! {
+    /// One community of network_communities.csv.
+    pub struct CommunityRow<'a> {
+        pub community: usize,
+        pub label: &'a str,
+        pub size: usize,
+        pub internal_edges: u64,
+        pub external_edges: u64,
+        pub dominant_area: &'a str,
+        pub dominant_area_share: Option<f64>,
+        pub dominant_institution: &'a str,
+        pub dominant_institution_share: f64,
+        pub dominant_sector: &'a str,
+        pub dominant_sector_share: f64,
+        pub institutions: usize,
+        pub sectors: usize,
+        /// `;`-joined keywords.
+        pub top_terms: String,
+    }
+}
+
 /// `network_communities.csv`, by community ID.
 pub fn write_communities(report: &NetworkReport, ds: &Dataset, w: impl Write) -> csv::Result<()> {
     let mut out = crate::table::CsvWriter::new(w);
-    out.write_record([
-        "community",
-        "label",
-        "size",
-        "internal_edges",
-        "external_edges",
-        "dominant_area",
-        "dominant_area_share",
-        "dominant_institution",
-        "dominant_institution_share",
-        "dominant_sector",
-        "dominant_sector_share",
-        "institutions",
-        "sectors",
-        "top_terms",
-    ])?;
+    out.header::<CommunityRow>()?;
     for c in &report.communities {
-        let (area, area_share) = match c.dominant_area {
-            Some((a, s)) => (ds.areas[a].id.clone(), f6(s)),
-            None => (String::new(), String::new()),
-        };
-        out.write_record([
-            c.id.to_string(),
-            c.label.clone(),
-            c.size.to_string(),
-            c.internal_edges.to_string(),
-            c.external_edges.to_string(),
-            area,
-            area_share,
-            ds.institutions[c.dominant_institution.0].id.clone(),
-            f6(c.dominant_institution.1),
-            c.dominant_sector.0.as_str().to_string(),
-            f6(c.dominant_sector.1),
-            c.institutions.to_string(),
-            c.sectors.to_string(),
-            c.top_terms.join(";"),
-        ])?;
+        out.serialize(&CommunityRow {
+            community: c.id,
+            label: &c.label,
+            size: c.size,
+            internal_edges: c.internal_edges,
+            external_edges: c.external_edges,
+            dominant_area: c.dominant_area.map_or("", |(a, _)| ds.areas[a].id.as_str()),
+            dominant_area_share: c.dominant_area.map(|(_, s)| s),
+            dominant_institution: &ds.institutions[c.dominant_institution.0].id,
+            dominant_institution_share: c.dominant_institution.1,
+            dominant_sector: c.dominant_sector.0.as_str(),
+            dominant_sector_share: c.dominant_sector.1,
+            institutions: c.institutions,
+            sectors: c.sectors,
+            top_terms: c.top_terms.join(";"),
+        })?;
     }
     out.flush()?;
     Ok(())
@@ -259,58 +260,68 @@ pub fn write_area_mixing(report: &NetworkReport, ds: &Dataset, w: impl Write) ->
     Ok(())
 }
 
+crate::table_row! {
+    /// One area of area_network.csv.
+    pub struct AreaNetworkRow<'a> {
+        pub area_id: &'a str,
+        pub researchers: usize,
+        pub internal_edges: u64,
+        pub external_edges: u64,
+        pub in_largest_component_share: Option<f64>,
+        pub cross_institution_edge_share: Option<f64>,
+        pub cross_sector_edge_share: Option<f64>,
+        pub communities_spanned: usize,
+        pub ei_index: Option<f64>,
+    }
+}
+
 /// `area_network.csv`, by area ID.
 pub fn write_area_network(report: &NetworkReport, ds: &Dataset, w: impl Write) -> csv::Result<()> {
     let mut out = crate::table::CsvWriter::new(w);
-    out.write_record([
-        "area_id",
-        "researchers",
-        "internal_edges",
-        "external_edges",
-        "in_largest_component_share",
-        "cross_institution_edge_share",
-        "cross_sector_edge_share",
-        "communities_spanned",
-        "ei_index",
-    ])?;
+    out.header::<AreaNetworkRow>()?;
     for a in areas_by_id(ds) {
         let s = &report.areas[a];
-        out.write_record([
-            ds.areas[a].id.clone(),
-            s.researchers.to_string(),
-            s.internal_edges.to_string(),
-            s.external_edges.to_string(),
-            opt6(s.in_largest_component_share),
-            opt6(s.cross_institution_edge_share),
-            opt6(s.cross_sector_edge_share),
-            s.communities_spanned.to_string(),
-            opt6(s.ei_index),
-        ])?;
+        out.serialize(&AreaNetworkRow {
+            area_id: &ds.areas[a].id,
+            researchers: s.researchers,
+            internal_edges: s.internal_edges,
+            external_edges: s.external_edges,
+            in_largest_component_share: s.in_largest_component_share,
+            cross_institution_edge_share: s.cross_institution_edge_share,
+            cross_sector_edge_share: s.cross_sector_edge_share,
+            communities_spanned: s.communities_spanned,
+            ei_index: s.ei_index,
+        })?;
     }
     out.flush()?;
     Ok(())
 }
 
+crate::table_row! {
+    /// One publication year of network_years.csv.
+    pub struct YearRow {
+        pub year: i32,
+        pub publications: u64,
+        pub coauthored_publications: u64,
+        pub ties: u64,
+        pub cross_institution_share: Option<f64>,
+        pub cross_sector_share: Option<f64>,
+    }
+}
+
 /// `network_years.csv`.
 pub fn write_years(report: &NetworkReport, w: impl Write) -> csv::Result<()> {
     let mut out = crate::table::CsvWriter::new(w);
-    out.write_record([
-        "year",
-        "publications",
-        "coauthored_publications",
-        "ties",
-        "cross_institution_share",
-        "cross_sector_share",
-    ])?;
+    out.header::<YearRow>()?;
     for y in &report.years {
-        out.write_record([
-            y.year.to_string(),
-            y.publications.to_string(),
-            y.coauthored_publications.to_string(),
-            y.ties.to_string(),
-            opt6(y.cross_institution_share),
-            opt6(y.cross_sector_share),
-        ])?;
+        out.serialize(&YearRow {
+            year: y.year,
+            publications: y.publications,
+            coauthored_publications: y.coauthored_publications,
+            ties: y.ties,
+            cross_institution_share: y.cross_institution_share,
+            cross_sector_share: y.cross_sector_share,
+        })?;
     }
     out.flush()?;
     Ok(())

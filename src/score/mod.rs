@@ -49,7 +49,7 @@ pub use external::{
 };
 pub use score_file::{read_score_file, Scaling, ScoreFile, ScoreFileError, ScoreFileRecord};
 pub use scorer::Scorer;
-pub use write::{write_scores_csv, write_scores_csv_with};
+pub use write::{write_scores_csv, write_scores_csv_with, ScoreRow};
 
 use crate::model::AdviserIx;
 

@@ -4,6 +4,21 @@ use std::io::Write;
 
 use super::ScoreMatrix;
 use crate::model::Dataset;
+use crate::table::CsvRow;
+
+crate::table_row! {
+    /// One pair of scores.csv: the blended score and its components.
+    pub struct ScoreRow<'a> {
+        pub proposal_id: &'a str,
+        pub researcher_id: &'a str,
+        pub score: f64,
+        pub text: f64,
+        pub keywords: f64,
+        pub area: f64,
+        /// The terms that matched most, `;`-joined.
+        pub top_terms: String,
+    }
+}
 
 /// Writes `proposal_id,researcher_id,score,text,keywords,area,top_terms`,
 /// one row per kept pair in matrix order; floats with 6 decimals, top terms
@@ -25,34 +40,20 @@ pub fn write_scores_csv_with(
     extra: Option<ExtraColumn<'_>>,
 ) -> Result<(), csv::Error> {
     let mut out = crate::table::CsvWriter::new(w);
-    let mut header = vec![
-        "proposal_id",
-        "researcher_id",
-        "score",
-        "text",
-        "keywords",
-        "area",
-        "top_terms",
-    ];
-    if let Some((name, _)) = extra {
-        header.push(name);
-    }
-    out.write_record(&header)?;
+    let names = ScoreRow::COLUMNS.iter().copied();
+    out.write_record(names.chain(extra.map(|(name, _)| name)))?;
     for (p, row) in m.per_proposal.iter().enumerate() {
         for s in row {
-            let mut rec = vec![
-                ds.proposals[p].id.clone(),
-                ds.adviser_id(s.adviser).to_string(),
-                crate::table::num(s.score),
-                crate::table::num(s.text),
-                crate::table::num(s.keywords),
-                crate::table::num(s.area),
-                s.top_terms.join(";"),
-            ];
-            if let Some((_, cell)) = extra {
-                rec.push(cell(p, s.adviser));
-            }
-            out.write_record(&rec)?;
+            let rec = ScoreRow {
+                proposal_id: &ds.proposals[p].id,
+                researcher_id: ds.adviser_id(s.adviser),
+                score: s.score,
+                text: s.text,
+                keywords: s.keywords,
+                area: s.area,
+                top_terms: s.top_terms.join(";"),
+            };
+            out.serialize_with(&rec, extra.map(|(_, cell)| cell(p, s.adviser)))?;
         }
     }
     out.flush()?;

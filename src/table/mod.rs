@@ -8,12 +8,16 @@
 //! - [`stream`]: a text table row by row, for exports larger than what is
 //!   kept of them.
 //! - [`write`]: the one CSV writer (formula guard, one float format).
+//! - [`row`]: typed output rows; each file rdmatch writes is one
+//!   [`table_row!`](crate::table_row) struct declared next to its writer
+//!   (the stage that owns the data), whose field names are its columns.
 //!
 //! What the cells mean is decided by the callers' typed rows: `load` for the
 //! data folder, `score::external` for score files, `load::locks` for locks.
 
 pub mod decode;
 pub mod read;
+pub mod row;
 pub mod stream;
 pub mod write;
 mod xlsx;
@@ -23,4 +27,5 @@ pub use read::{
     is_workbook, read_bytes, read_path, read_path_all, Delimiter, Format, Position, RawTable,
     ReadOptions, RejectedRow, TableError,
 };
+pub use row::CsvRow;
 pub use write::{neutralise, num, CsvWriter};

@@ -133,6 +133,35 @@ impl<W: Write> CsvWriter<W> {
         self.inner.write_record(None::<&[u8]>)
     }
 
+    /// Writes the header of the row type `R`: its field names.
+    pub fn header<R: super::CsvRow>(&mut self) -> csv::Result<()> {
+        self.write_record(R::COLUMNS)
+    }
+
+    /// Writes one typed row: text through the formula guard, `f64` through
+    /// [`num`], in the struct's field order (see [`super::row`]).
+    pub fn serialize<R: super::CsvRow>(&mut self, row: &R) -> csv::Result<()> {
+        self.serialize_with(row, std::iter::empty::<&str>())
+    }
+
+    /// Writes one typed row followed by cells whose columns are known only
+    /// at run time (the score components a run adds to assignment.csv).
+    pub fn serialize_with<R, I, T>(&mut self, row: &R, extra: I) -> csv::Result<()>
+    where
+        R: super::CsvRow,
+        I: IntoIterator<Item = T>,
+        T: AsRef<str>,
+    {
+        row.serialize(&mut super::row::Cells {
+            out: &mut self.inner,
+        })?;
+        for field in extra {
+            self.inner
+                .write_field(neutralise(field.as_ref()).as_bytes())?;
+        }
+        self.inner.write_record(None::<&[u8]>)
+    }
+
     pub fn flush(&mut self) -> std::io::Result<()> {
         self.inner.flush()
     }
