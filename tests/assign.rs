@@ -865,7 +865,13 @@ fn probabilities(p: &Path) -> Vec<(String, String, f64, bool)> {
     let mut r = csv::Reader::from_path(p).unwrap();
     assert_eq!(
         r.headers().unwrap().iter().collect::<Vec<_>>(),
-        ["proposal_id", "researcher_id", "score", "probability", "locked"]
+        [
+            "proposal_id",
+            "researcher_id",
+            "score",
+            "probability",
+            "locked"
+        ]
     );
     r.records()
         .map(|x| {
@@ -923,7 +929,11 @@ fn randomized_sample_caps_every_pair_and_is_reproducible() {
         assert!(*locked || *x <= 0.5 + 1e-12, "{pp}: {x}");
         *per_p.entry(pp.clone()).or_default() += x;
     }
-    let top = probs.iter().filter(|x| !x.3).map(|x| x.2).fold(0.0, f64::max);
+    let top = probs
+        .iter()
+        .filter(|x| !x.3)
+        .map(|x| x.2)
+        .fold(0.0, f64::max);
     assert!((top - largest).abs() < 1e-6);
     let assigned = pairs(&read(&a.join("assignment.csv")));
     let positive: HashSet<(String, String)> =
@@ -931,15 +941,24 @@ fn randomized_sample_caps_every_pair_and_is_reproducible() {
     assert!(assigned.is_subset(&positive));
     for (pp, sum) in &per_p {
         let k = assigned.iter().filter(|x| &x.0 == pp).count() as f64;
-        assert!((sum - k).abs() < 1e-6, "{pp}: probabilities sum {sum}, assigned {k}");
+        assert!(
+            (sum - k).abs() < 1e-6,
+            "{pp}: probabilities sum {sum}, assigned {k}"
+        );
     }
     assert_eq!(per_p.len(), 500);
     let o = assign_sample_randomized(&b, "7");
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert_eq!(read(&a.join("assignment.csv")), read(&b.join("assignment.csv")));
+    assert_eq!(
+        read(&a.join("assignment.csv")),
+        read(&b.join("assignment.csv"))
+    );
     let o = assign_sample_randomized(&c, "8");
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert_ne!(read(&a.join("assignment.csv")), read(&c.join("assignment.csv")));
+    assert_ne!(
+        read(&a.join("assignment.csv")),
+        read(&c.join("assignment.csv"))
+    );
 }
 
 /// The standalone form: a 3 × 3 call with K = 1 needs Q ≥ 1/3, so 0.2 is
@@ -967,14 +986,30 @@ fn randomized_standalone_errors_name_the_flag_and_the_smallest_cap() {
     };
     let o = go("0.2");
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
-    assert!(text(&o).contains("--max-probability 0.2 is too small"), "{}", text(&o));
-    assert!(text(&o).contains("smallest feasible value is 0.334"), "{}", text(&o));
+    assert!(
+        text(&o).contains("--max-probability 0.2 is too small"),
+        "{}",
+        text(&o)
+    );
+    assert!(
+        text(&o).contains("smallest feasible value is 0.334"),
+        "{}",
+        text(&o)
+    );
     let o = go("1.5");
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
-    assert!(text(&o).contains("--max-probability 1.5: a probability cap must be above 0 and at most 1"), "{}", text(&o));
+    assert!(
+        text(&o).contains("--max-probability 1.5: a probability cap must be above 0 and at most 1"),
+        "{}",
+        text(&o)
+    );
     let o = go("0.5");
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert!(text(&o).contains("randomized (seed 42, max probability 0.5): expected score"), "{}", text(&o));
+    assert!(
+        text(&o).contains("randomized (seed 42, max probability 0.5): expected score"),
+        "{}",
+        text(&o)
+    );
     let probs = probabilities(&d.path().join("out/probabilities.csv"));
     assert!(probs.iter().all(|x| x.2 <= 0.5 + 1e-12));
     let j = json(&d.path().join("out/solver.json"));
@@ -990,7 +1025,7 @@ fn randomized_run_reports_expected_score_and_largest_probability() {
         "run",
         "--quiet",
         "--data",
-        tiny().to_str().unwrap(),
+        root().join("data/sample").to_str().unwrap(),
         "--out",
         out.path().to_str().unwrap(),
         "--run-id",

@@ -119,7 +119,7 @@ impl RandomStats {
         format!(
             "randomized (seed {}, max probability {}): expected score {:.3} = {:.2} % of the deterministic optimum {:.3}; largest pair probability {:.3}; this draw scores {:.3}",
             self.seed,
-            crate::table::num(self.max_probability),
+            show(self.max_probability),
             self.expected_score,
             100.0 * self.ratio,
             self.deterministic_optimum,
@@ -160,6 +160,11 @@ pub fn parse_probability(q: f64) -> Result<(i64, i64), RandomizeError> {
     let num = t as i64;
     let g = gcd(num, DENOM);
     Ok((num / g, DENOM / g))
+}
+
+/// A cap as typed: at most [`DECIMALS`] decimals, no trailing zeros.
+fn show(q: f64) -> String {
+    format!("{}", (q * DENOM as f64).round() / DENOM as f64)
 }
 
 fn gcd(a: i64, b: i64) -> i64 {
@@ -278,8 +283,14 @@ pub fn write_probabilities_csv<W: std::io::Write>(
             .cmp(&(&p.proposal_ids[y.proposal], &p.adviser_ids[y.adviser]))
     });
     let mut w = crate::table::CsvWriter::new(out);
-    w.write_record(["proposal_id", "researcher_id", "score", "probability", "locked"])
-        .map_err(std::io::Error::from)?;
+    w.write_record([
+        "proposal_id",
+        "researcher_id",
+        "score",
+        "probability",
+        "locked",
+    ])
+    .map_err(std::io::Error::from)?;
     for x in rows {
         w.write_record([
             p.proposal_ids[x.proposal].clone(),
@@ -296,7 +307,12 @@ pub fn write_probabilities_csv<W: std::io::Write>(
 
 /// The network with every capacity and supply scaled by `den` and pair
 /// arcs capped at `num`. Fails when a scaled capacity overflows.
-fn scaled_network(p: &Problem, quota: &[u32], num: i64, den: i64) -> Result<Encoded, RandomizeError> {
+fn scaled_network(
+    p: &Problem,
+    quota: &[u32],
+    num: i64,
+    den: i64,
+) -> Result<Encoded, RandomizeError> {
     let mut enc = encode::encode(p, quota, &|_, _| true, false);
     let too_large = |what: &str| {
         RandomizeError::TooLarge(format!(
@@ -395,7 +411,7 @@ fn smallest_hint(p: &Problem, quota: &[u32], given_thousandths: i64) -> String {
     }
     format!(
         "; the smallest feasible value is {} (every proposal needs Q ≥ K / its eligible advisers, here at least {:.3}; loads and panel rules can raise it)",
-        crate::table::num(hi as f64 / DENOM as f64),
+        show(hi as f64 / DENOM as f64),
         bound
     )
 }
@@ -564,8 +580,7 @@ mod tests {
         let na = rng.random_range(2..=6);
         let n_inst = rng.random_range(1..=4u32);
         let inst_non_acad: Vec<bool> = (0..n_inst).map(|_| rng.random_bool(0.4)).collect();
-        let adviser_institution: Vec<u32> =
-            (0..na).map(|_| rng.random_range(0..n_inst)).collect();
+        let adviser_institution: Vec<u32> = (0..na).map(|_| rng.random_range(0..n_inst)).collect();
         let adviser_non_academic = adviser_institution
             .iter()
             .map(|&i| inst_non_acad[i as usize])
@@ -783,7 +798,11 @@ mod tests {
         assert!((det.total - 1.65).abs() < 1e-12);
         let s = randomize(&mut p, &det, &spec(0.5, 7), None).unwrap();
         let r = stats(&s);
-        assert!((r.expected_score - 1.625).abs() < 1e-12, "{}", r.expected_score);
+        assert!(
+            (r.expected_score - 1.625).abs() < 1e-12,
+            "{}",
+            r.expected_score
+        );
         assert!((r.ratio - 1.625 / 1.65).abs() < 1e-12);
         assert_eq!(r.largest_probability, 0.5);
         assert_eq!((r.numerator, r.denominator), (1, 2));
@@ -792,7 +811,10 @@ mod tests {
             .iter()
             .map(|x| (x.proposal, x.adviser, x.probability))
             .collect();
-        assert_eq!(got, vec![(0, 0, 0.5), (0, 1, 0.5), (1, 0, 0.5), (1, 2, 0.5)]);
+        assert_eq!(
+            got,
+            vec![(0, 0, 0.5), (0, 1, 0.5), (1, 0, 0.5), (1, 2, 0.5)]
+        );
         // The draw is one of the two assignments the distribution mixes.
         assert!(s.assigned == vec![vec![0], vec![2]] || s.assigned == vec![vec![1], vec![0]]);
     }
@@ -858,9 +880,15 @@ mod tests {
             let x = (base.flow[i] - base.lo[i]) as f64 / den as f64;
             let freq = hits[i] as f64 / n as f64;
             let se = (x * (1.0 - x) / n as f64).sqrt();
-            assert!((freq - x).abs() <= 4.5 * se + 1e-12, "arc {i}: frequency {freq}, probability {x}");
+            assert!(
+                (freq - x).abs() <= 4.5 * se + 1e-12,
+                "arc {i}: frequency {freq}, probability {x}"
+            );
         }
-        assert!(fractional_arcs >= 10, "only {fractional_arcs} fractional arcs");
+        assert!(
+            fractional_arcs >= 10,
+            "only {fractional_arcs} fractional arcs"
+        );
     }
 
     #[test]
@@ -872,8 +900,13 @@ mod tests {
             randomize(&mut p, &det, &spec(0.4, seed), None).unwrap()
         };
         assert_eq!(draw(7), draw(7));
-        let differ = (0..10).filter(|&s| draw(s).assigned != draw(7).assigned).count();
-        assert!(differ >= 5, "only {differ} of 10 seeds drew another assignment");
+        let differ = (0..10)
+            .filter(|&s| draw(s).assigned != draw(7).assigned)
+            .count();
+        assert!(
+            differ >= 5,
+            "only {differ} of 10 seeds drew another assignment"
+        );
     }
 
     #[test]

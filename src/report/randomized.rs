@@ -48,12 +48,27 @@ impl RandomizedView {
     fn rows(&self) -> [(&'static str, String); 7] {
         [
             ("Seed", self.seed.to_string()),
-            ("Max probability per pair (Q)", format!("{}", self.max_probability)),
-            ("Largest probability used", format!("{:.3}", self.largest_probability)),
-            ("Expected total score", format!("{:.3}", self.expected_score)),
-            ("Deterministic optimum", format!("{:.3}", self.deterministic_optimum)),
+            (
+                "Max probability per pair (Q)",
+                format!("{}", self.max_probability),
+            ),
+            (
+                "Largest probability used",
+                format!("{:.3}", self.largest_probability),
+            ),
+            (
+                "Expected total score",
+                format!("{:.3}", self.expected_score),
+            ),
+            (
+                "Deterministic optimum",
+                format!("{:.3}", self.deterministic_optimum),
+            ),
             ("Expected / optimum", format!("{:.2} %", 100.0 * self.ratio)),
-            ("This draw's total score", format!("{:.3}", self.sampled_score)),
+            (
+                "This draw's total score",
+                format!("{:.3}", self.sampled_score),
+            ),
         ]
     }
 }
@@ -69,7 +84,12 @@ pub fn html(h: &mut String, v: Option<&RandomizedView>, escape: &dyn Fn(&str) ->
     let _ = writeln!(h, "<p>{}</p>", escape(ABOUT));
     h.push_str("<table>\n<tbody>\n");
     for (k, val) in v.rows() {
-        let _ = writeln!(h, "<tr><th>{}</th><td>{}</td></tr>", escape(k), escape(&val));
+        let _ = writeln!(
+            h,
+            "<tr><th>{}</th><td>{}</td></tr>",
+            escape(k),
+            escape(&val)
+        );
     }
     h.push_str("</tbody>\n</table>\n</section>\n");
 }
@@ -107,8 +127,14 @@ mod tests {
         });
         let mut h = String::new();
         html(&mut h, Some(&v), &|s| s.replace('<', "&lt;"));
-        assert!(h.contains("<tr><th>Expected total score</th><td>12.346</td></tr>"), "{h}");
-        assert!(h.contains("<tr><th>Expected / optimum</th><td>94.97 %</td></tr>"), "{h}");
+        assert!(
+            h.contains("<tr><th>Expected total score</th><td>12.346</td></tr>"),
+            "{h}"
+        );
+        assert!(
+            h.contains("<tr><th>Expected / optimum</th><td>94.97 %</td></tr>"),
+            "{h}"
+        );
         let mut m = String::new();
         markdown(&mut m, Some(&v));
         assert!(m.contains("| Largest probability used | 0.500 |"), "{m}");
@@ -117,7 +143,10 @@ mod tests {
         markdown(&mut m2, None);
         assert!(h2.is_empty() && m2.is_empty());
         let json = serde_json::to_string(&v).unwrap();
-        assert!(json.starts_with("{\"seed\":7,\"max_probability\":0.5,\"expected_score\":12.345679,"), "{json}");
+        assert!(
+            json.starts_with("{\"seed\":7,\"max_probability\":0.5,\"expected_score\":12.345679,"),
+            "{json}"
+        );
         assert!(!json.contains("line"));
     }
 }
