@@ -872,13 +872,13 @@ mod tests {
                 }
             }
         }
-        for i in 0..base.flow.len() {
+        for (i, &hit) in hits.iter().enumerate() {
             if !base.fractional(i) {
                 continue;
             }
             fractional_arcs += 1;
             let x = (base.flow[i] - base.lo[i]) as f64 / den as f64;
-            let freq = hits[i] as f64 / n as f64;
+            let freq = hit as f64 / n as f64;
             let se = (x * (1.0 - x) / n as f64).sqrt();
             assert!(
                 (freq - x).abs() <= 4.5 * se + 1e-12,
