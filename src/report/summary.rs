@@ -157,7 +157,8 @@ mod tests {
                 "left_out_per_file",
                 "left_out",
                 "changes",
-                "fair"
+                "fair",
+                "randomized"
             ]
         );
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();
