@@ -351,6 +351,28 @@ pub struct AssignArgs {
     /// --out) or that are input files.
     #[arg(long)]
     pub force: bool,
+    #[command(flatten)]
+    pub randomize: RandomizeArgs,
+}
+
+/// Randomised assignment, shared by `assign` and `run`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct RandomizeArgs {
+    /// Draw the assignment at random from the best distribution whose pair
+    /// probabilities are at most --max-probability (Jecmen et al. 2020):
+    /// against collusion, and for calls that rotate advisers. Writes
+    /// probabilities.csv; the expected score and the largest probability
+    /// go to solver.json / summary.json. Overrides [assign] randomize.
+    #[arg(long)]
+    pub randomize: bool,
+    /// Largest probability of any pair, in (0, 1], at most 3 decimals
+    /// (default: [assign] max_probability, 0.5).
+    #[arg(long, value_name = "Q", requires = "randomize")]
+    pub max_probability: Option<f64>,
+    /// Seed of the random draw: same seed and inputs, same assignment
+    /// (default: [assign] seed, else the top-level seed).
+    #[arg(long, value_name = "N", requires = "randomize")]
+    pub seed: Option<u64>,
 }
 
 #[derive(Debug, Args)]
@@ -405,6 +427,8 @@ pub struct RunArgs {
     /// A PO's edited assignment.xlsx (or CSV), as for `assign --edits`.
     #[arg(long, value_name = "FILE")]
     pub edits: Option<PathBuf>,
+    #[command(flatten)]
+    pub randomize: RandomizeArgs,
 }
 
 #[derive(Debug, Args)]

@@ -866,3 +866,191 @@ fn the_fair_objectives_proven_upper_bound_appears_in_no_output() {
     let html = read(&runs.join("fair/report.html"));
     assert!(html.contains("proven; gap"), "report.html shows the bound");
 }
+
+fn probabilities(p: &Path) -> Vec<(String, String, f64, bool)> {
+    let mut r = csv::Reader::from_path(p).unwrap();
+    assert_eq!(
+        r.headers().unwrap().iter().collect::<Vec<_>>(),
+        [
+            "proposal_id",
+            "researcher_id",
+            "score",
+            "probability",
+            "locked"
+        ]
+    );
+    r.records()
+        .map(|x| {
+            let x = x.unwrap();
+            (
+                x[0].to_string(),
+                x[1].to_string(),
+                x[3].parse().unwrap(),
+                &x[4] == "true",
+            )
+        })
+        .collect()
+}
+
+fn assign_sample_randomized(out: &Path, seed: &str) -> std::process::Output {
+    run(&[
+        "assign",
+        "--quiet",
+        "--data",
+        root().join("data/sample").to_str().unwrap(),
+        "--randomize",
+        "--max-probability",
+        "0.5",
+        "--seed",
+        seed,
+        "--out",
+        out.to_str().unwrap(),
+    ])
+}
+
+/// `--randomize --max-probability 0.5 --seed 7` on the sample: solver.json
+/// has the figures, no pair's probability exceeds 0.5, each proposal's
+/// probabilities sum to its K, the draw is one of the pairs with a positive
+/// probability, and the same seed gives the same assignment.csv.
+#[test]
+fn randomized_sample_caps_every_pair_and_is_reproducible() {
+    let d = tempfile::tempdir().unwrap();
+    let (a, b, c) = (d.path().join("a"), d.path().join("b"), d.path().join("c"));
+    let o = assign_sample_randomized(&a, "7");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let j = json(&a.join("solver.json"));
+    let r = &j["randomized"];
+    assert_eq!(r["seed"], 7);
+    assert_eq!(r["max_probability"], 0.5);
+    let expected = r["expected_score"].as_f64().unwrap();
+    let optimum = r["deterministic_optimum"].as_f64().unwrap();
+    let largest = r["largest_probability"].as_f64().unwrap();
+    assert!(expected > 0.0 && expected <= optimum + 1e-9, "{r}");
+    assert!((r["ratio"].as_f64().unwrap() - expected / optimum).abs() < 1e-9);
+    assert!(largest <= 0.5 + 1e-12 && largest > 0.0, "{r}");
+    assert!(r["fractional_pairs"].as_u64().unwrap() > 0);
+    let probs = probabilities(&a.join("probabilities.csv"));
+    let mut per_p: HashMap<String, f64> = HashMap::new();
+    for (pp, _, x, locked) in &probs {
+        assert!(*locked || *x <= 0.5 + 1e-12, "{pp}: {x}");
+        *per_p.entry(pp.clone()).or_default() += x;
+    }
+    let top = probs
+        .iter()
+        .filter(|x| !x.3)
+        .map(|x| x.2)
+        .fold(0.0, f64::max);
+    assert!((top - largest).abs() < 1e-6);
+    let assigned = pairs(&read(&a.join("assignment.csv")));
+    let positive: HashSet<(String, String)> =
+        probs.iter().map(|x| (x.0.clone(), x.1.clone())).collect();
+    assert!(assigned.is_subset(&positive));
+    for (pp, sum) in &per_p {
+        let k = assigned.iter().filter(|x| &x.0 == pp).count() as f64;
+        assert!(
+            (sum - k).abs() < 1e-6,
+            "{pp}: probabilities sum {sum}, assigned {k}"
+        );
+    }
+    assert_eq!(per_p.len(), 500);
+    let o = assign_sample_randomized(&b, "7");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(
+        read(&a.join("assignment.csv")),
+        read(&b.join("assignment.csv"))
+    );
+    let o = assign_sample_randomized(&c, "8");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_ne!(
+        read(&a.join("assignment.csv")),
+        read(&c.join("assignment.csv"))
+    );
+}
+
+/// The standalone form: a 3 × 3 call with K = 1 needs Q ≥ 1/3, so 0.2 is
+/// an error naming the flag and the smallest feasible cap (0.334 to three
+/// decimals); 1.5 is out of range; at 0.5 the stats line gives the figures.
+#[test]
+fn randomized_standalone_errors_name_the_flag_and_the_smallest_cap() {
+    let d = tempfile::tempdir().unwrap();
+    let s = scores_file(d.path());
+    let out = d.path().join("out/assignment.csv");
+    let go = |q: &str| {
+        run(&[
+            "assign",
+            "--scores",
+            s.to_str().unwrap(),
+            "--reviewers-per-proposal",
+            "1",
+            "--randomize",
+            "--max-probability",
+            q,
+            "--out",
+            out.to_str().unwrap(),
+            "--force",
+        ])
+    };
+    let o = go("0.2");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("--max-probability 0.2 is too small"),
+        "{}",
+        text(&o)
+    );
+    assert!(
+        text(&o).contains("smallest feasible value is 0.334"),
+        "{}",
+        text(&o)
+    );
+    let o = go("1.5");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("--max-probability 1.5: a probability cap must be above 0 and at most 1"),
+        "{}",
+        text(&o)
+    );
+    let o = go("0.5");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("randomized (seed 42, max probability 0.5): expected score"),
+        "{}",
+        text(&o)
+    );
+    let probs = probabilities(&d.path().join("out/probabilities.csv"));
+    assert!(probs.iter().all(|x| x.2 <= 0.5 + 1e-12));
+    let j = json(&d.path().join("out/solver.json"));
+    assert_eq!(j["randomized"]["largest_probability"], 0.5);
+}
+
+/// `run --randomize`: summary.json's `randomized` object, the report
+/// sections and probabilities.csv in the run folder.
+#[test]
+fn randomized_run_reports_expected_score_and_largest_probability() {
+    let out = tempfile::tempdir().unwrap();
+    let o = run(&[
+        "run",
+        "--quiet",
+        "--data",
+        root().join("data/sample").to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+        "--run-id",
+        "R1",
+        "--randomize",
+        "--max-probability",
+        "0.75",
+        "--seed",
+        "3",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let dir = out.path().join("R1");
+    let j = json(&dir.join("summary.json"));
+    let r = &j["randomized"];
+    assert_eq!(r["seed"], 3);
+    assert_eq!(r["max_probability"], 0.75);
+    assert!(r["largest_probability"].as_f64().unwrap() <= 0.75);
+    assert!(r["expected_score"].as_f64().unwrap() > 0.0);
+    assert!(read(&dir.join("report.html")).contains("<h2>Randomised assignment</h2>"));
+    assert!(read(&dir.join("report.md")).contains("| Expected / optimum |"));
+    assert!(dir.join("probabilities.csv").is_file());
+}

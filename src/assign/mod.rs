@@ -60,6 +60,7 @@ mod encode;
 mod fair;
 pub mod io;
 mod mcf;
+pub mod randomize;
 pub mod resilience;
 pub mod stability;
 
@@ -225,6 +226,9 @@ pub struct SolveStats {
     /// Fair objective only: whether the weakest is proven the largest any
     /// assignment reaches.
     pub fair_exact: Option<bool>,
+    /// Randomised mode only: the fractional optimum, the probabilities and
+    /// the draw (see [`randomize`]).
+    pub randomized: Option<Box<randomize::RandomStats>>,
 }
 
 /// A feasible assignment.

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use crate::assign::{self, problem_from_files_with_locks, Objective};
-use crate::cli::{AssignArgs, ObjectiveArg};
+use crate::cli::{AssignArgs, ObjectiveArg, RandomizeArgs};
 use crate::model::Dataset;
 
 use super::outputs::{split_file_out, write_assignment_files};
@@ -105,11 +105,50 @@ pub fn run(args: &AssignArgs, quiet: bool) -> anyhow::Result<()> {
         cfg.assign.alternates = n;
     }
     super::run::objective(args.objective, &mut cfg);
-    cfg.check().map_err(|m| anyhow::anyhow!("{m}"))?;
+    apply_randomize(&args.randomize, &mut cfg)?;
     match &args.scores {
         Some(scores) => standalone(args, scores, &cfg, quiet),
         None => with_data(args, &cfg, quiet),
     }
+}
+
+/// `--randomize`, `--max-probability`, `--seed` over `[assign]`; then
+/// checks the whole config (so a bad cap is an error before any work).
+pub fn apply_randomize(args: &RandomizeArgs, cfg: &mut Config) -> anyhow::Result<()> {
+    if args.randomize {
+        cfg.assign.randomize = true;
+    }
+    if let Some(q) = args.max_probability {
+        cfg.assign.max_probability = q;
+    }
+    if let Some(s) = args.seed {
+        cfg.assign.seed = Some(s);
+    }
+    cfg.check().map_err(|m| anyhow::anyhow!("{m}"))
+}
+
+/// The randomised draw the config asks for, if any.
+pub fn randomize_spec(cfg: &Config) -> Option<assign::randomize::Spec> {
+    cfg.assign.randomize.then(|| assign::randomize::Spec {
+        max_probability: cfg.assign.max_probability,
+        seed: cfg.assign.seed.unwrap_or(cfg.seed),
+    })
+}
+
+/// probabilities.csv for a randomised solution (nothing otherwise).
+fn write_probabilities(
+    dir: &Path,
+    problem: &assign::Problem,
+    sol: &assign::Solution,
+) -> anyhow::Result<()> {
+    let Some(r) = &sol.stats.randomized else {
+        return Ok(());
+    };
+    let path = dir.join("probabilities.csv");
+    let f = std::fs::File::create(&path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    assign::randomize::write_probabilities_csv(std::io::BufWriter::new(f), problem, r)
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// `--max-load L` gives every adviser max load L, overriding advisers.csv
@@ -246,6 +285,7 @@ fn write_shortfall_and_json(
 ) -> anyhow::Result<()> {
     if let Ok(sol) = result {
         write_resilience(dir, problem, sol)?;
+        write_probabilities(dir, problem, sol)?;
     }
     let path = dir.join("shortfall.csv");
     let f = std::fs::File::create(&path)
@@ -359,6 +399,7 @@ fn standalone(args: &AssignArgs, scores: &Path, cfg: &Config, quiet: bool) -> an
         dir.join("shortfall.csv"),
         dir.join("solver.json"),
         dir.join("resilience.csv"),
+        dir.join("probabilities.csv"),
     ] {
         rules.check(&f)?;
     }
@@ -401,7 +442,16 @@ fn standalone(args: &AssignArgs, scores: &Path, cfg: &Config, quiet: bool) -> an
         Some(ObjectiveArg::Total) => Objective::Total,
         None => a.objective,
     };
-    let result = assign::solve(&problem, objective);
+    let mut problem = problem;
+    let result = match (assign::solve(&problem, objective), randomize_spec(cfg)) {
+        (Ok(det), Some(spec)) => Ok(assign::randomize::randomize(
+            &mut problem,
+            &det,
+            &spec,
+            None,
+        )?),
+        (r, _) => r,
+    };
     let staged = StagedOutput::new(&dir, modes(cfg)?)?;
     let open = |p: &Path| {
         std::fs::File::create(p)
@@ -457,6 +507,9 @@ fn print_notes(sol: &assign::Solution) -> Result<(), super::StdoutError> {
     }
     if sol.stats.cut.cut {
         outln!("candidate cut: {}", sol.stats.cut.describe())?;
+    }
+    if let Some(r) = &sol.stats.randomized {
+        outln!("{}", r.describe())?;
     }
     if let (Some(b), Some(exact)) = (sol.stats.fair_bound, sol.stats.fair_exact) {
         outln!(

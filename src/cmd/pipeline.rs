@@ -312,6 +312,13 @@ pub fn run_stages(
         let more = |p: &Problem, th: &[f64]| more_pairs(ds, &scorer, &elig, p, th);
         assign::solve_uncut(&mut problem, cfg.assign.objective, &more)
     });
+    let solution = match (solution, super::assign::randomize_spec(cfg)) {
+        (Ok(det), Some(spec)) => Ok(progress.stage("randomized draw", || {
+            let more = |p: &Problem, th: &[f64]| more_pairs(ds, &scorer, &elig, p, th);
+            assign::randomize::randomize(&mut problem, &det, &spec, Some(&more))
+        })?),
+        (s, _) => s,
+    };
     let network = progress.stage("network analytics", || {
         network::analyse(ds, &graph, &cfg.network, cfg.seed)
     });

@@ -35,6 +35,7 @@ pub fn objective(arg: Option<ObjectiveArg>, cfg: &mut Config) {
 pub fn run(args: &RunArgs, quiet: bool) -> anyhow::Result<()> {
     let mut cfg = config_for(&args.data)?;
     objective(args.objective, &mut cfg);
+    super::assign::apply_randomize(&args.randomize, &mut cfg)?;
     let modes = super::modes(&cfg)?;
     // A bad --previous fails before any work (it used to report "0 changes").
     if let Some(p) = &args.previous {
@@ -213,6 +214,9 @@ fn print_summary(
         100.0 * h.coverage_ratio,
         h.conflicts_excluded
     )?;
+    if let Some(r) = &h.randomized {
+        outln!("{}", r.line)?;
+    }
     outln!("report: {}", dir.join("report.html").display())
 }
 

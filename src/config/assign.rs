@@ -43,6 +43,15 @@ pub struct AssignConfig {
     /// With a previous assignment: score points each kept previous pair is
     /// worth; at 1 or more the re-run changes as few pairs as it must.
     pub stability_weight: f64,
+    /// Draw the assignment at random from the best distribution in which
+    /// no pair's probability exceeds `max_probability` (against collusion,
+    /// and for calls that rotate advisers); see `assign::randomize`.
+    pub randomize: bool,
+    /// Largest probability of any pair in randomised mode, in (0, 1], at
+    /// most 3 decimals.
+    pub max_probability: f64,
+    /// Seed of the randomised draw; unset: the top-level `seed`.
+    pub seed: Option<u64>,
 }
 
 impl Default for AssignConfig {
@@ -60,6 +69,9 @@ impl Default for AssignConfig {
             candidates_per_proposal: 50,
             alternates: 3,
             stability_weight: 1.0,
+            randomize: false,
+            max_probability: 0.5,
+            seed: None,
         }
     }
 }
@@ -84,6 +96,13 @@ impl AssignConfig {
                 "[assign] stability_weight = {}: must be a finite number >= 0",
                 self.stability_weight
             ));
+        }
+        if self.randomize {
+            crate::assign::randomize::parse_probability(self.max_probability)
+                .map_err(|e| e.to_string())?;
+            if self.objective == Objective::Fair {
+                return Err("--randomize maximises the expected total score: it does not combine with objective = \"fair\" (use --objective total)".into());
+            }
         }
         if self.min_load > self.default_max_load {
             return Err(format!(

@@ -101,6 +101,9 @@ pub fn build(
                 exact: s.stats.fair_exact.unwrap_or(false),
             })
         }),
+        randomized: sol
+            .and_then(|s| s.stats.randomized.as_deref())
+            .map(super::randomized::RandomizedView::from_stats),
     };
     let w = &st.cfg.score;
     Ok(ReportData {

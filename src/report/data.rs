@@ -90,6 +90,9 @@ pub struct Headline {
     /// total, the gap to it and whether the weakest is proven optimal;
     /// `None` for the total objective.
     pub fair: Option<FairBound>,
+    /// Randomised mode: expected score against the deterministic optimum
+    /// and the largest pair probability; `None` for a deterministic run.
+    pub randomized: Option<super::randomized::RandomizedView>,
 }
 
 /// See [`Headline::fair`].

@@ -166,6 +166,9 @@ pub fn render(data: &ReportData, cfg: &ReportConfig) -> String {
     }
     attention(&mut h, data);
     summary(&mut h, data, cfg);
+    super::randomized::html(&mut h, data.headline.randomized.as_ref(), &|s| {
+        escape(s).into_owned()
+    });
     assignment(&mut h, data);
     super::conflicts::html(&mut h, &data.conflicts, &|s| escape(s).into_owned());
     advisers(&mut h, data);

@@ -209,6 +209,7 @@ pub fn render(data: &ReportData, cfg: &ReportConfig) -> String {
         cfg.max_listed_warnings,
     );
 
+    super::randomized::markdown(&mut m, hd.randomized.as_ref());
     m.push_str("## Assignment by area\n\n");
     if data.areas.is_empty() {
         m.push_str("No assignment.\n\n");

@@ -34,6 +34,7 @@ pub mod html;
 pub mod manifest;
 pub mod markdown;
 pub mod owner;
+pub mod randomized;
 pub mod run_folder;
 pub mod run_lock;
 pub mod summary;

@@ -41,6 +41,9 @@ pub struct Summary<'a> {
     /// The fair objective's upper bound, gap and exactness; `null` for
     /// the total objective.
     pub fair: Option<super::data::FairBound>,
+    /// Randomised mode's seed, cap, expected score, deterministic optimum,
+    /// their ratio and the largest probability; `null` when deterministic.
+    pub randomized: Option<&'a super::randomized::RandomizedView>,
 }
 
 #[derive(Debug, Serialize)]
@@ -109,6 +112,7 @@ pub fn render(data: &ReportData) -> Result<String, ReportError> {
             gap: r6(f.gap),
             exact: f.exact,
         }),
+        randomized: h.randomized.as_ref(),
     };
     let mut text = serde_json::to_string_pretty(&s).map_err(|source| ReportError::Json {
         what: "summary.json",
@@ -153,7 +157,8 @@ mod tests {
                 "left_out_per_file",
                 "left_out",
                 "changes",
-                "fair"
+                "fair",
+                "randomized"
             ]
         );
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();
