@@ -499,6 +499,7 @@ pub fn write_shortfall_csv<W: Write>(
         }
     };
     if let Some(s) = sol {
+        rows.extend(super::panel::shortfall_rows(p, s));
         for q in &s.stats.quota_short {
             let pp = q.proposal;
             let pool: Vec<usize> = p.candidates[pp]
@@ -597,6 +598,7 @@ pub fn solver_json(
             "proposals_short": s.quota_short.len(),
         })),
         "fair": fair,
+        "panel": st.and_then(|s| s.panel.as_deref()).map(super::panel::json),
         "partial": partial.map(|x| json!({
             "filled": x.filled(),
             "missing": x.missing(),

@@ -58,8 +58,10 @@ mod diagnose;
 pub mod edits;
 mod encode;
 mod fair;
+mod ilp;
 pub mod io;
 mod mcf;
+pub mod panel;
 pub mod resilience;
 pub mod stability;
 
@@ -137,6 +139,8 @@ pub struct Problem {
     /// pays for itself (a score is at most 1): fewest changes first, then
     /// the best score.
     pub stability_weight: f64,
+    /// Panel composition rules on adviser attributes (module `panel`).
+    pub panel: panel::PanelRules,
 }
 
 /// A non-academic quota lowered to what the candidate pool allows.
@@ -225,6 +229,8 @@ pub struct SolveStats {
     /// Fair objective only: whether the weakest is proven the largest any
     /// assignment reaches.
     pub fair_exact: Option<bool>,
+    /// Panel rules only: the path taken and the proposals left short.
+    pub panel: Option<Box<panel::PanelStats>>,
 }
 
 /// A feasible assignment.
@@ -493,6 +499,9 @@ pub fn solve(p: &Problem, objective: Objective) -> Result<Solution, Infeasible> 
             partial: None,
         });
     }
+    if p.panel.is_active() {
+        return panel::solve_panel(p, objective, None);
+    }
     let quota = p.effective_quota();
     // Locks that are not candidates cannot be expressed in the network.
     if p.must.iter().any(|&(pp, a)| p.score_of(pp, a).is_none()) {
@@ -526,6 +535,9 @@ pub fn solve_uncut(
     objective: Objective,
     more: &MorePairs,
 ) -> Result<Solution, Infeasible> {
+    if p.panel.is_active() {
+        return panel::solve_uncut_panel(p, objective, more);
+    }
     let mut stats = CutStats {
         cut: p.is_cut(),
         ..CutStats::default()

@@ -459,6 +459,9 @@ fn print_notes(sol: &assign::Solution) -> Result<(), super::StdoutError> {
     if sol.stats.cut.cut {
         outln!("candidate cut: {}", sol.stats.cut.describe())?;
     }
+    if let Some(st) = &sol.stats.panel {
+        outln!("{}", st.describe())?;
+    }
     if let (Some(b), Some(exact)) = (sol.stats.fair_bound, sol.stats.fair_exact) {
         outln!(
             "fair objective: weakest {:.6}, upper bound {:.6}, gap {:.6}{}",

@@ -779,6 +779,8 @@ fn check_people(
                         position: opt_string(r.get(i, "position")),
                         keywords: split_list(r.get(i, "keywords")),
                         orcid: opt_string(r.get(i, "orcid")),
+                        gender: opt_string(r.get(i, "gender")),
+                        region: opt_string(r.get(i, "region")),
                     });
                     r.accepted += 1;
                 }
