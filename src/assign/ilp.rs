@@ -298,12 +298,7 @@ fn hint(
 /// Solves the integer program; see the module doc. `warm` is a solution
 /// of the problem without panel rules. With `relax_hard`, hard rules
 /// become the first tier to maximise (the best partial answer).
-pub(crate) fn solve(
-    p: &Problem,
-    quota: &[u32],
-    warm: &[Vec<usize>],
-    relax_hard: bool,
-) -> Outcome {
+pub(crate) fn solve(p: &Problem, quota: &[u32], warm: &[Vec<usize>], relax_hard: bool) -> Outcome {
     let started = Instant::now();
     let budget = p.panel.time_limit;
     let first = build(p, quota, relax_hard, Tier::Score, &[]);
@@ -393,7 +388,10 @@ pub(crate) fn solve(
             .iter()
             .find(|t| t.0 == tier)
             .map_or(0.0, |(_, terms)| {
-                terms.iter().map(|&(v, c)| c * sol.var_value(v).round()).sum()
+                terms
+                    .iter()
+                    .map(|&(v, c)| c * sol.var_value(v).round())
+                    .sum()
             });
         phase.value = value;
         stats.phases.push(phase);

@@ -80,9 +80,7 @@ impl Attribute {
         let of_adviser = cells
             .iter()
             .map(|c| match c.as_deref().map(norm) {
-                Some(v) if !v.is_empty() => values
-                    .binary_search(&v)
-                    .map_or(BLANK, |i| i as u32),
+                Some(v) if !v.is_empty() => values.binary_search(&v).map_or(BLANK, |i| i as u32),
                 _ => BLANK,
             })
             .collect();
@@ -420,7 +418,10 @@ pub(crate) fn flow_attribute(p: &Problem) -> Result<usize, String> {
     if p.effective_quota().iter().any(|&q| q > 0) {
         return Err("the non-academic quota is a second partition of the advisers".into());
     }
-    if let Some(r) = rules.iter().find(|r| !r.hard && (r.max != NO_MAX || r.min > 1)) {
+    if let Some(r) = rules
+        .iter()
+        .find(|r| !r.hard && (r.max != NO_MAX || r.min > 1))
+    {
         return Err(format!(
             "soft rule {} is not of the form \"at least 1\" (a flow counts places, not proposals)",
             r.label
@@ -718,8 +719,16 @@ fn hard_infeasible(
         r.weight = heavy;
     }
     let quota = p.effective_quota();
-    let out = super::ilp::solve(&relaxed, &quota, &base.assigned, true);
-    let assigned = out.assigned.unwrap_or_else(|| base.assigned.clone());
+    // The relaxed rules are soft; the flow solves them exactly when it can.
+    let (assigned, ilp) = match flow_attribute(&relaxed) {
+        Ok(attr) => (solve_flow(&relaxed, attr).map(|(s, _, _)| s.assigned), None),
+        Err(_) => {
+            // Tiers: the hard rules met first, then the soft ones.
+            let out = super::ilp::solve(p, &quota, &base.assigned, true);
+            (out.assigned, Some(out.stats))
+        }
+    };
+    let assigned = assigned.unwrap_or_else(|| base.assigned.clone());
     let mut sol = finish(p, assigned);
     sol.stats.quota_short = p.quota_short(&quota, &sol.assigned);
     let short = shortfalls(p, &sol.assigned);
@@ -762,8 +771,10 @@ fn hard_infeasible(
         ));
     }
     if diag.panel.is_empty() {
-        diag.panel
-            .push("the hard panel rules cannot all hold together with the loads and the other rules".into());
+        diag.panel.push(
+            "the hard panel rules cannot all hold together with the loads and the other rules"
+                .into(),
+        );
     }
     diag.partial_slots = Some((sol.assigned.iter().map(|l| l.len() as u64).sum(), 0));
     sol.stats.panel = Some(Box::new(PanelStats {
@@ -772,7 +783,7 @@ fn hard_infeasible(
         met: met_counts(p, &short),
         rules: p.panel.rules.iter().map(|r| r.label.clone()).collect(),
         short,
-        ilp: Some(out.stats),
+        ilp,
         seconds: started.elapsed().as_secs_f64(),
         cut_note: String::new(),
     }));
@@ -906,5 +917,7 @@ pub fn json(st: &PanelStats) -> serde_json::Value {
     })
 }
 
+#[cfg(test)]
+mod bench;
 #[cfg(test)]
 mod tests;

@@ -144,7 +144,10 @@ impl PanelConfig {
                         ));
                     }
                     if m == 0 {
-                        return Err(at("max_per_value", "0 would forbid every adviser with a value".into()));
+                        return Err(at(
+                            "max_per_value",
+                            "0 would forbid every adviser with a value".into(),
+                        ));
                     }
                 }
             }

@@ -40,7 +40,14 @@ fn attribute(name: &str, cells: &[&str]) -> Attribute {
     Attribute::from_cells(name, &cells)
 }
 
-fn rule(p: &Problem, attr: usize, value: Option<&str>, min: u32, max: u32, hard: bool) -> PanelRule {
+fn rule(
+    p: &Problem,
+    attr: usize,
+    value: Option<&str>,
+    min: u32,
+    max: u32,
+    hard: bool,
+) -> PanelRule {
     PanelRule {
         attribute: attr,
         value: value.map(|v| p.panel.attributes[attr].value_index(v).unwrap_or(BLANK)),
@@ -115,90 +122,170 @@ fn brute_force(p: &Problem) -> Option<(u64, u64, i64)> {
 }
 
 /// A random small instance with two attributes and one or two rules.
-fn instance() -> impl Strategy<Value = Problem> {
-    (1usize..=3, 3usize..=6, 1u32..=2, 1u32..=2, any::<u64>()).prop_map(
-        |(np, na, k, max, seed)| {
-            use rand::{Rng, SeedableRng};
-            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-            let cands: Vec<Vec<(usize, f64)>> = (0..np)
-                .map(|_| {
-                    let mut l = Vec::new();
-                    for a in 0..na {
-                        if rng.random_bool(0.8) {
-                            l.push((a, rng.random_range(0..=20) as f64 / 20.0));
-                        }
-                    }
-                    l
-                })
-                .collect();
-            let mut p = problem(np, na, k, max, cands);
-            p.one_per_institution = rng.random_bool(0.4);
-            p.adviser_institution = (0..na).map(|_| rng.random_range(0..3)).collect();
-            // One sector per institution, as the problem requires.
-            let non_acad: Vec<bool> = (0..3).map(|_| rng.random_bool(0.4)).collect();
-            p.adviser_non_academic = (0..na)
-                .map(|a| non_acad[p.adviser_institution[a] as usize])
-                .collect();
-            if rng.random_bool(0.3) {
-                p.min_non_academic = vec![1; np];
+fn make(np: usize, na: usize, k: u32, max: u32, seed: u64) -> Problem {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let mut cands: Vec<Vec<(usize, f64)>> = Vec::new();
+    for _ in 0..np {
+        let mut l = Vec::new();
+        for a in 0..na {
+            if rng.random_bool(0.8) {
+                l.push((a, rng.random_range(0..=20) as f64 / 20.0));
             }
-            let pick = |rng: &mut rand_chacha::ChaCha8Rng, vals: &[&'static str]| {
-                vals[rng.random_range(0..vals.len())]
+        }
+        cands.push(l);
+    }
+    let mut p = problem(np, na, k, max, cands);
+    p.one_per_institution = rng.random_bool(0.4);
+    p.adviser_institution = (0..na).map(|_| rng.random_range(0..3)).collect();
+    // One sector per institution, as the problem requires.
+    let non_acad: Vec<bool> = (0..3).map(|_| rng.random_bool(0.4)).collect();
+    p.adviser_non_academic = (0..na)
+        .map(|a| non_acad[p.adviser_institution[a] as usize])
+        .collect();
+    if rng.random_bool(0.3) {
+        p.min_non_academic = vec![1; np];
+    }
+    if rng.random_bool(0.2) {
+        if let Some(c) = p.candidates[0].first() {
+            p.must.push((0, c.adviser));
+        }
+    }
+    let pick = |rng: &mut rand_chacha::ChaCha8Rng, vals: &[&'static str]| {
+        vals[rng.random_range(0..vals.len())]
+    };
+    let g: Vec<&str> = (0..na)
+        .map(|_| pick(&mut rng, &["f", "m", "f", "m", ""]))
+        .collect();
+    let r: Vec<&str> = (0..na).map(|_| pick(&mut rng, &["x", "y", "z"])).collect();
+    p.panel.attributes = vec![attribute("gender", &g), attribute("region", &r)];
+    let nrules = rng.random_range(1..=2);
+    for _ in 0..nrules {
+        let attr = rng.random_range(0..2);
+        let hard = rng.random_bool(0.5);
+        let mut rl = if rng.random_bool(0.6) {
+            let v = if attr == 0 {
+                pick(&mut rng, &["f", "m"])
+            } else {
+                pick(&mut rng, &["x", "y"])
             };
-            let g: Vec<&str> = (0..na).map(|_| pick(&mut rng, &["f", "m", "f", "m", ""])).collect();
-            let r: Vec<&str> = (0..na).map(|_| pick(&mut rng, &["x", "y", "z"])).collect();
-            p.panel.attributes = vec![attribute("gender", &g), attribute("region", &r)];
-            let nrules = rng.random_range(1..=2);
-            for _ in 0..nrules {
-                let attr = rng.random_range(0..2);
-                let hard = rng.random_bool(0.5);
-                let mut rl = if rng.random_bool(0.5) {
-                    let v = if attr == 0 { pick(&mut rng, &["f", "m"]) } else { pick(&mut rng, &["x", "y"]) };
-                    let min = rng.random_range(0..=2);
-                    let max = if rng.random_bool(0.3) { rng.random_range(min.max(1)..=2) } else { NO_MAX };
-                    rule(&p, attr, Some(v), min.max(if max == NO_MAX { 1 } else { 0 }), max, hard)
-                } else {
-                    rule(&p, attr, None, 0, rng.random_range(1..=2), hard)
-                };
-                rl.weight = rng.random_range(1..=2);
-                p.panel.rules.push(rl);
+            if rng.random_bool(0.3) {
+                let min = rng.random_range(0..=1);
+                rule(
+                    &p,
+                    attr,
+                    Some(v),
+                    min,
+                    rng.random_range(min.max(1)..=2),
+                    hard,
+                )
+            } else {
+                rule(&p, attr, Some(v), rng.random_range(1..=2), NO_MAX, hard)
             }
-            p
-        },
-    )
+        } else {
+            rule(&p, attr, None, 0, rng.random_range(1..=2), hard)
+        };
+        rl.weight = rng.random_range(1..=2);
+        p.panel.rules.push(rl);
+    }
+    p
+}
+
+/// What a checked case was, for the coverage count.
+#[derive(Debug, PartialEq, Eq, Hash)]
+enum Case {
+    Infeasible,
+    Flow { short: bool },
+    Ilp { short: bool },
+}
+
+/// Both paths (the flow where it is exact) against brute force: every hard
+/// rule holds, soft rules are met on the most (weighted) proposals, then
+/// the quota, then the score; an infeasible call is infeasible.
+fn check_case(p: &Problem) -> Result<Case, String> {
+    let want = brute_force(p);
+    let flow_ok = flow_attribute(p).is_ok();
+    let mut paths = vec![Some(PanelPath::Ilp)];
+    if flow_ok {
+        paths.push(None);
+    }
+    let mut short_any = false;
+    for force in paths {
+        let got = solve_panel(p, Objective::Total, force);
+        match (want, &got) {
+            (None, Err(_)) => {}
+            (Some(best), Ok(s)) => {
+                verify(p, s).map_err(|e| format!("{e:?}"))?;
+                let short = shortfalls(p, &s.assigned);
+                if short.iter().any(|x| p.panel.rules[x.rule].hard) {
+                    return Err(format!("{force:?}: a hard rule does not hold: {short:?}"));
+                }
+                let key = objective_key(p, &s.assigned);
+                if key != best {
+                    return Err(format!(
+                        "{force:?}: key {key:?}, brute force {best:?}, assigned {:?}",
+                        s.assigned
+                    ));
+                }
+                let st = s.stats.panel.as_ref().ok_or("no panel stats")?;
+                if force.is_none() && st.path != PanelPath::Flow {
+                    return Err(format!("flow expected, took {:?}", st.path));
+                }
+                if st.short.len() != short.len() {
+                    return Err("shortfall list differs".into());
+                }
+                short_any |= !short.is_empty();
+            }
+            (w, g) => {
+                return Err(format!(
+                    "brute force {w:?}, solver {:?}",
+                    g.as_ref().map(|s| &s.assigned)
+                ))
+            }
+        }
+    }
+    Ok(match (want, flow_ok) {
+        (None, _) => Case::Infeasible,
+        (_, true) => Case::Flow { short: short_any },
+        (_, false) => Case::Ilp { short: short_any },
+    })
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(200))]
+    #![proptest_config(ProptestConfig::with_cases(300))]
 
-    /// Both paths reach the brute-force optimum: every hard rule holds,
-    /// soft rules are met on the most (weighted) proposals, then the quota,
-    /// then the score.
     #[test]
-    fn both_paths_reach_the_brute_force_optimum(p in instance()) {
-        let want = brute_force(&p);
-        let mut paths = vec![Some(PanelPath::Ilp)];
-        if flow_attribute(&p).is_ok() {
-            paths.push(None);
-        }
-        for force in paths {
-            let got = solve_panel(&p, Objective::Total, force);
-            match (want, &got) {
-                (None, Err(_)) => {}
-                (Some(best), Ok(s)) => {
-                    verify(&p, s).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
-                    let short = shortfalls(&p, &s.assigned);
-                    prop_assert!(short.iter().all(|x| !p.panel.rules[x.rule].hard));
-                    prop_assert_eq!(objective_key(&p, &s.assigned), best, "path {:?}", force);
-                    let st = s.stats.panel.as_ref().expect("panel stats");
-                    if force.is_none() {
-                        prop_assert_eq!(st.path, PanelPath::Flow);
-                    }
-                    prop_assert_eq!(st.short.len(), short.len());
-                }
-                (w, g) => prop_assert!(false, "brute force {:?}, solver {:?}", w, g.as_ref().map(|s| &s.assigned)),
-            }
-        }
+    fn both_paths_reach_the_brute_force_optimum(
+        np in 1usize..=3, na in 3usize..=6, k in 1u32..=2, max in 1u32..=2, seed in any::<u64>()
+    ) {
+        let p = make(np, na, k, max, seed);
+        check_case(&p).map_err(TestCaseError::fail)?;
+    }
+}
+
+/// The random instances reach every kind of case, so the property above
+/// is not checked on infeasible calls alone.
+#[test]
+fn random_instances_cover_every_kind_of_case() {
+    let mut seen: std::collections::HashMap<Case, usize> = Default::default();
+    for seed in 0..2000u64 {
+        let np = 1 + (seed % 3) as usize;
+        let na = 3 + (seed % 4) as usize;
+        let k = 1 + (seed / 3 % 2) as u32;
+        let max = 1 + (seed / 7 % 2) as u32;
+        let p = make(np, na, k, max, seed);
+        let case = check_case(&p).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+        *seen.entry(case).or_default() += 1;
+    }
+    for case in [
+        Case::Infeasible,
+        Case::Flow { short: false },
+        Case::Flow { short: true },
+        Case::Ilp { short: false },
+        Case::Ilp { short: true },
+    ] {
+        let n = seen.get(&case).copied().unwrap_or(0);
+        assert!(n >= 10, "{case:?}: only {n} of 2000 ({seen:?})");
     }
 }
 
@@ -228,7 +315,10 @@ fn two_interacting_rules_need_the_ilp() {
     };
     let gender_only = one(vec![g.clone()]);
     assert_eq!(gender_only.assigned, vec![vec![0, 2]]);
-    assert_eq!(gender_only.stats.panel.as_ref().unwrap().path, PanelPath::Flow);
+    assert_eq!(
+        gender_only.stats.panel.as_ref().unwrap().path,
+        PanelPath::Flow
+    );
     let region_only = one(vec![r.clone()]);
     assert_eq!(region_only.assigned, vec![vec![0, 1]]);
     p.panel.rules = vec![g, r];
@@ -270,7 +360,11 @@ fn soft_rule_met_where_the_pool_allows_and_hard_rule_diagnosed() {
     assert_eq!(inf.diagnosis.shortfall[0].rule, "panel");
     let part = inf.partial.as_ref().unwrap();
     assert_eq!(
-        part.solution.assigned.iter().filter(|l| l.contains(&0)).count(),
+        part.solution
+            .assigned
+            .iter()
+            .filter(|l| l.contains(&0))
+            .count(),
         2
     );
 }
