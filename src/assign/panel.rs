@@ -317,11 +317,12 @@ pub(crate) fn groups(p: &Problem, r: &PanelRule, pp: usize) -> Vec<(u32, Vec<usi
 }
 
 fn value_name(p: &Problem, r: &PanelRule, v: u32) -> String {
-    let attr = &p.panel.attributes[r.attribute];
-    match r.value {
-        Some(BLANK) | None if v == BLANK => String::new(),
-        _ => attr.values.get(v as usize).cloned().unwrap_or_default(),
-    }
+    // BLANK (a value no adviser has) is past the end: the empty string.
+    p.panel.attributes[r.attribute]
+        .values
+        .get(v as usize)
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// Every (proposal, rule) that does not hold on `assigned`, with numbers.
@@ -622,6 +623,43 @@ pub(crate) fn solve_flow(p: &Problem, attr: usize) -> Option<(Solution, usize, u
     Some((finish(p, assigned), nodes, narcs))
 }
 
+/// Structural checks of the rules against the problem (solver input bugs).
+fn check(p: &Problem) -> Vec<String> {
+    let na = p.adviser_ids.len();
+    let mut errs = Vec::new();
+    for a in &p.panel.attributes {
+        if a.of_adviser.len() != na {
+            errs.push(format!(
+                "panel attribute {} has {} advisers, expected {na}",
+                a.name,
+                a.of_adviser.len()
+            ));
+        }
+        if let Some(v) = a
+            .of_adviser
+            .iter()
+            .find(|&&v| v != BLANK && v as usize >= a.values.len())
+        {
+            errs.push(format!(
+                "panel attribute {}: value index {v} out of range",
+                a.name
+            ));
+        }
+    }
+    for r in &p.panel.rules {
+        if r.attribute >= p.panel.attributes.len() {
+            errs.push(format!(
+                "panel rule {}: attribute index out of range",
+                r.label
+            ));
+        }
+        if r.min > r.max {
+            errs.push(format!("panel rule {}: min above max", r.label));
+        }
+    }
+    errs
+}
+
 /// The problem without its panel rules.
 fn without_rules(p: &Problem) -> Problem {
     let mut q = p.clone();
@@ -638,6 +676,13 @@ pub fn solve_panel(
     force: Option<PanelPath>,
 ) -> Result<Solution, Infeasible> {
     let started = Instant::now();
+    let errs = check(p);
+    if !errs.is_empty() {
+        return Err(Infeasible {
+            diagnosis: Box::new(Diagnosis::input(errs)),
+            partial: None,
+        });
+    }
     let base = super::solve(&without_rules(p), Objective::Total)?;
     let quota = p.effective_quota();
     let (path, why) = match (force, flow_attribute(p)) {

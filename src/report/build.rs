@@ -96,6 +96,9 @@ pub fn build(
                 exact: s.stats.fair_exact.unwrap_or(false),
             })
         }),
+        panel: sol
+            .and_then(|s| s.stats.panel.as_deref())
+            .map(crate::assign::panel::json),
     };
     let w = &st.cfg.score;
     Ok(ReportData {

@@ -90,6 +90,9 @@ pub struct Headline {
     /// total, the gap to it and whether the weakest is proven optimal;
     /// `None` for the total objective.
     pub fair: Option<FairBound>,
+    /// Panel rules: the path taken and the rules met (solver.json `panel`);
+    /// `None` without `[[panel.rules]]`.
+    pub panel: Option<serde_json::Value>,
 }
 
 /// See [`Headline::fair`].

@@ -41,6 +41,9 @@ pub struct Summary<'a> {
     /// The fair objective's upper bound, gap and exactness; `null` for
     /// the total objective.
     pub fair: Option<super::data::FairBound>,
+    /// Panel rules: path (`flow` or `ilp`), rules met, the ILP's outcome;
+    /// `null` without `[[panel.rules]]`.
+    pub panel: Option<&'a serde_json::Value>,
 }
 
 #[derive(Debug, Serialize)]
@@ -109,6 +112,7 @@ pub fn render(data: &ReportData) -> Result<String, ReportError> {
             gap: r6(f.gap),
             exact: f.exact,
         }),
+        panel: h.panel.as_ref(),
     };
     let mut text = serde_json::to_string_pretty(&s).map_err(|source| ReportError::Json {
         what: "summary.json",
@@ -153,7 +157,8 @@ mod tests {
                 "left_out_per_file",
                 "left_out",
                 "changes",
-                "fair"
+                "fair",
+                "panel"
             ]
         );
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();
