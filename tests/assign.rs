@@ -877,7 +877,14 @@ fn sample_with_gender(dir: &Path) {
     w.write_record(&header).unwrap();
     for mut row in rows {
         let n: u32 = row[0].trim_start_matches('R').parse().unwrap();
-        row.push(if n % 4 == 0 { "female" } else { "male" }.into());
+        row.push(
+            if n.is_multiple_of(4) {
+                "female"
+            } else {
+                "male"
+            }
+            .into(),
+        );
         w.write_record(&row).unwrap();
     }
     w.flush().unwrap();
@@ -1023,7 +1030,7 @@ fn a_hard_gender_rule_the_pool_cannot_meet_is_diagnosed() {
         .map(|(i, l)| {
             let keep = i == 0 || !l.ends_with(",female") || {
                 let n: u32 = l[1..7].parse().unwrap();
-                n % 40 == 0
+                n.is_multiple_of(40)
             };
             if keep {
                 format!("{l}\n")

@@ -76,6 +76,8 @@ struct Model {
 
 /// Builds the model maximising `objective`, with `floors` (tier, lowest
 /// value) as rows.
+// A proposal index reads several parallel vectors at once.
+#[allow(clippy::needless_range_loop)]
 fn build(
     p: &Problem,
     quota: &[u32],

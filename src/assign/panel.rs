@@ -265,20 +265,24 @@ impl PanelStats {
             soft_short
         );
         if let Some(ilp) = &self.ilp {
-            let last = ilp.phases.last();
+            let tiers: Vec<String> = ilp
+                .phases
+                .iter()
+                .map(|ph| {
+                    let gap = ph.gap.map_or(String::new(), |g| format!(", gap {g:.6}"));
+                    format!("{} {} in {:.1} s{gap}", ph.objective, ph.status, ph.seconds)
+                })
+                .collect();
             s.push_str(&format!(
-                "; ILP {} variables, {} constraints, {}",
+                "; ILP {} variables, {} constraints, {}: {}",
                 ilp.variables,
                 ilp.constraints,
                 if ilp.optimal {
-                    "proven optimal".to_string()
+                    "proven optimal"
                 } else {
-                    format!(
-                        "stopped at the time limit, gap {}",
-                        last.and_then(|p| p.gap)
-                            .map_or("unknown".to_string(), |g| format!("{g:.6}"))
-                    )
-                }
+                    "not proven optimal (a tier stopped at the time limit keeps the best assignment found so far)"
+                },
+                tiers.join("; ")
             ));
         }
         s
@@ -455,6 +459,8 @@ struct Branch {
 
 /// The flow path: one branch node per (proposal, constrained value).
 /// `None` = infeasible (a hard rule cannot hold with the other rules).
+// A proposal index reads several parallel vectors at once.
+#[allow(clippy::needless_range_loop)]
 pub(crate) fn solve_flow(p: &Problem, attr: usize) -> Option<(Solution, usize, usize)> {
     let np = p.proposal_ids.len();
     let na = p.adviser_ids.len();
@@ -794,7 +800,7 @@ fn hard_infeasible(
         }
         let empty_pool = bad.iter().filter(|s| s.pool < s.min).count();
         diag.panel.push(format!(
-            "hard panel rule {} cannot hold on {} proposal(s) ({} of them have fewer eligible {} advisers than the rule asks)",
+            "hard panel rule {} cannot hold on {} proposal(s): {} of them have fewer eligible advisers of that {} than the rule asks, the others lose them to the advisers' loads",
             r.label,
             bad.len(),
             empty_pool,
@@ -889,7 +895,6 @@ pub fn solve_uncut_panel(
         note = "a hard panel rule could not hold on the cut candidate lists, so every eligible pair was added".into();
         r = solve_panel(p, objective, None);
     }
-    let mut r = r;
     let stats = match &mut r {
         Ok(s) => Some(&mut s.stats),
         Err(inf) => inf.partial.as_mut().map(|x| &mut x.solution.stats),

@@ -424,7 +424,7 @@ fn gender(name: &str) -> &'static str {
     let h = name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
         (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
     });
-    if h % 4 == 0 {
+    if h.is_multiple_of(4) {
         "female"
     } else {
         "male"

@@ -41,7 +41,7 @@ fn dense(np: usize, na: usize, keep: usize, seed: u64) -> Problem {
         Attribute::from_cells(
             "gender",
             &cells(&|a| {
-                if a % 4 == 0 {
+                if a.is_multiple_of(4) {
                     "female".into()
                 } else {
                     "male".into()
@@ -52,7 +52,7 @@ fn dense(np: usize, na: usize, keep: usize, seed: u64) -> Problem {
         Attribute::from_cells(
             "position",
             &cells(&|a| {
-                if a % 3 == 0 {
+                if a.is_multiple_of(3) {
                     "professor".into()
                 } else {
                     "associate".into()
