@@ -121,6 +121,11 @@ pub struct Researcher {
     /// Declared keywords, trimmed, empty entries removed, in input order.
     pub keywords: Vec<String>,
     pub orcid: Option<String>,
+    /// As written (panel rules compare case-insensitively).
+    pub gender: Option<String>,
+    /// The researcher's own region; panel rules fall back to the
+    /// institution's when blank.
+    pub region: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -327,6 +332,21 @@ impl Dataset {
     /// The researcher ID of an adviser (what output files name).
     pub fn adviser_id(&self, a: AdviserIx) -> &str {
         &self.researchers[self.advisers[a].researcher].id
+    }
+
+    /// An adviser's value of a panel-rule attribute (`gender`, `position`,
+    /// `region`, `sector`; see `config::panel`), `None` when blank.
+    pub fn adviser_attribute(&self, a: AdviserIx, name: &str) -> Option<&str> {
+        let r = &self.researchers[self.advisers[a].researcher];
+        let inst = &self.institutions[r.institution];
+        let v = match name {
+            "gender" => r.gender.as_deref(),
+            "position" => r.position.as_deref(),
+            "region" => r.region.as_deref().or(inst.region.as_deref()),
+            "sector" => Some(inst.sector.as_str()),
+            _ => None,
+        };
+        v.map(str::trim).filter(|s| !s.is_empty())
     }
 
     /// The reference year for "recent" rules: the latest proposal year, or

@@ -761,9 +761,13 @@ fn the_workbook_rdmatch_wrote_edited_round_trips() {
         let Some(dc) = header.iter().position(|h| h == "Decision") else {
             continue;
         };
+        let lc = header.iter().position(|h| h == "Locked by").unwrap();
         for row in &rows[1..] {
             if row.get(dc).is_some_and(|x| *x == "keep") {
                 marks.push((row[0].to_string(), row[3].to_string()));
+                // The workbook says the lock is the PO's own edit, and where.
+                let by = row[lc].to_string();
+                assert!(by.starts_with("PO edit, added (assignment.xlsx["), "{by}");
             }
         }
     }
@@ -772,11 +776,11 @@ fn the_workbook_rdmatch_wrote_edited_round_trips() {
     // The report tells the PO's edit (with the sheet and row it came from)
     // from a pair pinned by a locks file.
     assert!(
-        html.contains("added by PO edit (assignment.xlsx["),
+        html.contains("locked: PO edit, added (assignment.xlsx["),
         "the report marks the edited pair"
     );
     assert!(
-        !html.contains("locked by the PS/PO"),
+        !html.contains("locks file (must)"),
         "no locks file was given"
     );
 }
@@ -1053,4 +1057,231 @@ fn randomized_run_reports_expected_score_and_largest_probability() {
     assert!(read(&dir.join("report.html")).contains("<h2>Randomised assignment</h2>"));
     assert!(read(&dir.join("report.md")).contains("| Expected / optimum |"));
     assert!(dir.join("probabilities.csv").is_file());
+}
+
+/// A copy of the sample with a `gender` column in researchers.csv: every
+/// fourth researcher (by ID number) female.
+fn sample_with_gender(dir: &Path) {
+    copy_dir(&root().join("data/sample"), dir);
+    let path = dir.join("researchers.csv");
+    let mut r = csv::Reader::from_path(&path).unwrap();
+    let mut header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    header.push("gender".into());
+    let rows: Vec<Vec<String>> = r
+        .records()
+        .map(|x| x.unwrap().iter().map(String::from).collect())
+        .collect();
+    let mut w = csv::Writer::from_path(&path).unwrap();
+    w.write_record(&header).unwrap();
+    for mut row in rows {
+        let n: u32 = row[0].trim_start_matches('R').parse().unwrap();
+        row.push(
+            if n.is_multiple_of(4) {
+                "female"
+            } else {
+                "male"
+            }
+            .into(),
+        );
+        w.write_record(&row).unwrap();
+    }
+    w.flush().unwrap();
+}
+
+fn women(dir: &Path) -> HashSet<String> {
+    let mut r = csv::Reader::from_path(dir.join("researchers.csv")).unwrap();
+    r.records()
+        .map(|x| x.unwrap())
+        .filter(|x| &x[x.len() - 1] == "female")
+        .map(|x| x[0].to_string())
+        .collect()
+}
+
+/// "At least one woman" on the sample, soft: every panel has a woman or
+/// is listed in shortfall.csv (rule panel) without one, solver.json says
+/// which path ran and how many proposals met the rule; run with and
+/// without one adviser per institution (gender cuts across institutions,
+/// so that rule sends the call to the integer program).
+#[test]
+fn a_gender_rule_on_the_sample_puts_a_woman_on_every_panel_the_pool_allows() {
+    let d = tempfile::tempdir().unwrap();
+    sample_with_gender(d.path());
+    let women = women(d.path());
+    for (institution_rule, path) in [(false, "flow"), (true, "ilp")] {
+        std::fs::write(
+            d.path().join("rdmatch.toml"),
+            format!(
+                "[assign]\none_per_institution = {institution_rule}\n\n[[panel.rules]]\nattribute = \"gender\"\nvalue = \"female\"\nmin = 1\n"
+            ),
+        )
+        .unwrap();
+        let out = d.path().join(format!("o-{path}"));
+        let o = run(&[
+            "assign",
+            "--data",
+            d.path().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+        assert!(
+            text(&o).contains(&format!("panel rules solved by the {path} path")),
+            "{}",
+            text(&o)
+        );
+        let panels = by_proposal(&read(&out.join("assignment.csv")));
+        let with_woman: HashSet<&String> = panels
+            .iter()
+            .filter(|(_, advs)| advs.iter().any(|a| women.contains(a)))
+            .map(|(p, _)| p)
+            .collect();
+        let short: HashSet<String> = read(&out.join("shortfall.csv"))
+            .lines()
+            .skip(1)
+            .filter(|l| l.split(',').nth(2) == Some("panel"))
+            .map(|l| l.split(',').next().unwrap().to_string())
+            .collect();
+        for p in panels.keys() {
+            assert!(
+                with_woman.contains(p) != short.contains(p),
+                "{path}: {p} has a woman: {}, listed short: {}",
+                with_woman.contains(p),
+                short.contains(p)
+            );
+        }
+        let j = json(&out.join("solver.json"));
+        assert_eq!(j["panel"]["path"], path, "{j}");
+        assert_eq!(
+            j["panel"]["rules"][0]["proposals_met"],
+            with_woman.len(),
+            "{j}"
+        );
+        assert_eq!(j["panel"]["proposals_short"], short.len());
+        assert!(with_woman.len() > panels.len() / 2, "{}", with_woman.len());
+        if path == "ilp" {
+            assert!(
+                j["panel"]["ilp"]["phases"].as_array().unwrap().len() >= 2,
+                "{j}"
+            );
+        }
+    }
+}
+
+/// A bad rule stops `assign` and `validate` with a message naming the
+/// config file, the rule and the field.
+#[test]
+fn a_bad_panel_rule_names_the_file_the_rule_and_the_field() {
+    let d = tempfile::tempdir().unwrap();
+    sample_with_gender(d.path());
+    for (rule, field, what) in [
+        (
+            "attribute = \"gendr\"\nvalue = \"female\"\nmin = 1",
+            "field attribute",
+            "gendr",
+        ),
+        (
+            "attribute = \"gender\"\nvalue = \"female\"\nmin = 4",
+            "field min",
+            "K = 3",
+        ),
+        (
+            "attribute = \"gender\"\nvalue = \"femal\"\nmin = 1",
+            "field value",
+            "femal",
+        ),
+    ] {
+        let toml = d.path().join("rdmatch.toml");
+        std::fs::write(&toml, format!("[[panel.rules]]\n{rule}\n")).unwrap();
+        for cmd in ["assign", "validate"] {
+            let out = d.path().join("o");
+            let mut args = vec![cmd, "--data", d.path().to_str().unwrap()];
+            if cmd == "assign" {
+                args.extend(["--out", out.to_str().unwrap(), "--force"]);
+            }
+            let o = run(&args);
+            let t = text(&o);
+            assert_ne!(o.status.code(), Some(0), "{cmd} {rule}: {t}");
+            assert!(t.contains("[[panel.rules]] #1"), "{cmd} {rule}: {t}");
+            assert!(t.contains(field) && t.contains(what), "{cmd} {rule}: {t}");
+            if field != "field value" {
+                // Range errors are the config file's; a value no adviser
+                // has is found against the data.
+                assert!(t.contains("rdmatch.toml"), "{cmd} {rule}: {t}");
+            }
+        }
+    }
+}
+
+/// A hard rule the pool cannot meet: with one woman in forty, "at least
+/// one woman" cannot hold on 500 panels. Exit 3, the diagnosis names the
+/// rule, and shortfall.csv lists exactly the panels of the best partial
+/// assignment that have no woman.
+#[test]
+fn a_hard_gender_rule_the_pool_cannot_meet_is_diagnosed() {
+    let d = tempfile::tempdir().unwrap();
+    sample_with_gender(d.path());
+    let path = d.path().join("researchers.csv");
+    let text_in = read(&path);
+    let rare: String = text_in
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            let keep = i == 0 || !l.ends_with(",female") || {
+                let n: u32 = l[1..7].parse().unwrap();
+                n.is_multiple_of(40)
+            };
+            if keep {
+                format!("{l}\n")
+            } else {
+                format!("{}male\n", l.strip_suffix("female").unwrap())
+            }
+        })
+        .collect();
+    std::fs::write(&path, rare).unwrap();
+    std::fs::write(
+        d.path().join("rdmatch.toml"),
+        "[assign]\none_per_institution = false\n\n[[panel.rules]]\nattribute = \"gender\"\nvalue = \"female\"\nmin = 1\nhard = true\n",
+    )
+    .unwrap();
+    let out = d.path().join("o");
+    let o = run(&[
+        "assign",
+        "--data",
+        d.path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    let diag = read(&out.join("diagnosis.txt"));
+    assert!(diag.contains("hard panel rule #1"), "{diag}");
+    assert!(diag.contains("panel composition rules"), "{diag}");
+    let women = women(d.path());
+    let panels = by_proposal(&read(&out.join("assignment.csv")));
+    assert_eq!(panels.len(), 500);
+    let short: HashSet<String> = read(&out.join("shortfall.csv"))
+        .lines()
+        .skip(1)
+        .filter(|l| l.split(',').nth(2) == Some("panel"))
+        .map(|l| l.split(',').next().unwrap().to_string())
+        .collect();
+    assert!(!short.is_empty());
+    let mut met = 0;
+    for (p, advs) in &panels {
+        let n = advs.iter().filter(|a| women.contains(*a)).count();
+        assert_eq!(n == 0, short.contains(p), "{p}: {n} women");
+        met += (n > 0) as usize;
+    }
+    // The partial answer meets the rule on as many panels as the women's
+    // places allow: each woman's max load, summed.
+    let loads = read(&out.join("loads.csv"));
+    let places: u32 = loads
+        .lines()
+        .skip(1)
+        .filter(|l| women.contains(l.split(',').next().unwrap()))
+        .map(|l| l.split(',').nth(3).unwrap().parse::<u32>().unwrap())
+        .sum();
+    assert!(
+        met > 0 && met as u32 <= places,
+        "{met} met, {places} places"
+    );
 }

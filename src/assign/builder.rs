@@ -67,6 +67,7 @@ impl ProblemBuilder {
                 proposal_area: Vec::new(),
                 previous: Vec::new(),
                 stability_weight: 0.0,
+                panel: Default::default(),
                 proposal_ids,
                 adviser_ids,
             },
@@ -107,6 +108,11 @@ impl ProblemBuilder {
 
     pub fn set_one_per_institution(&mut self, on: bool) {
         self.p.one_per_institution = on;
+    }
+
+    /// Panel composition rules (attributes per adviser, compiled rules).
+    pub fn set_panel(&mut self, rules: super::panel::PanelRules) {
+        self.p.panel = rules;
     }
 
     pub fn set_min_non_academic(&mut self, proposal: usize, quota: u32) {

@@ -34,6 +34,8 @@ pub enum Binding {
     /// A group of proposals whose eligible advisers cannot take them all
     /// (loads within an area).
     GroupCapacity,
+    /// A hard panel composition rule (`[[panel.rules]]`).
+    Panel,
 }
 
 impl Binding {
@@ -45,6 +47,7 @@ impl Binding {
             Binding::Institutions => "one adviser per institution",
             Binding::Locks => "locks",
             Binding::GroupCapacity => "capacity of the eligible advisers",
+            Binding::Panel => "panel composition rules",
         }
     }
 }
@@ -130,6 +133,8 @@ pub struct Diagnosis {
     pub adviser_ids: Vec<String>,
     /// Per proposal (may be empty): its area ID.
     pub proposal_area: Vec<String>,
+    /// Hard panel rules that cannot hold, one line each with the numbers.
+    pub panel: Vec<String>,
 }
 
 impl Diagnosis {
@@ -672,6 +677,9 @@ impl fmt::Display for Diagnosis {
                     ""
                 }
             )?;
+        }
+        for line in &self.panel {
+            writeln!(f, "  {line}")?;
         }
         if !self.binding.is_empty() {
             let b: Vec<&str> = self.binding.iter().map(|b| b.as_str()).collect();

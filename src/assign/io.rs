@@ -522,6 +522,7 @@ pub fn write_shortfall_csv<W: Write>(
         }
     };
     if let Some(s) = sol {
+        rows.extend(super::panel::shortfall_rows(p, s));
         for q in &s.stats.quota_short {
             let pp = q.proposal;
             let pool: Vec<usize> = p.candidates[pp]
@@ -633,6 +634,7 @@ pub fn solver_json(
             "fractional_solves": r.solves,
             "pairs_added": r.pairs_added,
         })),
+        "panel": st.and_then(|s| s.panel.as_deref()).map(super::panel::json),
         "partial": partial.map(|x| json!({
             "filled": x.filled(),
             "missing": x.missing(),

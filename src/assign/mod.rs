@@ -58,9 +58,11 @@ mod diagnose;
 pub mod edits;
 mod encode;
 mod fair;
+mod ilp;
 pub mod io;
 mod mcf;
 pub mod randomize;
+pub mod panel;
 pub mod resilience;
 pub mod stability;
 
@@ -138,6 +140,8 @@ pub struct Problem {
     /// pays for itself (a score is at most 1): fewest changes first, then
     /// the best score.
     pub stability_weight: f64,
+    /// Panel composition rules on adviser attributes (module `panel`).
+    pub panel: panel::PanelRules,
 }
 
 /// A non-academic quota lowered to what the candidate pool allows.
@@ -229,6 +233,8 @@ pub struct SolveStats {
     /// Randomised mode only: the fractional optimum, the probabilities and
     /// the draw (see [`randomize`]).
     pub randomized: Option<Box<randomize::RandomStats>>,
+    /// Panel rules only: the path taken and the proposals left short.
+    pub panel: Option<Box<panel::PanelStats>>,
 }
 
 /// A feasible assignment.
@@ -497,6 +503,9 @@ pub fn solve(p: &Problem, objective: Objective) -> Result<Solution, Infeasible> 
             partial: None,
         });
     }
+    if p.panel.is_active() {
+        return panel::solve_panel(p, objective, None);
+    }
     let quota = p.effective_quota();
     // Locks that are not candidates cannot be expressed in the network.
     if p.must.iter().any(|&(pp, a)| p.score_of(pp, a).is_none()) {
@@ -530,6 +539,9 @@ pub fn solve_uncut(
     objective: Objective,
     more: &MorePairs,
 ) -> Result<Solution, Infeasible> {
+    if p.panel.is_active() {
+        return panel::solve_uncut_panel(p, objective, more);
+    }
     let mut stats = CutStats {
         cut: p.is_cut(),
         ..CutStats::default()

@@ -36,6 +36,7 @@ fn plain(np: usize, na: usize, k: u32, max: u32, cands: Vec<Vec<(usize, f64)>>) 
         proposal_area: vec![],
         previous: vec![],
         stability_weight: 0.0,
+        panel: Default::default(),
     }
 }
 
@@ -428,6 +429,7 @@ fn random_problem(seed: u64) -> Problem {
         proposal_area: vec![],
         previous: vec![],
         stability_weight: 0.0,
+        panel: Default::default(),
     }
 }
 

@@ -379,6 +379,12 @@ fn with_data(args: &AssignArgs, cfg: &Config, quiet: bool) -> anyhow::Result<()>
 }
 
 fn standalone(args: &AssignArgs, scores: &Path, cfg: &Config, quiet: bool) -> anyhow::Result<()> {
+    // Rules on adviser attributes cannot be kept without the attributes.
+    if !cfg.panel.rules.is_empty() {
+        anyhow::bail!(
+            "[[panel.rules]] need the data form (assign --data DIR): a --scores file carries no adviser attributes; use --data or remove the rules from the config"
+        );
+    }
     let out = &args.out;
     let (dir, name) = split_file_out(out)?;
     // alternates.csv and loads.csv go beside --out: the user did not name
@@ -510,6 +516,9 @@ fn print_notes(sol: &assign::Solution) -> Result<(), super::StdoutError> {
     }
     if let Some(r) = &sol.stats.randomized {
         outln!("{}", r.describe())?;
+    }
+    if let Some(st) = &sol.stats.panel {
+        outln!("{}", st.describe())?;
     }
     if let (Some(b), Some(exact)) = (sol.stats.fair_bound, sol.stats.fair_exact) {
         outln!(

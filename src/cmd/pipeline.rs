@@ -166,6 +166,14 @@ pub fn build_problem(
         );
     }
     b.set_one_per_institution(a_cfg.one_per_institution);
+    b.set_panel(assign::panel::PanelRules::from_config(
+        &cfg.panel,
+        &|name| {
+            (0..ds.advisers.len())
+                .map(|a| ds.adviser_attribute(a, name).map(str::to_string))
+                .collect()
+        },
+    ));
     // Advisers outside a proposal's area are counted, not listed: there can
     // be proposals × advisers of them.
     let mut serving = vec![0u32; ds.areas.len()];

@@ -16,6 +16,7 @@ mod assign;
 mod conflicts;
 mod coverage;
 mod network;
+mod panel;
 mod report;
 mod score;
 
@@ -23,6 +24,7 @@ pub use assign::{AssignConfig, Objective};
 pub use conflicts::{ConflictConfig, DepartmentRule};
 pub use coverage::CoverageConfig;
 pub use network::{CommunityMethod, NetworkConfig};
+pub use panel::{PanelConfig, PanelRuleConfig, ATTRIBUTES as PANEL_ATTRIBUTES};
 pub use report::ReportConfig;
 pub use score::{EmbeddingAggregate, ProfileStrategy, ScoreConfig, TextModel};
 
@@ -39,6 +41,8 @@ pub struct Config {
     pub coverage: CoverageConfig,
     pub network: NetworkConfig,
     pub report: ReportConfig,
+    /// Panel composition rules (`[[panel.rules]]`).
+    pub panel: PanelConfig,
 }
 
 impl Default for Config {
@@ -51,6 +55,7 @@ impl Default for Config {
             coverage: CoverageConfig::default(),
             network: NetworkConfig::default(),
             report: ReportConfig::default(),
+            panel: PanelConfig::default(),
         }
     }
 }
@@ -112,6 +117,14 @@ impl Config {
         self.coverage.check()?;
         self.network.check()?;
         self.report.check()?;
+        let a = &self.assign;
+        let max_k = a
+            .reviewers_per_area
+            .values()
+            .chain(a.reviewers_per_proposal_id.values())
+            .copied()
+            .fold(a.reviewers_per_proposal, u32::max);
+        self.panel.check(max_k, a.objective == Objective::Fair)?;
         Ok(())
     }
 
@@ -119,7 +132,8 @@ impl Config {
     /// `[assign.reviewers_per_proposal_id]`) must name ones the data has: a
     /// misspelt ID would otherwise silently keep the default K.
     pub fn check_ids(&self, ds: &crate::model::Dataset) -> Result<(), String> {
-        self.assign.check_ids(ds)
+        self.assign.check_ids(ds)?;
+        self.panel.check_data(ds)
     }
 
     /// The config as TOML, for `rdmatch config` and the manifest.

@@ -27,6 +27,8 @@ fn researcher(id: &str, institution: usize, position: Option<&str>, kw: &[&str])
         position: position.map(str::to_string),
         keywords: kw.iter().map(|s| s.to_string()).collect(),
         orcid: None,
+        gender: None,
+        region: None,
     }
 }
 

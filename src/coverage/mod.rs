@@ -570,6 +570,8 @@ mod tests {
                         position: None,
                         keywords: vec![],
                         orcid: None,
+                        gender: None,
+                        region: None,
                     })
                     .collect(),
                 areas: (0..na)

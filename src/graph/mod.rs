@@ -290,6 +290,8 @@ pub(crate) mod tests {
             position: None,
             keywords: vec![],
             orcid: None,
+            gender: None,
+            region: None,
         }
     }
 

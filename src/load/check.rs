@@ -892,6 +892,8 @@ fn check_people(
                         position: opt_string(row.position),
                         keywords: split_list(row.keywords),
                         orcid: opt_string(row.orcid),
+                        gender: opt_string(row.gender),
+                        region: opt_string(row.region),
                     });
                     r.accepted += 1;
                 }

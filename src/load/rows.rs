@@ -114,7 +114,7 @@ input_row!(
 input_row!(
     /// A row of researchers.csv.
     ResearcherRow = schema::RESEARCHERS {
-        researcher_id, name, institution_id, position, keywords, orcid, erad_id
+        researcher_id, name, institution_id, position, keywords, orcid, erad_id, gender, region
     }
 );
 input_row!(

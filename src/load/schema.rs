@@ -76,6 +76,8 @@ pub const RESEARCHERS: FileSpec = FileSpec {
         opt("keywords"),
         opt("orcid"),
         opt("erad_id"),
+        opt("gender"),
+        opt("region"),
     ],
 };
 pub const AREAS: FileSpec = FileSpec {

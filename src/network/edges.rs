@@ -525,6 +525,8 @@ fn dataset(
             position: None,
             keywords: Vec::new(),
             orcid: None,
+            gender: None,
+            region: None,
         });
     }
     let ds = Dataset::new(Tables {

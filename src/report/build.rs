@@ -104,6 +104,9 @@ pub fn build(
         randomized: sol
             .and_then(|s| s.stats.randomized.as_deref())
             .map(super::randomized::RandomizedView::from_stats),
+        panel: sol
+            .and_then(|s| s.stats.panel.as_deref())
+            .map(crate::assign::panel::json),
     };
     let w = &st.cfg.score;
     Ok(ReportData {
@@ -181,6 +184,22 @@ fn adviser_on(
     let r = ds.advisers[a].researcher;
     let ps = st.pair(p, a);
     let locked = st.problem.must.contains(&(p, a));
+    let edit = st
+        .edits
+        .iter()
+        .find(|e| e.lock.proposal == p && e.lock.adviser == a && e.lock.kind == LockKind::Must);
+    let lock_source = match edit {
+        Some(e) => format!(
+            "PO edit, {} ({})",
+            match e.row.decision {
+                Decision::Add => "added",
+                _ => "kept",
+            },
+            e.row.place
+        ),
+        None if locked => "locks file (must)".to_string(),
+        None => String::new(),
+    };
     AssignedAdviser {
         researcher_id: ds.researchers[r].id.clone(),
         name: ds.researchers[r].name.clone(),
@@ -203,24 +222,13 @@ fn adviser_on(
         rank,
         flags: {
             let mut f = flags.get(&(p, a)).cloned().unwrap_or_default();
-            let edit = st.edits.iter().find(|e| {
-                e.lock.proposal == p && e.lock.adviser == a && e.lock.kind == LockKind::Must
-            });
-            match edit {
-                Some(e) => f.push(format!(
-                    "{} by PO edit ({})",
-                    match e.row.decision {
-                        Decision::Add => "added",
-                        _ => "kept",
-                    },
-                    e.row.place
-                )),
-                None if locked => f.push("locked by the PS/PO (must, locks file)".into()),
-                None => {}
+            if !lock_source.is_empty() {
+                f.push(format!("locked: {lock_source}"));
             }
             f
         },
         locked,
+        lock_source,
     }
 }
 

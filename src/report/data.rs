@@ -93,6 +93,9 @@ pub struct Headline {
     /// Randomised mode: expected score against the deterministic optimum
     /// and the largest pair probability; `None` for a deterministic run.
     pub randomized: Option<super::randomized::RandomizedView>,
+    /// Panel rules: the path taken and the rules met (solver.json `panel`);
+    /// `None` without `[[panel.rules]]`.
+    pub panel: Option<serde_json::Value>,
 }
 
 /// See [`Headline::fair`].
@@ -154,6 +157,9 @@ pub struct AssignedAdviser {
     pub flags: Vec<String>,
     /// A must lock (locks file or a PO's keep/add edit) holds the pair.
     pub locked: bool,
+    /// Where the lock came from, for the PO: `PO edit: added
+    /// (assignment.xlsx[…]!row 7)` or `locks file`; empty when not locked.
+    pub lock_source: String,
 }
 
 /// One row of the coverage table.

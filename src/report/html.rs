@@ -1115,6 +1115,7 @@ pub(crate) mod tests {
             rank: 1,
             flags: vec![],
             locked: false,
+            lock_source: String::new(),
         };
         let svg = |label: &str, w: u32| {
             format!(

@@ -44,6 +44,9 @@ pub struct Summary<'a> {
     /// Randomised mode's seed, cap, expected score, deterministic optimum,
     /// their ratio and the largest probability; `null` when deterministic.
     pub randomized: Option<&'a super::randomized::RandomizedView>,
+    /// Panel rules: path (`flow` or `ilp`), rules met, the ILP's outcome;
+    /// `null` without `[[panel.rules]]`.
+    pub panel: Option<&'a serde_json::Value>,
 }
 
 #[derive(Debug, Serialize)]
@@ -113,6 +116,7 @@ pub fn render(data: &ReportData) -> Result<String, ReportError> {
             exact: f.exact,
         }),
         randomized: h.randomized.as_ref(),
+        panel: h.panel.as_ref(),
     };
     let mut text = serde_json::to_string_pretty(&s).map_err(|source| ReportError::Json {
         what: "summary.json",
@@ -158,7 +162,8 @@ mod tests {
                 "left_out",
                 "changes",
                 "fair",
-                "randomized"
+                "randomized",
+                "panel"
             ]
         );
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();

@@ -344,6 +344,9 @@ fn area_sheet(ws: &mut Worksheet, area: &AreaAssignment, f: &Formats) -> Result<
     // The PO's column, read back by `assign --edits` (src/assign/edits.rs).
     cols.push("Decision".into());
     let decision_col = col(cols.len() - 1);
+    // Why a `keep` is there: the PO's own edit or the locks file.
+    cols.push("Locked by".into());
+    let lock_col = col(cols.len() - 1);
     let mut widths = Widths(vec![]);
     header(ws, &cols, f, &mut widths)?;
 
@@ -380,6 +383,8 @@ fn area_sheet(ws: &mut Worksheet, area: &AreaAssignment, f: &Formats) -> Result<
             ws.write_string(r, terms_col, fit(&terms))?;
             if a.locked {
                 ws.write_string(r, decision_col, "keep")?;
+                ws.write_string(r, lock_col, &a.lock_source)?;
+                widths.see(lock_col, &a.lock_source);
             }
             widths.see(3, &a.researcher_id);
             widths.see(4, &a.name);

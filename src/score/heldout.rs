@@ -561,6 +561,8 @@ mod tests {
                 position: None,
                 keywords: Vec::new(),
                 orcid: None,
+                gender: None,
+                region: None,
             })
             .collect();
         let publications = papers

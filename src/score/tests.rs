@@ -20,6 +20,8 @@ fn researcher(id: &str, keywords: &[&str]) -> Researcher {
         position: None,
         keywords: keywords.iter().map(|s| s.to_string()).collect(),
         orcid: None,
+        gender: None,
+        region: None,
     }
 }
 
@@ -407,6 +409,8 @@ pub(crate) fn synth(n_res: usize, n_adv: usize, n_prop: usize, seed: u64) -> Syn
             position: None,
             keywords: k,
             orcid: None,
+            gender: None,
+            region: None,
         });
         // Advisers are senior: more papers than other researchers.
         let n_papers = if r < n_adv {
