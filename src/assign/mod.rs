@@ -61,8 +61,8 @@ mod fair;
 mod ilp;
 pub mod io;
 mod mcf;
-pub mod randomize;
 pub mod panel;
+pub mod randomize;
 pub mod resilience;
 pub mod stability;
 
