@@ -7,12 +7,18 @@ use rand_chacha::ChaCha8Rng;
 
 use super::*;
 
-fn ids(prefix: &str, n: usize) -> Vec<String> {
+pub(super) fn ids(prefix: &str, n: usize) -> Vec<String> {
     (0..n).map(|i| format!("{prefix}{i}")).collect()
 }
 
 /// A plain problem: every adviser its own academic institution.
-fn plain(np: usize, na: usize, k: u32, max: u32, cands: Vec<Vec<(usize, f64)>>) -> Problem {
+pub(super) fn plain(
+    np: usize,
+    na: usize,
+    k: u32,
+    max: u32,
+    cands: Vec<Vec<(usize, f64)>>,
+) -> Problem {
     Problem {
         proposal_ids: ids("P", np),
         adviser_ids: ids("A", na),

@@ -4,32 +4,12 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::assign::{verify, Candidate, Objective, Problem};
+use crate::assign::{verify, Objective, Problem};
 
-fn ids(prefix: &str, n: usize) -> Vec<String> {
-    (0..n).map(|i| format!("{prefix}{i}")).collect()
-}
-
+/// A plain problem (every adviser its own academic institution), as the
+/// solver's own tests build it.
 fn problem(np: usize, na: usize, k: u32, max: u32, cands: Vec<Vec<(usize, f64)>>) -> Problem {
-    Problem {
-        proposal_ids: ids("P", np),
-        adviser_ids: ids("A", na),
-        demand: vec![k; np],
-        min_load: vec![0; na],
-        max_load: vec![max; na],
-        candidates: cands
-            .into_iter()
-            .map(|l| {
-                l.into_iter()
-                    .map(|(adviser, score)| Candidate { adviser, score })
-                    .collect()
-            })
-            .collect(),
-        adviser_institution: (0..na as u32).collect(),
-        adviser_non_academic: vec![false; na],
-        min_non_academic: vec![0; np],
-        ..Problem::default()
-    }
+    crate::assign::tests::plain(np, na, k, max, cands)
 }
 
 fn attribute(name: &str, cells: &[&str]) -> Attribute {
