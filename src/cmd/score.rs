@@ -42,7 +42,23 @@ pub fn run(args: &ScoreArgs, quiet: bool) -> anyhow::Result<()> {
     let (ds, v) = progress.stage("load and validate", || {
         load_checked(&args.data, &cfg, quiet)
     })?;
-    let mut scorer = progress.stage("profiles", || Scorer::new(&ds, &cfg.score));
+    // Conflicted pairs are marked (`conflict` column) or, with
+    // --exclude-conflicts, left out; never listed as if they were clean.
+    // Two-hop paths only flag a pair (they never exclude one), and the
+    // conflict column lists what excludes: they are not looked for here.
+    let conflict_rules = crate::config::ConflictConfig {
+        two_hop_warning: false,
+        two_hop_list: false,
+        ..cfg.conflicts.clone()
+    };
+    // Side by side: building the profiles has sequential steps (the
+    // vocabulary is interned in document order) that leave a core free.
+    let (mut scorer, cs) = progress.stage("profiles and conflicts", || {
+        rayon::join(
+            || Scorer::new(&ds, &cfg.score),
+            || crate::conflicts::detect(&ds, &conflict_rules),
+        )
+    });
     let external = external_scores(&args.external, &ds, &args.data, quiet)?;
     let external =
         super::embed::add_embedding(external, &ds, &cfg, &args.data.data, quiet, &mut progress)?;
@@ -54,18 +70,6 @@ pub fn run(args: &ScoreArgs, quiet: bool) -> anyhow::Result<()> {
     } else {
         Keep::Top(args.top.unwrap_or(cfg.score.top_n))
     };
-    // Conflicted pairs are marked (`conflict` column) or, with
-    // --exclude-conflicts, left out; never listed as if they were clean.
-    // Two-hop paths only flag a pair (they never exclude one), and the
-    // conflict column lists what excludes: they are not looked for here.
-    let conflict_rules = crate::config::ConflictConfig {
-        two_hop_warning: false,
-        two_hop_list: false,
-        ..cfg.conflicts.clone()
-    };
-    let cs = progress.stage("conflicts", || {
-        crate::conflicts::detect(&ds, &conflict_rules)
-    });
     let leave_out = args.exclude_conflicts;
     let m = progress.stage("scores", || {
         scorer.score(&ds, keep, &|p, a| leave_out && cs.is_excluded(p, a))

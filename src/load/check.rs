@@ -552,7 +552,7 @@ pub fn check(
         || {
             pub_raw.map(|raw| {
                 let mut own = Vec::new();
-                let (publications, count) = check_publications(&raw, &mut publ, &mut own);
+                let (publications, count) = check_publications(raw, &mut publ, &mut own);
                 (publications, count, own)
             })
         },
@@ -1191,51 +1191,81 @@ fn check_people(
 /// while the files of people and proposals are (they are most of the
 /// other half of the work).
 fn check_publications(
-    raw: &RawFile,
+    mut raw: RawFile,
     publ: &mut Ids,
     problems: &mut Vec<Problem>,
 ) -> (Vec<Publication>, FileCount) {
     let mut publications = Vec::with_capacity(raw.positions.len());
-    let mut r = Rows::new(&schema::PUBLICATIONS, raw, problems);
-    let dups = r.duplicates("publication_id");
-    for i in 0..r.len() {
-        r.begin();
-        let row = PublicationRow::at(&r.cells, i);
-        let id = row.publication_id;
-        let mut ok = r.required_present(i);
-        if let Err((kind, m)) = check_new(id, r.first_line(&dups, i)) {
-            r.error(i, "publication_id", kind, m);
-            ok = false;
-        }
-        let ys = row.year;
-        let year = if ys.is_empty() {
-            None
-        } else {
-            match parse_year(ys) {
-                Ok(y) => Some(y),
-                Err(m) => {
-                    r.error(i, "year", "is not a year in 1900–2100", m);
-                    None
+    // The row behind each accepted publication, for the text columns below.
+    let mut rows: Vec<usize> = Vec::with_capacity(raw.positions.len());
+    let count = {
+        let mut r = Rows::new(&schema::PUBLICATIONS, &raw, problems);
+        let dups = r.duplicates("publication_id");
+        for i in 0..r.len() {
+            r.begin();
+            let row = PublicationRow::at(&r.cells, i);
+            let id = row.publication_id;
+            let mut ok = r.required_present(i);
+            if let Err((kind, m)) = check_new(id, r.first_line(&dups, i)) {
+                r.error(i, "publication_id", kind, m);
+                ok = false;
+            }
+            let ys = row.year;
+            let year = if ys.is_empty() {
+                None
+            } else {
+                match parse_year(ys) {
+                    Ok(y) => Some(y),
+                    Err(m) => {
+                        r.error(i, "year", "is not a year in 1900–2100", m);
+                        None
+                    }
                 }
+            };
+            match (ok, year) {
+                (true, Some(year)) => {
+                    publ.accept(id, publications.len());
+                    publications.push(Publication {
+                        id: id.to_string(),
+                        year,
+                        title: String::new(),
+                        abstract_text: String::new(),
+                        keywords: Vec::new(),
+                        authors: Vec::new(),
+                    });
+                    rows.push(i);
+                    r.accepted += 1;
+                }
+                _ => publ.reject(id, r.root()),
             }
+        }
+        r.count()
+    };
+    // The texts are most of a call's bytes: each column is copied into the
+    // publications and then freed, so the file's frame and the
+    // publications never both hold all of them.
+    const TEXTS: [&str; 3] = ["title", "keywords", "abstract"];
+    const _: () = assert!(
+        has_column(&schema::PUBLICATIONS, TEXTS[0])
+            && has_column(&schema::PUBLICATIONS, TEXTS[1])
+            && has_column(&schema::PUBLICATIONS, TEXTS[2])
+    );
+    for name in TEXTS {
+        // An optional column the file lacks stays blank.
+        let Ok(column) = raw.frame.drop_in_place(name) else {
+            continue;
         };
-        match (ok, year) {
-            (true, Some(year)) => {
-                publ.accept(id, publications.len());
-                publications.push(Publication {
-                    id: id.to_string(),
-                    year,
-                    title: row.title.to_string(),
-                    abstract_text: row.r#abstract.to_string(),
-                    keywords: split_list(row.keywords),
-                    authors: Vec::new(),
-                });
-                r.accepted += 1;
+        let cells = Cells::of(column.str().ok());
+        for (publication, &i) in publications.iter_mut().zip(&rows) {
+            // Trimmed, as every cell of a row struct is.
+            let text = cells.get(i).trim();
+            match name {
+                "title" => publication.title = text.to_string(),
+                "keywords" => publication.keywords = split_list(text),
+                _ => publication.abstract_text = text.to_string(),
             }
-            _ => publ.reject(id, r.root()),
         }
     }
-    let count = r.count();
     (publications, count)
 }
 

@@ -74,6 +74,26 @@ const fn same_columns(spec: &FileSpec, names: &[&str]) -> bool {
     true
 }
 
+/// True when `spec` has a column `name`; evaluated at compile time where a
+/// check names a column outside its row struct.
+pub(super) const fn has_column(spec: &FileSpec, name: &str) -> bool {
+    let mut i = 0;
+    while i < spec.columns.len() {
+        let (a, b) = (spec.columns[i].name.as_bytes(), name.as_bytes());
+        if a.len() == b.len() {
+            let mut j = 0;
+            while j < a.len() && a[j] == b[j] {
+                j += 1;
+            }
+            if j == a.len() {
+                return true;
+            }
+        }
+        i += 1;
+    }
+    false
+}
+
 /// Declares the row struct of one input file from its spec in `schema.rs`.
 macro_rules! input_row {
     ($(#[$m:meta])* $name:ident = $spec:path { $($field:ident),* $(,)? }) => {

@@ -56,6 +56,8 @@ struct Accum {
     ext: Vec<f32>,
     ext_w: Vec<f32>,
     cand_mark: Vec<bool>,
+    /// Whether each adviser serves the current proposal's area.
+    in_area: Vec<bool>,
     cands: Vec<u32>,
     /// Scored candidates of the current proposal (buffers reused so their
     /// capacity, up to the number of advisers, is not kept per proposal).
@@ -64,16 +66,23 @@ struct Accum {
 }
 
 impl Accum {
-    fn new(n_units: usize, n_adv: usize) -> Accum {
+    /// `top3` is only kept (and reset) for the top-papers strategy.
+    fn new(n_units: usize, n_adv: usize, strategy: ProfileStrategy) -> Accum {
+        let n_top3 = if strategy == ProfileStrategy::TopPapers {
+            n_adv
+        } else {
+            0
+        };
         Accum {
             unit: vec![0.0; n_units],
             unit_seen: vec![false; n_units],
             touched_units: Vec::new(),
-            top3: vec![[(0.0, u32::MAX); 3]; n_adv],
+            top3: vec![[(0.0, u32::MAX); 3]; n_top3],
             kw: vec![0; n_adv],
             ext: vec![0.0; n_adv],
             ext_w: vec![0.0; n_adv],
             cand_mark: vec![false; n_adv],
+            in_area: vec![false; n_adv],
             cands: Vec::new(),
             pos: Vec::new(),
             keys: Vec::new(),
@@ -93,15 +102,56 @@ impl Accum {
             self.unit_seen[u as usize] = false;
         }
         self.touched_units.clear();
+        let top3 = !self.top3.is_empty();
         for &a in &self.cands {
             let a = a as usize;
-            self.top3[a] = [(0.0, u32::MAX); 3];
+            if top3 {
+                self.top3[a] = [(0.0, u32::MAX); 3];
+            }
             self.kw[a] = 0;
             self.ext[a] = 0.0;
             self.ext_w[a] = 0.0;
             self.cand_mark[a] = false;
+            self.in_area[a] = false;
         }
         self.cands.clear();
+    }
+}
+
+/// Text sums of a block of proposals against every unit, unit-major
+/// (`sums[u·width + j]` is proposal `j` of the block against unit `u`), so
+/// the proposals sharing a term add into one cache line per posting.
+struct Block {
+    width: usize,
+    sums: Vec<f32>,
+    /// (term, proposal in block, query weight) of the block's proposals.
+    terms: Vec<(TermId, u32, f32)>,
+}
+
+impl Block {
+    /// Sums of a block take about 1 MiB (within a core's L2 cache), and a
+    /// block is at most 32 proposals wide.
+    fn new(n_units: usize) -> Block {
+        let width = ((1usize << 18) / n_units.max(1)).clamp(1, 32);
+        Block {
+            width,
+            sums: vec![0.0; n_units * width],
+            terms: Vec::new(),
+        }
+    }
+
+    /// Moves proposal `j`'s sums into the one-proposal accumulator (units
+    /// with a positive sum become its touched units; a unit whose sum is 0
+    /// adds nothing, as if untouched) and zeroes them for the next block.
+    fn take(&mut self, j: usize, acc: &mut Accum) {
+        for (u, x) in self.sums.iter_mut().skip(j).step_by(self.width).enumerate() {
+            if *x != 0.0 {
+                acc.unit[u] = *x;
+                acc.unit_seen[u] = true;
+                acc.touched_units.push(u as u32);
+                *x = 0.0;
+            }
+        }
     }
 }
 
@@ -161,8 +211,6 @@ pub struct Scorer {
     phrase_advisers: Csr<u32>,
     proposal_area: Vec<AreaIx>,
     area_advisers: Vec<Vec<u32>>,
-    /// Areas each adviser serves, sorted (for binary search).
-    adviser_areas: Vec<Vec<AreaIx>>,
     /// Rank of each adviser's researcher ID in ascending order (tie-break).
     id_rank: Vec<u32>,
     /// Advisers in ascending researcher-ID order.
@@ -442,7 +490,6 @@ impl Scorer {
         }
 
         let mut area_advisers = vec![Vec::new(); ds.areas.len()];
-        let mut adviser_areas = Vec::with_capacity(n_adv);
         for (a, adv) in ds.advisers.iter().enumerate() {
             let mut areas = adv.areas.clone();
             areas.sort_unstable();
@@ -450,7 +497,6 @@ impl Scorer {
             for &ar in &areas {
                 area_advisers[ar].push(a as u32);
             }
-            adviser_areas.push(areas);
         }
         let mut by_id: Vec<u32> = (0..n_adv as u32).collect();
         by_id.sort_by(|&x, &y| ds.adviser_id(x as usize).cmp(ds.adviser_id(y as usize)));
@@ -478,7 +524,6 @@ impl Scorer {
             phrase_advisers: Csr::from_rows(phrase_rows),
             proposal_area: ds.proposals.iter().map(|p| p.area).collect(),
             area_advisers,
-            adviser_areas,
             id_rank,
             by_id,
             external: None,
@@ -512,24 +557,76 @@ impl Scorer {
         exclude: &(dyn Fn(ProposalIx, AdviserIx) -> bool + Sync),
     ) -> ScoreMatrix {
         let n_props = ds.proposals.len().min(self.queries.len());
-        // Contiguous blocks, a few per thread for load balance; one dense
-        // accumulator per block, so accumulator memory is bounded by the
-        // number of blocks, not by how rayon splits work.
-        let n_blocks = (rayon::current_num_threads() * 4).clamp(1, n_props.max(1));
-        let block = n_props.div_ceil(n_blocks).max(1);
-        let blocks: Vec<Vec<Vec<PairScore>>> = (0..n_props)
-            .step_by(block)
+        // Contiguous ranges, a few per thread for load balance; one dense
+        // accumulator per range, so accumulator memory is bounded by the
+        // number of ranges, not by how rayon splits work.
+        let n_ranges = (rayon::current_num_threads() * 4).clamp(1, n_props.max(1));
+        let range = n_props.div_ceil(n_ranges).max(1);
+        let n_units = self.unit_vecs.rows();
+        let ranges: Vec<Vec<Vec<PairScore>>> = (0..n_props)
+            .step_by(range)
             .collect::<Vec<_>>()
             .into_par_iter()
             .map(|start| {
-                let mut acc = Accum::new(self.unit_vecs.rows(), self.n_advisers);
-                (start..(start + block).min(n_props))
-                    .map(|p| self.score_one(p, keep, exclude, &mut acc))
-                    .collect()
+                let end = (start + range).min(n_props);
+                let mut acc = Accum::new(n_units, self.n_advisers, self.cfg.strategy);
+                if self.cfg.strategy != ProfileStrategy::Profile {
+                    return (start..end)
+                        .map(|p| self.score_one(p, keep, exclude, &mut acc))
+                        .collect();
+                }
+                let mut block = Block::new(n_units);
+                let mut out = Vec::with_capacity(end - start);
+                for first in (start..end).step_by(block.width) {
+                    let props = first..(first + block.width).min(end);
+                    self.walk_block(props.clone(), &mut block);
+                    for p in props {
+                        block.take(p - first, &mut acc);
+                        out.push(self.finish_one(p, keep, exclude, &mut acc));
+                    }
+                }
+                out
             })
             .collect();
-        let per_proposal = blocks.into_iter().flatten().collect();
+        let per_proposal = ranges.into_iter().flatten().collect();
         ScoreMatrix { per_proposal }
+    }
+
+    /// The text walk of [`Scorer::score_one`] for a block of proposals at
+    /// once (profile strategy: one unit per adviser): each posting list is
+    /// read once per block instead of once per proposal, which is what the
+    /// walk spends its time on (streaming postings from memory); the
+    /// accumulators of the block stay in cache. Each (proposal, unit) sum
+    /// is taken over the proposal's terms in ascending order, as in the
+    /// one-proposal walk, so the sums are bit-identical.
+    fn walk_block(&self, props: std::ops::Range<usize>, block: &mut Block) {
+        let first = props.start;
+        block.terms.clear();
+        for p in props {
+            let j = (p - first) as u32;
+            block
+                .terms
+                .extend(self.queries[p].iter().map(|&(t, q)| (t, j, q)));
+        }
+        block.terms.sort_unstable_by_key(|&(t, j, _)| (t, j));
+        let width = block.width;
+        let sums = &mut block.sums;
+        for group in block.terms.chunk_by(|x, y| x.0 == y.0) {
+            let postings = self.postings.row(group[0].0 as usize);
+            if let [(_, j, q)] = group {
+                let (j, q) = (*j as usize, *q);
+                for &(u, w) in postings {
+                    sums[u as usize * width + j] += q * w;
+                }
+            } else {
+                for &(u, w) in postings {
+                    let row = &mut sums[u as usize * width..][..width];
+                    for &(_, j, q) in group {
+                        row[j as usize] += q * w;
+                    }
+                }
+            }
+        }
     }
 
     /// Same as [`Scorer::score`] on one thread (for tests: parallel must
@@ -541,7 +638,7 @@ impl Scorer {
         keep: Keep,
         exclude: &(dyn Fn(ProposalIx, AdviserIx) -> bool + Sync),
     ) -> ScoreMatrix {
-        let mut acc = Accum::new(self.unit_vecs.rows(), self.n_advisers);
+        let mut acc = Accum::new(self.unit_vecs.rows(), self.n_advisers, self.cfg.strategy);
         let n_props = ds.proposals.len().min(self.queries.len());
         ScoreMatrix {
             per_proposal: (0..n_props)
@@ -568,6 +665,19 @@ impl Scorer {
                 acc.unit[ui] += qw * w;
             }
         }
+        self.finish_one(p, keep, exclude, acc)
+    }
+
+    /// Everything of one proposal after the text walk has filled
+    /// `acc.unit` and `acc.touched_units`: candidates, their scores, the
+    /// cut and the reasons; leaves `acc` reset.
+    fn finish_one(
+        &self,
+        p: ProposalIx,
+        keep: Keep,
+        exclude: &(dyn Fn(ProposalIx, AdviserIx) -> bool + Sync),
+        acc: &mut Accum,
+    ) -> Vec<PairScore> {
         for i in 0..acc.touched_units.len() {
             let u = acc.touched_units[i];
             let e = acc.unit[u as usize] * self.unit_recency[u as usize];
@@ -585,6 +695,7 @@ impl Scorer {
             }
         }
         for &a in &self.area_advisers[self.proposal_area[p]] {
+            acc.in_area[a as usize] = true;
             acc.mark(a);
         }
         if let Some(ext) = &self.external {
@@ -704,14 +815,7 @@ impl Scorer {
         } else {
             f64::from(acc.kw[a]) / f64::from(n_ph)
         };
-        let area = if self.adviser_areas[a]
-            .binary_search(&self.proposal_area[p])
-            .is_ok()
-        {
-            1.0
-        } else {
-            0.0
-        };
+        let area = if acc.in_area[a] { 1.0 } else { 0.0 };
         let score = (self.cfg.weight_text * text
             + self.cfg.weight_keywords * keywords
             + self.cfg.weight_area * area)
@@ -729,9 +833,21 @@ impl Scorer {
         let q = &self.queries[p];
         let dot = |u: usize, factor: f32, out: &mut Vec<(TermId, f32)>| {
             let v = self.unit_vecs.row(u);
+            // Both sorted by term: each lookup gallops on from the last
+            // match, so the walk reads the unit vector front to back once.
+            let mut lo = 0;
             for &(t, qw) in q {
-                if let Ok(i) = v.binary_search_by_key(&t, |x| x.0) {
-                    out.push((t, factor * qw * v[i].1));
+                let mut step = 1;
+                while lo + step < v.len() && v[lo + step].0 < t {
+                    step *= 2;
+                }
+                let hi = (lo + step + 1).min(v.len());
+                lo += v[lo..hi].partition_point(|x| x.0 < t);
+                if lo == v.len() {
+                    break;
+                }
+                if v[lo].0 == t {
+                    out.push((t, factor * qw * v[lo].1));
                 }
             }
         };
