@@ -226,6 +226,19 @@ mod tests {
     use super::super::*;
     use super::*;
 
+    /// `coverage --previous` reads columns coverage_area.csv is written with.
+    #[test]
+    fn previous_area_rows_read_columns_the_writer_writes() {
+        use crate::table::{CsvRow, InputRow};
+        for f in PreviousAreaRow::FIELDS {
+            assert!(
+                super::super::write::AreaRow::COLUMNS.contains(&f.name),
+                "{}",
+                f.name
+            );
+        }
+    }
+
     #[test]
     fn identical_run_is_unchanged_everywhere() {
         let ds = dataset();

@@ -312,12 +312,12 @@ impl Ids {
     }
 }
 
-/// A CSV file being written: remembers its path for error messages and
-/// counts data rows.
+/// A CSV file being written through the one CSV writer: remembers its
+/// path for error messages and counts data rows.
 struct Out {
     name: &'static str,
     path: PathBuf,
-    w: csv::Writer<BufWriter<File>>,
+    w: crate::table::CsvWriter<BufWriter<File>>,
     rows: usize,
 }
 
@@ -328,7 +328,7 @@ impl Out {
             path: path.clone(),
             source,
         })?;
-        let w = csv::WriterBuilder::new().from_writer(BufWriter::with_capacity(1 << 20, file));
+        let w = crate::table::CsvWriter::new(BufWriter::with_capacity(1 << 20, file));
         let mut out = Out {
             name,
             path,
@@ -347,7 +347,7 @@ impl Out {
     fn row<I, T>(&mut self, rec: I) -> Result<(), GenerateError>
     where
         I: IntoIterator<Item = T>,
-        T: AsRef<[u8]>,
+        T: AsRef<str>,
     {
         self.rows += 1;
         self.w

@@ -255,8 +255,20 @@ crate::table_row! {
         pub affiliation: &'a str,
         pub researcher_id: &'a str,
         pub method: &'a str,
-        pub confidence: Option<f64>,
+        pub confidence: Option<Confidence>,
         pub note: &'a str,
+    }
+}
+
+/// A match's confidence in [0, 1], written with two decimals (`0.90`): a
+/// heuristic's grade, which six decimals would dress up as a measurement
+/// (the one exception to the six-decimal float format).
+#[derive(Clone, Copy, Debug, PartialEq, serde::Deserialize)]
+pub struct Confidence(pub f64);
+
+impl Serialize for Confidence {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("{:.2}", self.0))
     }
 }
 

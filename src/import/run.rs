@@ -11,11 +11,14 @@ use super::identity::{Method, Outcome, People, Person, PersonIx, Query};
 use super::institution;
 use super::merge::Works;
 use super::names::{fold, PersonName};
-use super::report::{AuthorLogRow, CsvBuf, DecisionRow, ImportSummary, MatchRow, SkippedRow};
+use super::report::{
+    AuthorLogRow, Confidence, CsvBuf, DecisionRow, ImportSummary, MatchRow, SkippedRow,
+};
 use super::{
     normalise_orcid, parse_file, Format, ImportError, ImportedAffiliation, ImportedAuthor,
     ImportedPerson, ImportedWork, Item, RecordRef,
 };
+use crate::load::rows::{AffiliationRow, AuthorshipRow, InstitutionRow, ResearcherRow};
 use crate::table::{CsvRow, Layout, Names};
 
 /// What to import and how.
@@ -84,13 +87,14 @@ impl Institutions {
         };
         let guess = institution::guess_sector(&a.name, a.kind.as_deref());
         let country = a.country.clone().unwrap_or_else(|| "unknown".into());
-        t.push(&[
-            ("institution_id", &id),
-            ("name", &a.name),
-            ("sector", guess.sector),
-            ("country", &country),
-            ("sector_source", &guess.how),
-        ]);
+        t.push_row(&InstitutionRow {
+            institution_id: &id,
+            name: &a.name,
+            sector: guess.sector,
+            country: &country,
+            sector_source: &guess.how,
+            ..Default::default()
+        });
         for n in std::iter::once(&a.name).chain(&a.other_names) {
             self.by_key
                 .entry(institution::key(n))
@@ -103,16 +107,14 @@ impl Institutions {
 
     fn unknown(&mut self, t: &mut Table, added: &mut usize) -> String {
         if !self.ids.contains(UNKNOWN_INSTITUTION) {
-            t.push(&[
-                ("institution_id", UNKNOWN_INSTITUTION),
-                ("name", "(affiliation not given)"),
-                ("sector", "academia"),
-                ("country", "unknown"),
-                (
-                    "sector_source",
-                    "placeholder: the source gave no affiliation",
-                ),
-            ]);
+            t.push_row(&InstitutionRow {
+                institution_id: UNKNOWN_INSTITUTION,
+                name: "(affiliation not given)",
+                sector: "academia",
+                country: "unknown",
+                sector_source: "placeholder: the source gave no affiliation",
+                ..Default::default()
+            });
             self.ids.insert(UNKNOWN_INSTITUTION.into());
             *added += 1;
         }
@@ -644,7 +646,7 @@ impl Importer {
             affiliation: &affiliation,
             researcher_id: rid,
             method,
-            confidence: conf,
+            confidence: conf.map(Confidence),
             note,
         });
     }
@@ -652,9 +654,10 @@ impl Importer {
     fn authorship(&mut self, pub_id: &str, ix: PersonIx) {
         let rid = self.people.get(ix).id.clone();
         if self.authorships.insert((pub_id.to_string(), rid.clone())) {
-            self.folder
-                .authorships
-                .push(&[("publication_id", pub_id), ("researcher_id", &rid)]);
+            self.folder.authorships.push_row(&AuthorshipRow {
+                publication_id: pub_id,
+                researcher_id: &rid,
+            });
             self.summary.authorships_added += 1;
         }
     }
@@ -706,7 +709,7 @@ impl Importer {
             source.to_string(),
         ];
         if self.affiliations.insert(row.clone()) {
-            let cells: Vec<(&str, &str)> = super::folder::AFFILIATIONS_HEADER
+            let cells: Vec<(&str, &str)> = AffiliationRow::COLUMNS
                 .iter()
                 .copied()
                 .zip(row.iter().map(String::as_str))
@@ -772,11 +775,12 @@ impl Importer {
                 &mut self.summary.institutions_added,
             ),
         };
-        let row = self.folder.researchers.push(&[
-            ("researcher_id", &id),
-            ("name", &a.name),
-            ("institution_id", &inst),
-        ]);
+        let row = self.folder.researchers.push_row(&ResearcherRow {
+            researcher_id: &id,
+            name: &a.name,
+            institution_id: &inst,
+            ..Default::default()
+        });
         let ix = self.people.add(Person {
             id,
             names: vec![PersonName::parse(&a.name)],
@@ -887,7 +891,7 @@ impl Importer {
 }
 
 fn affiliation_key(t: &Table, r: usize) -> Vec<String> {
-    super::folder::AFFILIATIONS_HEADER
+    AffiliationRow::COLUMNS
         .iter()
         .map(|c| t.get(r, t.col(c)).to_string())
         .collect()

@@ -49,6 +49,13 @@ impl<'a> Cells<'a> {
     }
 }
 
+/// A row of an input file as its cells, in the order of its columns
+/// ([`CsvRow::COLUMNS`](crate::table::CsvRow::COLUMNS)), for writers that
+/// keep a file's other columns (`rdmatch import`).
+pub trait TextRow<'a>: crate::table::CsvRow {
+    fn cells(&self) -> Vec<&'a str>;
+}
+
 /// True when `names` are the columns of `spec`, in order; evaluated at
 /// compile time for every row struct.
 const fn same_columns(spec: &FileSpec, names: &[&str]) -> bool {
@@ -106,6 +113,11 @@ macro_rules! input_row {
                 }
                 names
             };
+        }
+        impl<'a> TextRow<'a> for $name<'a> {
+            fn cells(&self) -> Vec<&'a str> {
+                vec![$(self.$field),*]
+            }
         }
         impl<'a> $name<'a> {
             /// Row `i` of the file, from its columns in spec order (see
