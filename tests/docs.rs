@@ -104,6 +104,22 @@ fn outputs_doc_lists_each_row_structs_columns_in_order() {
         ("network_communities.csv", net::CommunityRow::COLUMNS),
         ("network_years.csv", net::YearRow::COLUMNS),
         ("area_network.csv", net::AreaNetworkRow::COLUMNS),
+        ("mixing_sector.csv", net::SectorMixingRow::COLUMNS),
+        ("mixing_area.csv", net::AreaMixingRow::COLUMNS),
+        (
+            "probabilities.csv",
+            assign::randomize::ProbabilityRow::COLUMNS,
+        ),
+        ("matches.csv", rdmatch::import::report::MatchRow::COLUMNS),
+        (
+            "authors.csv",
+            rdmatch::import::report::AuthorLogRow::COLUMNS,
+        ),
+        ("skipped.csv", rdmatch::import::report::SkippedRow::COLUMNS),
+        (
+            "truth/heldout_authors.csv",
+            score::heldout::HeldOutAuthorRow::COLUMNS,
+        ),
     ];
     let mut wrong = Vec::new();
     for (file, columns) in files {
@@ -127,4 +143,188 @@ fn outputs_doc_lists_each_row_structs_columns_in_order() {
         }
     }
     assert!(wrong.is_empty(), "docs/outputs.md:\n{}", wrong.join("\n"));
+}
+
+/// The column tables of one section of docs/data-format.md (the section
+/// whose heading starts with `heading`): each table's first-column cells,
+/// in order, with the whole row for its aliases.
+fn data_format_tables(heading: &str) -> Vec<Vec<(String, String)>> {
+    let doc = std::fs::read_to_string(root().join("docs/data-format.md")).unwrap();
+    let start = doc
+        .find(&format!("\n## {heading}"))
+        .unwrap_or_else(|| panic!("docs/data-format.md has no section {heading}"));
+    let section = &doc[start + 1..];
+    let end = section[3..].find("\n## ").map_or(section.len(), |i| i + 3);
+    let mut tables: Vec<Vec<(String, String)>> = Vec::new();
+    let mut in_table = false;
+    for line in section[..end].lines() {
+        if line.starts_with("| column |") {
+            tables.push(Vec::new());
+            in_table = true;
+        } else if in_table && line.starts_with("| ") {
+            let name = line.split('|').nth(1).unwrap_or("").trim().to_string();
+            tables.last_mut().unwrap().push((name, line.to_string()));
+        } else if !line.starts_with("|---") {
+            in_table = false;
+        }
+    }
+    tables
+}
+
+/// Every file rdmatch reads has its columns in docs/data-format.md: the
+/// data folder's row structs (`load::rows`, which the schema holds at
+/// compile time), and the typed rows of every other input, each in its
+/// section's column table in field order, with every header alias named.
+#[test]
+fn data_format_doc_lists_each_input_row_structs_columns_in_order() {
+    use rdmatch::load::rows::*;
+    use rdmatch::table::{CsvRow, InputRow};
+    let data_folder: &[(&str, &[&str])] = &[
+        ("institutions.csv", InstitutionRow::COLUMNS),
+        ("researchers.csv", ResearcherRow::COLUMNS),
+        ("areas.csv", AreaRow::COLUMNS),
+        ("advisers.csv", AdviserRow::COLUMNS),
+        ("proposals.csv", ProposalRow::COLUMNS),
+        ("proposal_members.csv", MemberRow::COLUMNS),
+        ("publications.csv", PublicationRow::COLUMNS),
+        ("authorships.csv", AuthorshipRow::COLUMNS),
+        ("conflicts.csv", ConflictRow::COLUMNS),
+        ("affiliations.csv", AffiliationRow::COLUMNS),
+        ("relations.csv", RelationRow::COLUMNS),
+    ];
+    let mut wrong = Vec::new();
+    for (heading, columns) in data_folder {
+        let tables = data_format_tables(heading);
+        let names: Vec<&str> = tables
+            .first()
+            .map(|t| t.iter().map(|(n, _)| n.as_str()).collect())
+            .unwrap_or_default();
+        if names != *columns {
+            wrong.push(format!("{heading}: table {names:?}, struct {columns:?}"));
+        }
+    }
+    use rdmatch::table::typed::Field;
+    let others: &[(&str, usize, &[Field])] = &[
+        ("locks.csv", 0, rdmatch::load::locks::LockRow::FIELDS),
+        ("terms.csv", 0, rdmatch::text::TermRow::FIELDS),
+        (
+            "Edge list and node file",
+            0,
+            rdmatch::network::edges::EdgeRow::FIELDS,
+        ),
+        (
+            "Edge list and node file",
+            1,
+            rdmatch::network::edges::NodeFileRow::FIELDS,
+        ),
+        ("Edits", 0, rdmatch::assign::edits::EditSheetRow::FIELDS),
+        (
+            "Previous assignment",
+            0,
+            rdmatch::assign::stability::PreviousPairRow::FIELDS,
+        ),
+        (
+            "Standalone conflicts file",
+            0,
+            rdmatch::assign::io::StandaloneConflictRow::FIELDS,
+        ),
+        (
+            "Score files",
+            0,
+            rdmatch::score::score_file::ScoreFileRow::FIELDS,
+        ),
+    ];
+    for (heading, k, fields) in others {
+        let tables = data_format_tables(heading);
+        let Some(table) = tables.get(*k) else {
+            wrong.push(format!("{heading}: no column table {k}"));
+            continue;
+        };
+        let names: Vec<&str> = table.iter().map(|(n, _)| n.as_str()).collect();
+        let want: Vec<&str> = fields.iter().map(|f| f.name).collect();
+        if names != want {
+            wrong.push(format!("{heading}: table {names:?}, struct {want:?}"));
+            continue;
+        }
+        for (f, (_, row)) in fields.iter().zip(table) {
+            for a in f.aliases {
+                if !row
+                    .to_ascii_lowercase()
+                    .contains(&format!("`{}`", a.to_ascii_lowercase()))
+                {
+                    wrong.push(format!(
+                        "{heading}: column {} lacks its alias `{a}`",
+                        f.name
+                    ));
+                }
+            }
+            let req = row
+                .split('|')
+                .nth(3)
+                .unwrap_or("")
+                .trim()
+                .starts_with("req");
+            if req != f.required {
+                wrong.push(format!(
+                    "{heading}: column {} is {} in the struct",
+                    f.name,
+                    if f.required { "required" } else { "optional" }
+                ));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "docs/data-format.md:\n{}",
+        wrong.join("\n")
+    );
+}
+
+/// The files rdmatch reads back from its own outputs (a previous run, a
+/// filled-in matches.csv) read columns their writer's row struct writes.
+#[test]
+fn read_back_rows_read_columns_their_writers_write() {
+    use rdmatch::table::{CsvRow, InputRow};
+    use rdmatch::{assign, coverage::write as cov, import::report, report::changes};
+    let pairs: &[(&str, &[rdmatch::table::typed::Field], &[&str])] = &[
+        (
+            "assignment.csv",
+            changes::PreviousAssignmentRow::FIELDS,
+            assign::io::PairRow::COLUMNS,
+        ),
+        (
+            "assignment.csv",
+            assign::stability::PreviousPairRow::FIELDS,
+            assign::io::PairRow::COLUMNS,
+        ),
+        (
+            "coverage_proposals.csv",
+            changes::PreviousProposalRow::FIELDS,
+            cov::ProposalRow::COLUMNS,
+        ),
+        (
+            "coverage_area.csv",
+            changes::PreviousCoverageRow::FIELDS,
+            cov::AreaRow::COLUMNS,
+        ),
+        (
+            "loads.csv",
+            changes::PreviousLoadRow::FIELDS,
+            assign::io::LoadRow::COLUMNS,
+        ),
+        (
+            "matches.csv",
+            report::DecisionRow::FIELDS,
+            report::MatchRow::COLUMNS,
+        ),
+    ];
+    for (file, fields, written) in pairs {
+        for f in *fields {
+            assert!(
+                written.contains(&f.name),
+                "{file}: {} is read back but not written ({written:?})",
+                f.name
+            );
+        }
+    }
 }

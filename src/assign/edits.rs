@@ -17,15 +17,20 @@ use std::path::Path;
 use crate::conflicts::ConflictSet;
 use crate::load::locks::{Lock, LockKind};
 use crate::model::{AdviserIx, Dataset, ProposalIx};
-use crate::table::{self, EncodingChoice, RawTable, ReadOptions};
+use crate::table::{self, EncodingChoice, Layout, Names, ReadOptions};
 
-/// Header names of the three edit columns, as assignment.xlsx writes them;
-/// a CSV may also use the data-file names (`proposal_id`, `researcher_id`).
-pub const EDIT_COLUMNS: [(&str, &str); 3] = [
-    ("Proposal", "proposal_id"),
-    ("Adviser", "researcher_id"),
-    ("Decision", "decision"),
-];
+crate::read_row! {
+    /// One row of an edited assignment sheet (or an edits CSV): the pair
+    /// and the PO's decision. assignment.xlsx heads the columns `Proposal`,
+    /// `Adviser` and `Decision`; a CSV may use these names or the
+    /// data-file ones; case is ignored, other columns are ignored.
+    pub struct EditSheetRow<'a> {
+        pub proposal_id: &'a str | "Proposal",
+        pub researcher_id: &'a str | "Adviser",
+        /// `keep`, `remove`, `add` or blank (no edit).
+        pub decision: &'a str | "Decision",
+    }
+}
 
 /// What a PO decided about a pair.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -75,12 +80,6 @@ pub struct AppliedEdit {
     pub lock: Lock,
 }
 
-fn find(t: &RawTable, names: (&str, &str)) -> Option<usize> {
-    t.header
-        .iter()
-        .position(|h| h.eq_ignore_ascii_case(names.0) || h.eq_ignore_ascii_case(names.1))
-}
-
 /// Reads every decision of an edits file. Sheets without the three columns
 /// (Summary, Adviser loads, …) are skipped; rows with a blank decision are
 /// no edit. Every problem is returned, not only the first.
@@ -109,10 +108,10 @@ pub fn read_edits(path: &Path, encoding: EncodingChoice) -> Result<Vec<EditRow>,
     let mut problems = Vec::new();
     let mut sheets_with_columns = 0usize;
     for t in &tables {
-        let cols: Vec<Option<usize>> = EDIT_COLUMNS.iter().map(|&c| find(t, c)).collect();
-        let [Some(pc), Some(ac), Some(dc)] = cols[..] else {
+        let layout = Layout::find::<EditSheetRow>(&t.header, Names::IgnoreCase);
+        if !layout.missing::<EditSheetRow>().is_empty() {
             continue;
-        };
+        }
         sheets_with_columns += 1;
         let at = |line: u64| match &t.format.sheet {
             Some(s) => format!("{name}[{s}]!row {line}"),
@@ -124,8 +123,12 @@ pub fn read_edits(path: &Path, encoding: EncodingChoice) -> Result<Vec<EditRow>,
                 message: r.message.clone(),
             });
         }
-        for (row, pos) in t.rows() {
-            let (p, a, d) = (row[pc].trim(), row[ac].trim(), row[dc].trim());
+        for (cells, pos) in t.rows() {
+            // Every field is text: a row always reads.
+            let Ok(row) = layout.row::<EditSheetRow>(&cells) else {
+                continue;
+            };
+            let (p, a, d) = (row.proposal_id, row.researcher_id, row.decision);
             if d.is_empty() {
                 continue;
             }

@@ -9,8 +9,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::Path;
 
+use crate::load::locks::{parse_lock, LockKind, LockRow};
 use crate::score::{read_score_file, ScoreFileError};
-use crate::table::{self, CsvRow, EncodingChoice, ReadOptions};
+use crate::table::{self, CsvRow, EncodingChoice, InputRow, Layout, Names, ReadOptions};
 
 use super::builder::Exclusion;
 use super::{ranks, Problem, ProblemBuilder, Solution};
@@ -100,14 +101,17 @@ fn read_table(path: &Path) -> Result<table::RawTable, AssignError> {
     Ok(t)
 }
 
-/// The column indexes of `required` in `t`, or an error naming the missing ones.
-fn columns(t: &table::RawTable, path: &Path, required: &[&str]) -> Result<Vec<usize>, AssignError> {
-    let missing: Vec<&str> = required
-        .iter()
-        .copied()
-        .filter(|c| t.column(c).is_none())
-        .collect();
+/// Where the fields of `R` are in `t`, or an error naming the required
+/// columns the header lacks.
+pub(crate) fn layout<R: InputRow>(t: &table::RawTable, path: &Path) -> Result<Layout, AssignError> {
+    let layout = Layout::find::<R>(&t.header, Names::Exact);
+    let missing = layout.missing::<R>();
     if !missing.is_empty() {
+        let required: Vec<&str> = R::FIELDS
+            .iter()
+            .filter(|f| f.required)
+            .map(|f| f.name)
+            .collect();
         return Err(AssignError::MissingColumns {
             path: path.display().to_string(),
             missing: missing.join(", "),
@@ -115,7 +119,35 @@ fn columns(t: &table::RawTable, path: &Path, required: &[&str]) -> Result<Vec<us
             required: required.join(","),
         });
     }
-    Ok(required.iter().filter_map(|c| t.column(c)).collect())
+    Ok(layout)
+}
+
+crate::read_row! {
+    /// One row of the standalone conflicts file (`assign --scores FILE
+    /// --conflicts FILE`): the pair it excludes, unless `excluded` says
+    /// `false`, `0` or `no`. Other columns are ignored, so rdmatch's own
+    /// conflicts.csv reads as it is.
+    pub struct StandaloneConflictRow<'a> {
+        pub proposal_id: &'a str,
+        pub researcher_id: &'a str,
+        pub excluded: Option<&'a str>,
+    }
+}
+
+/// One row of `t` as `R`; rows of text fields always read.
+fn typed<'t, R: serde::Deserialize<'t>>(
+    layout: &Layout,
+    cells: &table::read::Row<'t>,
+    path: &str,
+    line: u64,
+) -> Result<R, AssignError> {
+    layout.row(cells).map_err(|e| AssignError::BadValue {
+        path: path.to_string(),
+        line,
+        field: e.field.map_or("", |k| layout.name(k)).to_string(),
+        value: String::new(),
+        message: e.message,
+    })
 }
 
 /// [`problem_from_files`] with a locks file (`proposal_id,researcher_id,lock`,
@@ -171,17 +203,17 @@ pub fn problem_from_files_with_locks(
     if let Some(cpath) = conflicts {
         let cname = cpath.display().to_string();
         let t = read_table(cpath)?;
-        let c = columns(&t, cpath, &["proposal_id", "researcher_id"])?;
-        let (cp, cr) = (c[0], c[1]);
-        let ce = t.column("excluded");
+        // IDs as written: the loose match below warns about white space.
+        let l = layout::<StandaloneConflictRow>(&t, cpath)?.untrimmed();
         let ploose = Loose::new(&pix);
         let rloose = Loose::new(&rix);
         let mut unmatched = 0usize;
         for (rec, pos) in t.rows() {
             let line = pos.line();
-            if let Some(ei) = ce {
-                let v = rec[ei].trim();
-                let on = match v.to_ascii_lowercase().as_str() {
+            let row: StandaloneConflictRow = typed(&l, &rec, &cname, line)?;
+            let v = row.excluded.unwrap_or("").trim();
+            let on =
+                match v.to_ascii_lowercase().as_str() {
                     "true" | "1" | "yes" | "" => true,
                     "false" | "0" | "no" => false,
                     _ => return Err(AssignError::BadValue {
@@ -194,12 +226,17 @@ pub fn problem_from_files_with_locks(
                                 .into(),
                     }),
                 };
-                if !on {
-                    continue;
-                }
+            if !on {
+                continue;
             }
-            let p = ploose.find(&rec[cp], &cname, line, "proposal_id", &mut warnings);
-            let r = rloose.find(&rec[cr], &cname, line, "researcher_id", &mut warnings);
+            let p = ploose.find(row.proposal_id, &cname, line, "proposal_id", &mut warnings);
+            let r = rloose.find(
+                row.researcher_id,
+                &cname,
+                line,
+                "researcher_id",
+                &mut warnings,
+            );
             if p.is_empty() || r.is_empty() {
                 unmatched += 1;
             }
@@ -219,7 +256,7 @@ pub fn problem_from_files_with_locks(
     if let Some(lpath) = locks {
         let lname = lpath.display().to_string();
         let t = read_table(lpath)?;
-        let c = columns(&t, lpath, &["proposal_id", "researcher_id", "lock"])?;
+        let l = layout::<LockRow>(&t, lpath)?;
         let scored: BTreeSet<(&str, &str)> = rows
             .iter()
             .map(|r| (file.proposal_id(r), file.researcher_id(r)))
@@ -232,7 +269,8 @@ pub fn problem_from_files_with_locks(
                 value: value.into(),
                 message,
             };
-            let (p, r, l) = (rec[c[0]].trim(), rec[c[1]].trim(), rec[c[2]].trim());
+            let row: LockRow = typed(&l, &rec, &lname, pos.line())?;
+            let (p, r, lock) = (row.proposal_id, row.researcher_id, row.lock);
             let pi = *pix.get(p).ok_or_else(|| {
                 bad(
                     "proposal_id",
@@ -247,30 +285,36 @@ pub fn problem_from_files_with_locks(
                     format!("is not a researcher of {}", scores.display()),
                 )
             })?;
-            match l.to_ascii_lowercase().as_str() {
-                "must" => {
+            match parse_lock(lock) {
+                Some(LockKind::Must) => {
                     if conflict_pairs.contains(&(pi, ri)) {
                         return Err(bad(
                             "lock",
-                            l,
+                            lock,
                             format!("pins ({p}, {r}) but the conflicts file excludes the pair; remove the lock or the conflict"),
                         ));
                     }
                     if !scored.contains(&(p, r)) {
                         return Err(bad(
                             "lock",
-                            l,
+                            lock,
                             format!("pins ({p}, {r}) but the scores file has no score for the pair; add one"),
                         ));
                     }
                     b.lock(pi, ri);
                 }
-                "must-not" | "must_not" => {
+                Some(LockKind::MustNot) => {
                     if !conflict_pairs.contains(&(pi, ri)) {
                         b.exclude(pi, ri, Exclusion::Lock);
                     }
                 }
-                _ => return Err(bad("lock", l, "is not a lock; use must or must-not".into())),
+                None => {
+                    return Err(bad(
+                        "lock",
+                        lock,
+                        "is not a lock; use must or must-not".into(),
+                    ))
+                }
             }
         }
     }

@@ -270,8 +270,20 @@ pub fn randomize(
     Ok(sol)
 }
 
-/// probabilities.csv: `proposal_id,researcher_id,score,probability,locked`,
-/// every pair with a positive probability, by proposal then researcher ID.
+crate::table_row! {
+    /// One pair of probabilities.csv: its chance of being drawn.
+    pub struct ProbabilityRow<'a> {
+        pub proposal_id: &'a str,
+        pub researcher_id: &'a str,
+        pub score: f64,
+        pub probability: f64,
+        /// A must-lock (probability 1).
+        pub locked: bool,
+    }
+}
+
+/// probabilities.csv: [`ProbabilityRow`]s, every pair with a positive
+/// probability, by proposal then researcher ID.
 pub fn write_probabilities_csv<W: std::io::Write>(
     out: W,
     p: &Problem,
@@ -283,22 +295,15 @@ pub fn write_probabilities_csv<W: std::io::Write>(
             .cmp(&(&p.proposal_ids[y.proposal], &p.adviser_ids[y.adviser]))
     });
     let mut w = crate::table::CsvWriter::new(out);
-    w.write_record([
-        "proposal_id",
-        "researcher_id",
-        "score",
-        "probability",
-        "locked",
-    ])
-    .map_err(std::io::Error::from)?;
+    w.header::<ProbabilityRow>().map_err(std::io::Error::from)?;
     for x in rows {
-        w.write_record([
-            p.proposal_ids[x.proposal].clone(),
-            p.adviser_ids[x.adviser].clone(),
-            crate::table::num(p.score_of(x.proposal, x.adviser).unwrap_or(0.0)),
-            crate::table::num(x.probability),
-            x.locked.to_string(),
-        ])
+        w.serialize(&ProbabilityRow {
+            proposal_id: &p.proposal_ids[x.proposal],
+            researcher_id: &p.adviser_ids[x.adviser],
+            score: p.score_of(x.proposal, x.adviser).unwrap_or(0.0),
+            probability: x.probability,
+            locked: x.locked,
+        })
         .map_err(std::io::Error::from)?;
     }
     w.flush()?;

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::Path;
 
-use crate::table::{self, EncodingChoice, ReadOptions};
+use crate::table::{self, EncodingChoice, Layout, Names, ReadOptions};
 
 use super::{AssignError, Problem, Solution};
 
@@ -22,6 +22,15 @@ pub struct Previous {
     pub pairs: BTreeSet<(String, String)>,
     /// Where they were read from.
     pub source: String,
+}
+
+crate::read_row! {
+    /// One pair of a previous assignment, as `--previous-assignment` reads
+    /// it: assignment.csv's first two columns (its others are ignored).
+    pub struct PreviousPairRow<'a> {
+        pub proposal_id: &'a str,
+        pub researcher_id: &'a str,
+    }
 }
 
 /// Reads `RUN/assignment.csv` (RUN a run or `assign` output folder) or a
@@ -45,19 +54,23 @@ pub fn read_previous(path: &Path) -> Result<Previous, AssignError> {
         line: e.line.unwrap_or(0),
         message: e.message,
     })?;
-    let (Some(cp), Some(cr)) = (t.column("proposal_id"), t.column("researcher_id")) else {
+    let layout = Layout::find::<PreviousPairRow>(&t.header, Names::Exact);
+    if !layout.missing::<PreviousPairRow>().is_empty() {
         return Err(AssignError::MissingColumns {
             path: name,
             missing: "proposal_id, researcher_id".into(),
             found: t.header.join(", "),
             required: "proposal_id,researcher_id".into(),
         });
-    };
+    }
     let mut pairs = BTreeSet::new();
-    for (row, _) in t.rows() {
-        let (p, r) = (row[cp].trim(), row[cr].trim());
-        if !p.is_empty() && !r.is_empty() {
-            pairs.insert((p.to_string(), r.to_string()));
+    for (cells, _) in t.rows() {
+        // Both fields are text: a row always reads.
+        let Ok(row) = layout.row::<PreviousPairRow>(&cells) else {
+            continue;
+        };
+        if !row.proposal_id.is_empty() && !row.researcher_id.is_empty() {
+            pairs.insert((row.proposal_id.to_string(), row.researcher_id.to_string()));
         }
     }
     Ok(Previous {

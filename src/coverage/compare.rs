@@ -174,20 +174,19 @@ fn read_previous(
     if let Some(bad) = t.rejected.first() {
         return Err(err(bad.position.line(), bad.message.clone()));
     }
-    let col = |name: &str| {
-        t.column(name).ok_or_else(|| {
-            err(
-                1,
-                format!("no column '{name}'; expected a coverage_area.csv written by rdmatch (columns: area_id, coverage_ratio, capacity_ratio, mean_best_k, ...)"),
-            )
-        })
-    };
-    let id_col = col("area_id")?;
-    let cols = [col(NAMES[0])?, col(NAMES[1])?, col(NAMES[2])?];
+    let layout =
+        crate::table::Layout::find::<PreviousAreaRow>(&t.header, crate::table::Names::Exact);
+    if let Some(name) = layout.missing::<PreviousAreaRow>().first() {
+        return Err(err(
+            1,
+            format!("no column '{name}'; expected a coverage_area.csv written by rdmatch (columns: area_id, coverage_ratio, capacity_ratio, mean_best_k, ...)"),
+        ));
+    }
     let mut out: Vec<(String, Figures)> = Vec::new();
-    for (rec, pos) in t.rows() {
+    for (cells, pos) in t.rows() {
         let line = pos.line();
-        let id = rec[id_col].trim().to_string();
+        let row: PreviousAreaRow = layout.row(&cells).map_err(|e| err(line, e.message))?;
+        let id = row.area_id.to_string();
         if id.is_empty() {
             return Err(err(line, "column 'area_id' is empty".into()));
         }
@@ -195,8 +194,8 @@ fn read_previous(
             return Err(err(line, format!("area_id '{id}' appears twice")));
         }
         let mut f: Figures = [None; 3];
-        for (i, &c) in cols.iter().enumerate() {
-            let cell = rec[c].trim();
+        let cells = [row.coverage_ratio, row.capacity_ratio, row.mean_best_k];
+        for (i, cell) in cells.into_iter().enumerate() {
             if !cell.is_empty() {
                 let v: f64 = cell.parse().map_err(|_| {
                     err(line, format!("column '{}': \"{cell}\" is not a number (expected e.g. 0.500000 or empty)", NAMES[i]))
@@ -209,11 +208,36 @@ fn read_previous(
     Ok(out)
 }
 
+crate::read_row! {
+    /// The columns of a previous coverage_area.csv that `coverage
+    /// --previous` compares (the file's other columns are ignored); the
+    /// figures stay text here so that a bad one is named with what to write.
+    pub struct PreviousAreaRow<'a> {
+        pub area_id: &'a str,
+        pub coverage_ratio: &'a str,
+        pub capacity_ratio: &'a str,
+        pub mean_best_k: &'a str,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::fixture::*;
     use super::super::*;
     use super::*;
+
+    /// `coverage --previous` reads columns coverage_area.csv is written with.
+    #[test]
+    fn previous_area_rows_read_columns_the_writer_writes() {
+        use crate::table::{CsvRow, InputRow};
+        for f in PreviousAreaRow::FIELDS {
+            assert!(
+                super::super::write::AreaRow::COLUMNS.contains(&f.name),
+                "{}",
+                f.name
+            );
+        }
+    }
 
     #[test]
     fn identical_run_is_unchanged_everywhere() {

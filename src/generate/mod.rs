@@ -14,6 +14,13 @@
 //! a `ChaCha8Rng` seeded from `seed` with one stream per phase, and no hash
 //! map order reaches the output, so the same options give byte-identical
 //! files.
+//!
+//! Files are written through the one CSV writer, each from its row struct
+//! where the generator fills every column: the data folder's
+//! (`load::rows`) and the truth files' (read back by `score::eval`).
+//! institutions.csv, researchers.csv and publications.csv have only the
+//! columns the generator fills (the schema's other columns are optional),
+//! so their headers are listed in their writers.
 
 mod affiliations;
 mod publications;
@@ -25,6 +32,12 @@ use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
+use crate::load::rows::{
+    AdviserRow, AffiliationRow, AreaRow, AuthorshipRow, ConflictRow, MemberRow, ProposalRow,
+    RelationRow,
+};
+use crate::score::{ProposalTopicRow, ResearcherTopicRow};
+use crate::table::CsvRow;
 use publications::{PubGen, PubRecord};
 use world::{ConflictTarget, World};
 
@@ -312,12 +325,12 @@ impl Ids {
     }
 }
 
-/// A CSV file being written: remembers its path for error messages and
-/// counts data rows.
+/// A CSV file being written through the one CSV writer: remembers its
+/// path for error messages and counts data rows.
 struct Out {
     name: &'static str,
     path: PathBuf,
-    w: csv::Writer<BufWriter<File>>,
+    w: crate::table::CsvWriter<BufWriter<File>>,
     rows: usize,
 }
 
@@ -328,7 +341,7 @@ impl Out {
             path: path.clone(),
             source,
         })?;
-        let w = csv::WriterBuilder::new().from_writer(BufWriter::with_capacity(1 << 20, file));
+        let w = crate::table::CsvWriter::new(BufWriter::with_capacity(1 << 20, file));
         let mut out = Out {
             name,
             path,
@@ -344,10 +357,24 @@ impl Out {
         Ok(out)
     }
 
+    /// A file of rows `R`, its header written.
+    fn typed<R: CsvRow>(dir: &Path, name: &'static str) -> Result<Out, GenerateError> {
+        Out::create(dir, name, R::COLUMNS)
+    }
+
+    /// One typed row.
+    fn put<R: CsvRow>(&mut self, row: &R) -> Result<(), GenerateError> {
+        self.rows += 1;
+        self.w.serialize(row).map_err(|source| GenerateError::Csv {
+            path: self.path.clone(),
+            source,
+        })
+    }
+
     fn row<I, T>(&mut self, rec: I) -> Result<(), GenerateError>
     where
         I: IntoIterator<Item = T>,
-        T: AsRef<[u8]>,
+        T: AsRef<str>,
     {
         self.rows += 1;
         self.w
@@ -432,32 +459,24 @@ fn gender(name: &str) -> &'static str {
 }
 
 fn write_areas(dir: &Path, w: &World, ids: &Ids) -> Result<(String, usize), GenerateError> {
-    let mut o = Out::create(
-        dir,
-        "areas.csv",
-        &["area_id", "name", "program", "description", "keywords"],
-    )?;
+    let mut o = Out::typed::<AreaRow>(dir, "areas.csv")?;
     let mut kw = String::new();
     for (i, a) in w.areas.iter().enumerate() {
         kw.clear();
         text::join_into(&a.keywords, &mut kw);
-        o.row([
-            ids.area[i].as_str(),
-            &a.name,
-            a.program,
-            &a.description,
-            &kw,
-        ])?;
+        o.put(&AreaRow {
+            area_id: &ids.area[i],
+            name: &a.name,
+            program: a.program,
+            description: &a.description,
+            keywords: &kw,
+        })?;
     }
     o.finish()
 }
 
 fn write_advisers(dir: &Path, w: &World, ids: &Ids) -> Result<(String, usize), GenerateError> {
-    let mut o = Out::create(
-        dir,
-        "advisers.csv",
-        &["researcher_id", "area_ids", "max_load"],
-    )?;
+    let mut o = Out::typed::<AdviserRow>(dir, "advisers.csv")?;
     let mut areas = String::new();
     for a in &w.advisers {
         areas.clear();
@@ -468,7 +487,11 @@ fn write_advisers(dir: &Path, w: &World, ids: &Ids) -> Result<(String, usize), G
             areas.push_str(&ids.area[x]);
         }
         let load = a.max_load.map(|l| l.to_string()).unwrap_or_default();
-        o.row([ids.researcher[a.researcher].as_str(), &areas, &load])?;
+        o.put(&AdviserRow {
+            researcher_id: &ids.researcher[a.researcher],
+            area_ids: &areas,
+            max_load: &load,
+        })?;
     }
     o.finish()
 }
@@ -481,26 +504,8 @@ fn write_proposals(
     ids: &Ids,
     opts: &GenerateOptions,
 ) -> Result<Rows2, GenerateError> {
-    let mut o = Out::create(
-        dir,
-        "proposals.csv",
-        &[
-            "proposal_id",
-            "area_id",
-            "title",
-            "abstract",
-            "keywords",
-            "pi_id",
-            "year",
-            "budget",
-            "excluded_reviewers",
-        ],
-    )?;
-    let mut m = Out::create(
-        dir,
-        "proposal_members.csv",
-        &["proposal_id", "researcher_id", "role"],
-    )?;
+    let mut o = Out::typed::<ProposalRow>(dir, "proposals.csv")?;
+    let mut m = Out::typed::<MemberRow>(dir, "proposal_members.csv")?;
     let year = opts.call_year.to_string();
     let nominated = affiliations::nominated(w, opts);
     for (i, p) in w.proposals.iter().enumerate() {
@@ -509,19 +514,23 @@ fn write_proposals(
             .iter()
             .map(|&r| ids.researcher[r].as_str())
             .collect();
-        o.row([
-            ids.proposal[i].as_str(),
-            &ids.area[p.area],
-            &p.title,
-            &p.abstract_,
-            &p.keywords,
-            &ids.researcher[p.pi],
-            &year,
-            &budget,
-            &excluded.join(";"),
-        ])?;
+        o.put(&ProposalRow {
+            proposal_id: &ids.proposal[i],
+            area_id: &ids.area[p.area],
+            title: &p.title,
+            r#abstract: &p.abstract_,
+            keywords: &p.keywords,
+            pi_id: &ids.researcher[p.pi],
+            year: &year,
+            budget: &budget,
+            excluded_reviewers: &excluded.join(";"),
+        })?;
         for &(r, role) in &p.members {
-            m.row([ids.proposal[i].as_str(), &ids.researcher[r], role.as_str()])?;
+            m.put(&MemberRow {
+                proposal_id: &ids.proposal[i],
+                researcher_id: &ids.researcher[r],
+                role: role.as_str(),
+            })?;
         }
     }
     Ok((o.finish()?, m.finish()?))
@@ -539,7 +548,7 @@ fn write_publications(
         "publications.csv",
         &["publication_id", "year", "title", "abstract", "keywords"],
     )?;
-    let mut a = Out::create(dir, "authorships.csv", &["publication_id", "researcher_id"])?;
+    let mut a = Out::typed::<AuthorshipRow>(dir, "authorships.csv")?;
     let mut gen = PubGen::new(w, opts);
     let mut rec = PubRecord::default();
     let (mut id, mut year) = (String::new(), String::new());
@@ -560,7 +569,10 @@ fn write_publications(
             &rec.keywords,
         ])?;
         for &r in &rec.authors {
-            a.row([id.as_str(), &ids.researcher[r]])?;
+            a.put(&AuthorshipRow {
+                publication_id: &id,
+                researcher_id: &ids.researcher[r],
+            })?;
         }
     }
     for c in affiliations::consortium_papers(w, opts) {
@@ -575,29 +587,28 @@ fn write_publications(
             "consortium;cohort",
         ])?;
         for &r in &c.authors {
-            a.row([id.as_str(), &ids.researcher[r]])?;
+            a.put(&AuthorshipRow {
+                publication_id: &id,
+                researcher_id: &ids.researcher[r],
+            })?;
         }
     }
     Ok((o.finish()?, a.finish()?))
 }
 
 fn write_conflicts(dir: &Path, w: &World, ids: &Ids) -> Result<(String, usize), GenerateError> {
-    let mut o = Out::create(
-        dir,
-        "conflicts.csv",
-        &[
-            "researcher_id",
-            "proposal_id",
-            "other_researcher_id",
-            "reason",
-        ],
-    )?;
+    let mut o = Out::typed::<ConflictRow>(dir, "conflicts.csv")?;
     for c in &w.conflicts {
         let (p, r) = match c.target {
             ConflictTarget::Proposal(p) => (ids.proposal[p].as_str(), ""),
             ConflictTarget::Researcher(r) => ("", ids.researcher[r].as_str()),
         };
-        o.row([ids.researcher[c.researcher].as_str(), p, r, c.reason])?;
+        o.put(&ConflictRow {
+            researcher_id: &ids.researcher[c.researcher],
+            proposal_id: p,
+            other_researcher_id: r,
+            reason: c.reason,
+        })?;
     }
     o.finish()
 }
@@ -612,27 +623,16 @@ fn write_affiliations(
     ids: &Ids,
     opts: &GenerateOptions,
 ) -> Result<(String, usize), GenerateError> {
-    let mut o = Out::create(
-        dir,
-        "affiliations.csv",
-        &[
-            "researcher_id",
-            "institution_id",
-            "department",
-            "start_year",
-            "end_year",
-            "source",
-        ],
-    )?;
+    let mut o = Out::typed::<AffiliationRow>(dir, "affiliations.csv")?;
     for a in affiliations::affiliations(w, opts) {
-        o.row([
-            ids.researcher[a.researcher].as_str(),
-            &ids.inst[a.institution],
-            a.department.unwrap_or(""),
-            &opt_year(a.start_year),
-            &opt_year(a.end_year),
-            a.source,
-        ])?;
+        o.put(&AffiliationRow {
+            researcher_id: &ids.researcher[a.researcher],
+            institution_id: &ids.inst[a.institution],
+            department: a.department.unwrap_or(""),
+            start_year: &opt_year(a.start_year),
+            end_year: &opt_year(a.end_year),
+            source: a.source,
+        })?;
     }
     o.finish()
 }
@@ -643,25 +643,15 @@ fn write_relations(
     ids: &Ids,
     opts: &GenerateOptions,
 ) -> Result<(String, usize), GenerateError> {
-    let mut o = Out::create(
-        dir,
-        "relations.csv",
-        &[
-            "researcher_id",
-            "other_researcher_id",
-            "relation",
-            "start_year",
-            "end_year",
-        ],
-    )?;
+    let mut o = Out::typed::<RelationRow>(dir, "relations.csv")?;
     for r in affiliations::relations(w, opts) {
-        o.row([
-            ids.researcher[r.researcher].as_str(),
-            &ids.researcher[r.other],
-            r.relation,
-            &opt_year(r.start_year),
-            &opt_year(r.end_year),
-        ])?;
+        o.put(&RelationRow {
+            researcher_id: &ids.researcher[r.researcher],
+            other_researcher_id: &ids.researcher[r.other],
+            relation: r.relation,
+            start_year: &opt_year(r.start_year),
+            end_year: &opt_year(r.end_year),
+        })?;
     }
     o.finish()
 }
@@ -678,28 +668,28 @@ fn write_truth(dir: &Path, w: &World, ids: &Ids) -> Result<Vec<(String, usize)>,
         t.row([ids.topic[i].as_str(), &ids.area[x.area], &terms])?;
     }
     let mut weight = String::new();
-    let mut rt = Out::create(
-        &truth,
-        "researcher_topics.csv",
-        &["researcher_id", "topic_id", "weight"],
-    )?;
+    let mut rt = Out::typed::<ResearcherTopicRow>(&truth, "researcher_topics.csv")?;
     for (i, p) in w.researchers.iter().enumerate() {
         for &(tp, x) in &p.topics {
             weight.clear();
             push_weight(&mut weight, x);
-            rt.row([ids.researcher[i].as_str(), &ids.topic[tp], &weight])?;
+            rt.put(&ResearcherTopicRow {
+                researcher_id: &ids.researcher[i],
+                topic_id: &ids.topic[tp],
+                weight: &weight,
+            })?;
         }
     }
-    let mut pt = Out::create(
-        &truth,
-        "proposal_topics.csv",
-        &["proposal_id", "topic_id", "weight"],
-    )?;
+    let mut pt = Out::typed::<ProposalTopicRow>(&truth, "proposal_topics.csv")?;
     for (i, p) in w.proposals.iter().enumerate() {
         for &(tp, x) in &p.topics {
             weight.clear();
             push_weight(&mut weight, x);
-            pt.row([ids.proposal[i].as_str(), &ids.topic[tp], &weight])?;
+            pt.put(&ProposalTopicRow {
+                proposal_id: &ids.proposal[i],
+                topic_id: &ids.topic[tp],
+                weight: &weight,
+            })?;
         }
     }
     let rows = vec![

@@ -8,65 +8,24 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use crate::table::{self, CsvWriter, ReadOptions};
+use crate::load::rows::TextRow;
+use crate::table::{self, CsvRow, CsvWriter, ReadOptions};
 
 use super::ImportError;
 
-/// The affiliation history file: one row per researcher, institution and
-/// period (and source). Its loader support lives in `load`.
-pub const AFFILIATIONS_HEADER: [&str; 6] = [
-    "researcher_id",
-    "institution_id",
-    "department",
-    "start_year",
-    "end_year",
-    "source",
-];
-
-/// Columns a new file gets (the loader's columns plus the optional ones an
-/// import fills).
-const NEW_HEADERS: [(&str, &[&str]); 5] = [
-    (
-        "institutions",
-        &[
-            "institution_id",
-            "name",
-            "sector",
-            "country",
-            "region",
-            "sector_source",
-        ],
-    ),
-    (
-        "researchers",
-        &[
-            "researcher_id",
-            "name",
-            "institution_id",
-            "position",
-            "keywords",
-            "orcid",
-            "erad_id",
-        ],
-    ),
-    (
-        "publications",
-        &[
-            "publication_id",
-            "year",
-            "title",
-            "abstract",
-            "keywords",
-            "doi",
-            "pmid",
-            "wos_ut",
-            "scopus_eid",
-            "openalex_id",
-        ],
-    ),
-    ("authorships", &["publication_id", "researcher_id"]),
-    ("affiliations", &AFFILIATIONS_HEADER),
-];
+/// The columns a new file gets: the loader's, from its row structs (an
+/// import fills some of the optional ones).
+fn new_header(stem: &str) -> &'static [&'static str] {
+    use crate::load::rows::*;
+    match stem {
+        "institutions" => InstitutionRow::COLUMNS,
+        "researchers" => ResearcherRow::COLUMNS,
+        "publications" => PublicationRow::COLUMNS,
+        "authorships" => AuthorshipRow::COLUMNS,
+        "affiliations" => AffiliationRow::COLUMNS,
+        _ => &[],
+    }
+}
 
 /// One table: header and rows of text cells.
 #[derive(Clone, Debug)]
@@ -108,6 +67,19 @@ impl Table {
             self.rows[row][col] = value;
             self.changed = true;
         }
+    }
+
+    /// Appends a typed row of the file: its non-empty cells, in their
+    /// columns (a column the file lacks is added when the row has a value
+    /// for it; the file's other columns are blank).
+    pub fn push_row<'a, R: TextRow<'a>>(&mut self, row: &R) -> usize {
+        let cells: Vec<(&str, &str)> = R::COLUMNS
+            .iter()
+            .copied()
+            .zip(row.cells())
+            .filter(|(_, v)| !v.is_empty())
+            .collect();
+        self.push(&cells)
     }
 
     /// Appends a row from `(column, value)` pairs (other cells blank).
@@ -241,11 +213,7 @@ fn write_table(path: &Path, t: &Table) -> Result<(), ImportError> {
 }
 
 fn read_table(dir: &Path, stem: &'static str) -> Result<Table, ImportError> {
-    let header: Vec<String> = NEW_HEADERS
-        .iter()
-        .find(|(s, _)| *s == stem)
-        .map(|(_, h)| h.iter().map(|s| s.to_string()).collect())
-        .unwrap_or_default();
+    let header: Vec<String> = new_header(stem).iter().map(|s| s.to_string()).collect();
     let empty = Table {
         stem,
         header,

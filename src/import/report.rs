@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::load::thousands;
-use crate::table::CsvWriter;
+use crate::table::{CsvRow, CsvWriter};
 
 /// What one import did.
 #[derive(Clone, Debug, Default, Serialize)]
@@ -181,51 +181,103 @@ impl ImportSummary {
     }
 }
 
-/// A CSV file in memory, written through the one CSV writer.
+/// A CSV file in memory, written through the one CSV writer: a header
+/// of one row type and rows of that type.
 pub struct CsvBuf {
     w: CsvWriter<Vec<u8>>,
+    columns: &'static [&'static str],
 }
 
 impl CsvBuf {
-    pub fn new(header: &[&str]) -> CsvBuf {
+    /// A file of rows `R`, its header written.
+    pub fn new<R: CsvRow>() -> CsvBuf {
         let mut w = CsvWriter::new(Vec::new());
         // Writing to memory cannot fail.
-        let _ = w.write_record(header);
-        CsvBuf { w }
+        let _ = w.header::<R>();
+        CsvBuf {
+            w,
+            columns: R::COLUMNS,
+        }
     }
-    pub fn row<I, T>(&mut self, cells: I)
-    where
-        I: IntoIterator<Item = T>,
-        T: AsRef<str>,
-    {
-        let _ = self.w.write_record(cells);
+    /// One row, of the type the file was made for.
+    pub fn row<R: CsvRow>(&mut self, row: &R) {
+        debug_assert_eq!(R::COLUMNS, self.columns, "a row of another file");
+        let _ = self.w.serialize(row);
     }
     pub fn into_bytes(self) -> Vec<u8> {
         self.w.into_inner().unwrap_or_default()
     }
 }
 
-pub const MATCHES_HEADER: [&str; 9] = [
-    "record",
-    "file",
-    "position",
-    "author",
-    "affiliation",
-    "candidates",
-    "reason",
-    "researcher_id",
-    "note",
-];
+crate::table_row! {
+    /// One row of import/matches.csv (and of import/decisions.csv, the
+    /// decisions an import applied): an author a person decides about by
+    /// filling `researcher_id` (a researcher ID, `new` or `skip`).
+    pub struct MatchRow {
+        /// The record's label (`file:line` or its identifier).
+        pub record: String,
+        pub file: String,
+        /// 1-based position of the author in the record.
+        pub position: usize,
+        pub author: String,
+        pub affiliation: String,
+        /// `ID name (institution)`, ` | `-joined.
+        pub candidates: String,
+        pub reason: String,
+        pub researcher_id: String,
+        pub note: String,
+    }
+}
 
-pub const AUTHORS_HEADER: [&str; 10] = [
-    "record",
-    "publication_id",
-    "position",
-    "author",
-    "orcid",
-    "affiliation",
-    "researcher_id",
-    "method",
-    "confidence",
-    "note",
-];
+crate::read_row! {
+    /// The columns of a filled-in matches.csv that `import --resolve`
+    /// reads back (its other columns are ignored, so a person may add or
+    /// drop them): which author of which record is whom.
+    pub struct DecisionRow<'a> {
+        pub record: &'a str,
+        pub position: &'a str,
+        pub author: &'a str,
+        pub researcher_id: &'a str,
+    }
+}
+
+crate::table_row! {
+    /// One row of import/authors.csv: every author occurrence and how it
+    /// was matched.
+    pub struct AuthorLogRow<'a> {
+        pub record: &'a str,
+        pub publication_id: &'a str,
+        /// Empty for an ORCID iD that fits no author of the record.
+        pub position: Option<usize>,
+        pub author: &'a str,
+        /// `;`-joined.
+        pub orcid: &'a str,
+        pub affiliation: &'a str,
+        pub researcher_id: &'a str,
+        pub method: &'a str,
+        pub confidence: Option<Confidence>,
+        pub note: &'a str,
+    }
+}
+
+/// A match's confidence in [0, 1], written with two decimals (`0.90`): a
+/// heuristic's grade, which six decimals would dress up as a measurement
+/// (the one exception to the six-decimal float format).
+#[derive(Clone, Copy, Debug, PartialEq, serde::Deserialize)]
+pub struct Confidence(pub f64);
+
+impl Serialize for Confidence {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("{:.2}", self.0))
+    }
+}
+
+crate::table_row! {
+    /// One row of import/skipped.csv: a record not imported, and why.
+    pub struct SkippedRow<'a> {
+        pub file: &'a str,
+        pub line: Option<u64>,
+        pub json_path: &'a str,
+        pub reason: &'a str,
+    }
+}

@@ -11,11 +11,15 @@ use super::identity::{Method, Outcome, People, Person, PersonIx, Query};
 use super::institution;
 use super::merge::Works;
 use super::names::{fold, PersonName};
-use super::report::{CsvBuf, ImportSummary, AUTHORS_HEADER, MATCHES_HEADER};
+use super::report::{
+    AuthorLogRow, Confidence, CsvBuf, DecisionRow, ImportSummary, MatchRow, SkippedRow,
+};
 use super::{
     normalise_orcid, parse_file, Format, ImportError, ImportedAffiliation, ImportedAuthor,
     ImportedPerson, ImportedWork, Item, RecordRef,
 };
+use crate::load::rows::{AffiliationRow, AuthorshipRow, InstitutionRow, ResearcherRow};
+use crate::table::{CsvRow, Layout, Names};
 
 /// What to import and how.
 #[derive(Clone, Debug)]
@@ -83,13 +87,14 @@ impl Institutions {
         };
         let guess = institution::guess_sector(&a.name, a.kind.as_deref());
         let country = a.country.clone().unwrap_or_else(|| "unknown".into());
-        t.push(&[
-            ("institution_id", &id),
-            ("name", &a.name),
-            ("sector", guess.sector),
-            ("country", &country),
-            ("sector_source", &guess.how),
-        ]);
+        t.push_row(&InstitutionRow {
+            institution_id: &id,
+            name: &a.name,
+            sector: guess.sector,
+            country: &country,
+            sector_source: &guess.how,
+            ..Default::default()
+        });
         for n in std::iter::once(&a.name).chain(&a.other_names) {
             self.by_key
                 .entry(institution::key(n))
@@ -102,16 +107,14 @@ impl Institutions {
 
     fn unknown(&mut self, t: &mut Table, added: &mut usize) -> String {
         if !self.ids.contains(UNKNOWN_INSTITUTION) {
-            t.push(&[
-                ("institution_id", UNKNOWN_INSTITUTION),
-                ("name", "(affiliation not given)"),
-                ("sector", "academia"),
-                ("country", "unknown"),
-                (
-                    "sector_source",
-                    "placeholder: the source gave no affiliation",
-                ),
-            ]);
+            t.push_row(&InstitutionRow {
+                institution_id: UNKNOWN_INSTITUTION,
+                name: "(affiliation not given)",
+                sector: "academia",
+                country: "unknown",
+                sector_source: "placeholder: the source gave no affiliation",
+                ..Default::default()
+            });
             self.ids.insert(UNKNOWN_INSTITUTION.into());
             *added += 1;
         }
@@ -144,7 +147,7 @@ struct Importer {
     person_rows: Vec<usize>,
     decisions: Decisions,
     /// Decisions that were used (kept in import/decisions.csv).
-    used_decisions: Vec<Vec<String>>,
+    used_decisions: Vec<MatchRow>,
     summary: ImportSummary,
     matches: CsvBuf,
     authors_log: CsvBuf,
@@ -178,9 +181,9 @@ pub fn run(opts: &ImportOptions) -> Result<ImportSummary, ImportError> {
             files: opts.files.iter().map(|f| f.display().to_string()).collect(),
             ..Default::default()
         },
-        matches: CsvBuf::new(&MATCHES_HEADER),
-        authors_log: CsvBuf::new(&AUTHORS_HEADER),
-        skipped: CsvBuf::new(&["file", "line", "json_path", "reason"]),
+        matches: CsvBuf::new::<MatchRow>(),
+        authors_log: CsvBuf::new::<AuthorLogRow>(),
+        skipped: CsvBuf::new::<SkippedRow>(),
         opts: opts.clone(),
         folder,
     };
@@ -192,7 +195,7 @@ pub fn run(opts: &ImportOptions) -> Result<ImportSummary, ImportError> {
         })?;
     }
     imp.summary.seconds = t0.elapsed().as_secs_f64();
-    let mut decisions_out = CsvBuf::new(&MATCHES_HEADER);
+    let mut decisions_out = CsvBuf::new::<MatchRow>();
     for d in &imp.used_decisions {
         decisions_out.row(d);
     }
@@ -232,31 +235,28 @@ fn read_decisions(path: &Path, strict: bool) -> Result<Decisions, ImportError> {
         },
     )
     .map_err(|e| ImportError::Folder(format!("{}: {}", path.display(), e.message)))?;
-    let col = |c: &str| {
-        t.column(c).ok_or_else(|| {
-            ImportError::Folder(format!(
-                "{}: has no column '{c}'; it must keep the header of import/matches.csv ({})",
-                path.display(),
-                MATCHES_HEADER.join(",")
-            ))
-        })
-    };
-    let (rec, pos, au, rid) = (
-        col("record")?,
-        col("position")?,
-        col("author")?,
-        col("researcher_id")?,
-    );
-    for (row, _) in t.rows() {
-        let d = row.get(rid).trim();
+    let layout = Layout::find::<DecisionRow>(&t.header, Names::Exact).untrimmed();
+    if let Some(c) = layout.missing::<DecisionRow>().first() {
+        return Err(ImportError::Folder(format!(
+            "{}: has no column '{c}'; it must keep the header of import/matches.csv ({})",
+            path.display(),
+            MatchRow::COLUMNS.join(",")
+        )));
+    }
+    for (cells, _) in t.rows() {
+        // Every field is text: a row always reads.
+        let Ok(row) = layout.row::<DecisionRow>(&cells) else {
+            continue;
+        };
+        let d = row.researcher_id.trim();
         if d.is_empty() {
             continue;
         }
         out.insert(
             (
-                row.get(rec).to_string(),
-                row.get(pos).to_string(),
-                fold(row.get(au)),
+                row.record.to_string(),
+                row.position.to_string(),
+                fold(row.author),
             ),
             d.to_string(),
         );
@@ -321,13 +321,12 @@ impl Importer {
 
     fn skip(&mut self, r: &RecordRef, reason: &str) {
         self.summary.records_skipped += 1;
-        let line = r.line.map(|l| l.to_string()).unwrap_or_default();
-        self.skipped.row([
-            r.file.as_str(),
-            line.as_str(),
-            r.path.as_deref().unwrap_or(""),
+        self.skipped.row(&SkippedRow {
+            file: &r.file,
+            line: r.line,
+            json_path: r.path.as_deref().unwrap_or(""),
             reason,
-        ]);
+        });
     }
 
     fn decide(
@@ -342,17 +341,17 @@ impl Importer {
         }
         let key = (label.to_string(), pos.to_string(), fold(&a.name));
         if let Some(d) = self.decisions.get(&key).cloned() {
-            let mut row = vec![
-                label.to_string(),
-                String::new(),
-                pos.to_string(),
-                a.name.clone(),
-                String::new(),
-                String::new(),
-                "decided".into(),
-                d.clone(),
-                String::new(),
-            ];
+            let row = MatchRow {
+                record: label.to_string(),
+                file: String::new(),
+                position: pos,
+                author: a.name.clone(),
+                affiliation: String::new(),
+                candidates: String::new(),
+                reason: "decided".into(),
+                researcher_id: d.clone(),
+                note: String::new(),
+            };
             let decision = match d.as_str() {
                 "new" => Some(Decision::Add),
                 "skip" => Some(Decision::Skip),
@@ -363,7 +362,7 @@ impl Importer {
             };
             if let Some(dec) = decision {
                 if !self.used_decisions.contains(&row) {
-                    self.used_decisions.push(std::mem::take(&mut row));
+                    self.used_decisions.push(row);
                 }
                 return dec;
             }
@@ -559,18 +558,18 @@ impl Importer {
         }
         for (name, id) in &w.unplaced_orcids {
             self.summary.orcids_unplaced += 1;
-            self.authors_log.row([
-                label.as_str(),
-                pub_id.as_str(),
-                "",
-                name.as_str(),
-                id.as_str(),
-                "",
-                "",
-                "orcid-unplaced",
-                "",
-                "an ORCID iD in the record whose name fits none of its authors",
-            ]);
+            self.authors_log.row(&AuthorLogRow {
+                record: &label,
+                publication_id: &pub_id,
+                position: None,
+                author: name,
+                orcid: id,
+                affiliation: "",
+                researcher_id: "",
+                method: "orcid-unplaced",
+                confidence: None,
+                note: "an ORCID iD in the record whose name fits none of its authors",
+            });
         }
     }
 
@@ -611,17 +610,17 @@ impl Importer {
             .collect();
         let rec = w.record.as_ref().map(|r| r.to_string()).unwrap_or_default();
         let aff = affiliation_text(a);
-        self.matches.row([
-            label,
-            rec.as_str(),
-            pos.to_string().as_str(),
-            a.name.as_str(),
-            aff.as_str(),
-            cands.join(" | ").as_str(),
-            reason,
-            "",
-            "fill researcher_id with one of the candidates (or any researcher ID), `new` or `skip`",
-        ]);
+        self.matches.row(&MatchRow {
+            record: label.to_string(),
+            file: rec,
+            position: pos,
+            author: a.name.clone(),
+            affiliation: aff,
+            candidates: cands.join(" | "),
+            reason: reason.to_string(),
+            researcher_id: String::new(),
+            note: "fill researcher_id with one of the candidates (or any researcher ID), `new` or `skip`".into(),
+        });
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -636,27 +635,29 @@ impl Importer {
         conf: Option<f64>,
         note: &str,
     ) {
-        let conf = conf.map(|c| format!("{c:.2}")).unwrap_or_default();
-        self.authors_log.row([
-            label,
-            pub_id,
-            pos.to_string().as_str(),
-            a.name.as_str(),
-            a.orcids.join(";").as_str(),
-            affiliation_text(a).as_str(),
-            rid,
+        let orcid = a.orcids.join(";");
+        let affiliation = affiliation_text(a);
+        self.authors_log.row(&AuthorLogRow {
+            record: label,
+            publication_id: pub_id,
+            position: Some(pos),
+            author: &a.name,
+            orcid: &orcid,
+            affiliation: &affiliation,
+            researcher_id: rid,
             method,
-            conf.as_str(),
+            confidence: conf.map(Confidence),
             note,
-        ]);
+        });
     }
 
     fn authorship(&mut self, pub_id: &str, ix: PersonIx) {
         let rid = self.people.get(ix).id.clone();
         if self.authorships.insert((pub_id.to_string(), rid.clone())) {
-            self.folder
-                .authorships
-                .push(&[("publication_id", pub_id), ("researcher_id", &rid)]);
+            self.folder.authorships.push_row(&AuthorshipRow {
+                publication_id: pub_id,
+                researcher_id: &rid,
+            });
             self.summary.authorships_added += 1;
         }
     }
@@ -708,7 +709,7 @@ impl Importer {
             source.to_string(),
         ];
         if self.affiliations.insert(row.clone()) {
-            let cells: Vec<(&str, &str)> = super::folder::AFFILIATIONS_HEADER
+            let cells: Vec<(&str, &str)> = AffiliationRow::COLUMNS
                 .iter()
                 .copied()
                 .zip(row.iter().map(String::as_str))
@@ -774,11 +775,12 @@ impl Importer {
                 &mut self.summary.institutions_added,
             ),
         };
-        let row = self.folder.researchers.push(&[
-            ("researcher_id", &id),
-            ("name", &a.name),
-            ("institution_id", &inst),
-        ]);
+        let row = self.folder.researchers.push_row(&ResearcherRow {
+            researcher_id: &id,
+            name: &a.name,
+            institution_id: &inst,
+            ..Default::default()
+        });
         let ix = self.people.add(Person {
             id,
             names: vec![PersonName::parse(&a.name)],
@@ -889,7 +891,7 @@ impl Importer {
 }
 
 fn affiliation_key(t: &Table, r: usize) -> Vec<String> {
-    super::folder::AFFILIATIONS_HEADER
+    AffiliationRow::COLUMNS
         .iter()
         .map(|c| t.get(r, t.col(c)).to_string())
         .collect()

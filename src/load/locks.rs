@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use crate::model::{AdviserIx, Dataset, ProposalIx};
-use crate::table::{self, EncodingChoice, ReadOptions};
+use crate::table::{self, EncodingChoice, InputRow, Layout, Names, ReadOptions};
 
 use super::problem::Problem;
 
@@ -24,8 +24,24 @@ pub struct Lock {
     pub kind: LockKind,
 }
 
-/// The columns of a locks file.
-pub const LOCK_COLUMNS: [&str; 3] = ["proposal_id", "researcher_id", "lock"];
+crate::read_row! {
+    /// One row of locks.csv: a pair and what the PO pins on it.
+    pub struct LockRow<'a> {
+        pub proposal_id: &'a str,
+        pub researcher_id: &'a str,
+        /// `must` or `must-not` (`must_not`), any case.
+        pub lock: &'a str,
+    }
+}
+
+/// What a lock cell says; `None` for anything but `must` / `must-not`.
+pub fn parse_lock(cell: &str) -> Option<LockKind> {
+    match cell.to_ascii_lowercase().as_str() {
+        "must" => Some(LockKind::Must),
+        "must-not" | "must_not" => Some(LockKind::MustNot),
+        _ => None,
+    }
+}
 
 /// Reads `proposal_id,researcher_id,lock` rows. Every problem of the file is
 /// returned (not only the first), each naming file, line and column.
@@ -87,22 +103,17 @@ fn read_rows(
         },
     )
     .map_err(|e| Problem::file_error(&name, e.line, None, e.message))?;
-    let mut cols = [0usize; 3];
-    for (k, c) in LOCK_COLUMNS.iter().enumerate() {
-        match t.column(c) {
-            Some(i) => cols[k] = i,
-            None => {
-                return Err(Problem::file_error(
-                    &name,
-                    Some(1),
-                    Some(c),
-                    format!(
-                        "required column is missing; the header has: {}. A locks file has proposal_id,researcher_id,lock",
-                        t.header.join(",")
-                    ),
-                ))
-            }
-        }
+    let layout = Layout::find::<LockRow>(&t.header, Names::Exact);
+    if let Some(c) = layout.missing::<LockRow>().first() {
+        return Err(Problem::file_error(
+            &name,
+            Some(1),
+            Some(c),
+            format!(
+                "required column is missing; the header has: {}. A locks file has proposal_id,researcher_id,lock",
+                t.header.join(",")
+            ),
+        ));
     }
     let mut problems: Vec<Problem> = t
         .rejected
@@ -113,42 +124,46 @@ fn read_rows(
         })
         .collect();
     let mut out = Vec::new();
-    for (row, pos) in t.rows() {
-        let get = |k: usize| row[cols[k]].trim();
+    for (cells, pos) in t.rows() {
         let at = |k: usize, message: String| Problem {
             line: Some(pos.line()),
-            cell: t
-                .format
-                .sheet
-                .as_ref()
-                .and_then(|s| pos.cell(cols[k]).map(|c| format!("{s}!{c}"))),
-            ..Problem::file_error(&name, None, Some(LOCK_COLUMNS[k]), message)
+            cell: layout.address(&t.format, pos, k),
+            ..Problem::file_error(&name, None, Some(LockRow::FIELDS[k].name), message)
         };
-        let proposal = ds.proposal_by_id.get(get(0)).copied();
+        // Every field is text: a row always reads.
+        let Ok(row) = layout.row::<LockRow>(&cells) else {
+            continue;
+        };
+        let proposal = ds.proposal_by_id.get(row.proposal_id).copied();
         if proposal.is_none() {
-            problems.push(at(0, format!("\"{}\" is not in proposals.csv", get(0))));
+            problems.push(at(
+                0,
+                format!("\"{}\" is not in proposals.csv", row.proposal_id),
+            ));
         }
         let adviser = ds
             .researcher_by_id
-            .get(get(1))
+            .get(row.researcher_id)
             .and_then(|&r| ds.adviser_of[r]);
         if adviser.is_none() {
             problems.push(at(
                 1,
-                format!("\"{}\" is not an adviser in advisers.csv", get(1)),
+                format!(
+                    "\"{}\" is not an adviser in advisers.csv",
+                    row.researcher_id
+                ),
             ));
         }
-        let kind = match get(2).to_ascii_lowercase().as_str() {
-            "must" => Some(LockKind::Must),
-            "must-not" | "must_not" => Some(LockKind::MustNot),
-            other => {
-                problems.push(at(
-                    2,
-                    format!("\"{other}\" is not a lock; use must or must-not"),
-                ));
-                None
-            }
-        };
+        let kind = parse_lock(row.lock);
+        if kind.is_none() {
+            problems.push(at(
+                2,
+                format!(
+                    "\"{}\" is not a lock; use must or must-not",
+                    row.lock.to_ascii_lowercase()
+                ),
+            ));
+        }
         if let (Some(proposal), Some(adviser), Some(kind)) = (proposal, adviser, kind) {
             out.push(Lock {
                 proposal,

@@ -20,7 +20,7 @@ mod identifier;
 mod limits;
 pub mod locks;
 mod problem;
-mod rows;
+pub mod rows;
 pub mod schema;
 mod source;
 

@@ -4,6 +4,11 @@
 //! types; the column names stay those of `schema.rs`, which a compile-time
 //! assertion holds each struct to (same names, same order), so the schema is
 //! the one list and a struct that drifts from it does not build.
+//!
+//! The same structs are what rdmatch writes a data folder with (the
+//! held-out call of `eval-scores --write-call`): each is a
+//! [`CsvRow`](crate::table::CsvRow) whose columns are the schema's, so a
+//! written folder has every column the loader reads, in its order.
 
 use polars::prelude::{PolarsDataType, StringChunked, StringType};
 
@@ -42,6 +47,13 @@ impl<'a> Cells<'a> {
             Cells::Chunked(c) => c.get(i).unwrap_or(""),
         }
     }
+}
+
+/// A row of an input file as its cells, in the order of its columns
+/// ([`CsvRow::COLUMNS`](crate::table::CsvRow::COLUMNS)), for writers that
+/// keep a file's other columns (`rdmatch import`).
+pub trait TextRow<'a>: crate::table::CsvRow {
+    fn cells(&self) -> Vec<&'a str>;
 }
 
 /// True when `names` are the columns of `spec`, in order; evaluated at
@@ -101,14 +113,32 @@ macro_rules! input_row {
         // A row holds every column of its file; the check reads the ones
         // it needs (reference columns it resolves for the whole column).
         #[allow(dead_code)]
-        #[derive(Clone, Copy, Debug)]
-        pub(super) struct $name<'a> {
-            $(pub(super) $field: &'a str),*
+        #[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
+        pub struct $name<'a> {
+            $(pub $field: &'a str),*
         }
         const _: () = assert!(
             same_columns(&$spec, &[$(stringify!($field)),*]),
             concat!(stringify!($name), " must have the columns of ", stringify!($spec), ", in order")
         );
+        impl<'a> $crate::table::CsvRow for $name<'a> {
+            // The schema's names (the field of `abstract` is `r#abstract`).
+            const COLUMNS: &'static [&'static str] = &{
+                const N: usize = [$(stringify!($field)),*].len();
+                let mut names = [""; N];
+                let mut i = 0;
+                while i < N {
+                    names[i] = $spec.columns[i].name;
+                    i += 1;
+                }
+                names
+            };
+        }
+        impl<'a> TextRow<'a> for $name<'a> {
+            fn cells(&self) -> Vec<&'a str> {
+                vec![$(self.$field),*]
+            }
+        }
         impl<'a> $name<'a> {
             /// Row `i` of the file, from its columns in spec order (see
             /// [`Cells`]), each cell trimmed.

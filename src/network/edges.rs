@@ -35,7 +35,36 @@ use std::path::Path;
 use super::label::Known;
 use crate::load::Problem;
 use crate::model::{Area, AreaIx, Dataset, Institution, Researcher, Sector, Tables};
-use crate::table::{self, EncodingChoice, Position, RawTable, ReadOptions};
+use crate::table::{self, EncodingChoice, Layout, Names, Position, RawTable, ReadOptions};
+
+crate::read_row! {
+    /// One row of an edge list. The columns are found by position, not
+    /// name: the first two are the researcher IDs, the third (unless it is
+    /// named `year`) the weight; a column named `year` (any case, from the
+    /// third on) the year of the tie.
+    pub struct EdgeRow<'a> {
+        pub source: &'a str,
+        pub target: &'a str,
+        /// Blank or absent: 1.
+        pub weight: Option<&'a str>,
+        pub year: Option<&'a str>,
+    }
+}
+
+crate::read_row! {
+    /// One row of a node file (`--nodes`): the node's ID (the column `id`
+    /// or `researcher_id`, else the first column) and what is known of it;
+    /// header names are compared without case, other columns are ignored.
+    pub struct NodeFileRow<'a> {
+        pub id: &'a str | "researcher_id",
+        pub label: Option<&'a str> | "name",
+        pub institution: Option<&'a str> | "institution_id" | "affiliation",
+        /// academia, industry, government, hospital or nonprofit.
+        pub sector: Option<&'a str>,
+        /// Several separated by `;`.
+        pub area: Option<&'a str> | "areas" | "area_id",
+    }
+}
 
 /// Problems listed in the error message at most.
 const MAX_LISTED: usize = 20;
@@ -118,23 +147,19 @@ pub fn graph(input: &EdgeInput) -> crate::graph::CollabGraph {
     crate::graph::from_sorted(input.dataset.researchers.len(), endpoints, weights)
 }
 
-/// A problem at row `pos`, column `col` (header name `field`); a
-/// workbook's cell gets its `Sheet!A1` address.
+/// A problem at row `pos`, field `field` of `layout` (named as the file's
+/// header names it); a workbook's cell gets its `Sheet!A1` address.
 fn at(
     t: &RawTable,
+    layout: &Layout,
     file: &str,
     pos: &Position,
-    col: usize,
-    field: &str,
+    field: usize,
     message: String,
 ) -> Problem {
     Problem {
-        cell: t
-            .format
-            .sheet
-            .as_ref()
-            .and_then(|s| pos.cell(col).map(|c| format!("{s}!{c}"))),
-        ..Problem::file_error(file, Some(pos.line()), Some(field), message)
+        cell: layout.address(&t.format, pos, field),
+        ..Problem::file_error(file, Some(pos.line()), Some(layout.name(field)), message)
     }
 }
 
@@ -228,9 +253,15 @@ pub fn read(
         )]));
     }
     let col = |i: usize| header.get(i).cloned().unwrap_or_default();
-    let (c_a, c_b) = (col(0), col(1));
-    let c_w = (header.len() >= 3 && !col(2).eq_ignore_ascii_case("year")).then(|| col(2));
-    let c_year = (0..header.len()).find(|&i| i >= 2 && col(i).eq_ignore_ascii_case("year"));
+    let weight_col = (header.len() >= 3 && !col(2).eq_ignore_ascii_case("year")).then_some(2);
+    let year_col = (2..header.len()).find(|&i| col(i).eq_ignore_ascii_case("year"));
+    let layout = Layout::positional(
+        vec![Some(0), Some(1), weight_col, year_col],
+        [Some(0), Some(1), weight_col, year_col]
+            .iter()
+            .map(|c| c.map(col).unwrap_or_default())
+            .collect(),
+    );
     let mut pairs: BTreeMap<(usize, usize), WeightedEdge> = BTreeMap::new();
     let (mut rows, mut self_loops, mut dups) = (0usize, 0usize, 0usize);
     for (rec, pos) in t.rows() {
@@ -238,73 +269,70 @@ pub fn read(
             continue;
         }
         rows += 1;
-        let a = rec.get(0).trim();
-        let b = rec.get(1).trim();
+        // Every field is text: a row always reads.
+        let Ok(row) = layout.row::<EdgeRow>(&rec) else {
+            continue;
+        };
+        let (a, b) = (row.source, row.target);
         let mut ok = true;
-        for (k, v, c) in [(0, a, &c_a), (1, b, &c_b)] {
+        for (k, v) in [(0, a), (1, b)] {
             if v.is_empty() {
                 problems.push(at(
                     &t,
+                    &layout,
                     &efile,
                     pos,
                     k,
-                    c,
                     "empty researcher ID; every row needs two IDs".into(),
                 ));
                 ok = false;
             }
         }
-        let weight = match &c_w {
-            Some(c) => match Some(rec.get(2).trim()).filter(|s| !s.is_empty()) {
-                None => Some(1.0),
-                Some(s) => match s.parse::<f64>() {
-                    Ok(w) if w.is_finite() && w > 0.0 => Some(w),
-                    Ok(_) => {
-                        problems.push(at(
-                            &t,
-                            &efile,
-                            pos,
-                            2,
-                            c,
-                            format!("\"{s}\" is not a positive weight; use a number > 0 or leave the cell empty for 1"),
-                        ));
-                        None
-                    }
-                    Err(_) => {
-                        problems.push(at(
-                            &t,
-                            &efile,
-                            pos,
-                            2,
-                            c,
-                            format!("\"{s}\" is not a number; use a number > 0 or leave the cell empty for 1"),
-                        ));
-                        None
-                    }
-                },
-            },
+        let weight = match row.weight {
             None => Some(1.0),
-        };
-        let year = match c_year {
-            Some(i) => match Some(rec.get(i).trim()).filter(|s| !s.is_empty()) {
-                None => None,
-                Some(s) => match s.parse::<i32>() {
-                    Ok(y) if (1000..=9999).contains(&y) => Some(y),
-                    _ => {
-                        problems.push(at(
-                            &t,
-                            &efile,
-                            pos,
-                            i,
-                            &col(i),
-                            format!("\"{s}\" is not a four-digit year"),
-                        ));
-                        ok = false;
-                        None
-                    }
-                },
+            Some(s) => match s.parse::<f64>() {
+                Ok(w) if w.is_finite() && w > 0.0 => Some(w),
+                Ok(_) => {
+                    problems.push(at(
+                        &t,
+                        &layout,
+                        &efile,
+                        pos,
+                        2,
+                        format!("\"{s}\" is not a positive weight; use a number > 0 or leave the cell empty for 1"),
+                    ));
+                    None
+                }
+                Err(_) => {
+                    problems.push(at(
+                        &t,
+                        &layout,
+                        &efile,
+                        pos,
+                        2,
+                        format!("\"{s}\" is not a number; use a number > 0 or leave the cell empty for 1"),
+                    ));
+                    None
+                }
             },
+        };
+        let year = match row.year {
             None => None,
+            Some(s) => match s.parse::<i32>() {
+                Ok(y) if (1000..=9999).contains(&y) => Some(y),
+                _ => {
+                    problems.push(at(
+                        &t,
+                        &layout,
+                        &efile,
+                        pos,
+                        3,
+                        format!("\"{s}\" is not a four-digit year"),
+                    ));
+                    ok = false;
+                    None
+                }
+            },
         };
         let Some(weight) = weight.filter(|_| ok) else {
             continue;
@@ -373,18 +401,16 @@ fn read_nodes(
 ) -> Result<(HashMap<usize, NodeRow>, Known), EdgeFileError> {
     let (file, t) = read_table(path, encoding)?;
     problems.extend(rejected(&t, &file));
+    // Header names are compared lower-cased and named so in messages.
     let header: Vec<String> = t.header.iter().map(|c| c.to_ascii_lowercase()).collect();
-    let find = |names: &[&str]| header.iter().position(|h| names.contains(&h.as_str()));
-    let c_id = find(&["id", "researcher_id"]).unwrap_or(0);
-    let id_name = header.get(c_id).cloned().unwrap_or_else(|| "id".into());
-    let c_label = find(&["label", "name"]);
-    let c_inst = find(&["institution", "institution_id", "affiliation"]);
-    let c_sector = find(&["sector"]);
-    let c_area = find(&["area", "areas", "area_id"]);
+    let mut layout = Layout::find::<NodeFileRow>(&header, Names::Exact);
+    if layout.column(0).is_none() {
+        layout.set(0, 0, header.first().map_or("id", String::as_str));
+    }
     let known = Known {
-        institution: c_inst.is_some(),
-        sector: c_sector.is_some(),
-        area: c_area.is_some(),
+        institution: layout.column(2).is_some(),
+        sector: layout.column(3).is_some(),
+        area: layout.column(4).is_some(),
     };
     let mut out: HashMap<usize, NodeRow> = HashMap::new();
     let mut first_line: HashMap<usize, u64> = HashMap::new();
@@ -393,46 +419,46 @@ fn read_nodes(
             continue;
         }
         let line = pos.line();
-        let cell = |c: Option<usize>| {
-            c.filter(|&i| i < rec.len())
-                .map(|i| rec.get(i).trim())
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-        };
-        let Some(id) = cell(Some(c_id)) else {
-            problems.push(at(&t, &file, pos, c_id, &id_name, "empty node ID".into()));
+        // Every field is text: a row always reads.
+        let Ok(row) = layout.row::<NodeFileRow>(&rec) else {
             continue;
         };
-        let ix = ids.get(&id);
+        if row.id.is_empty() {
+            problems.push(at(&t, &layout, &file, pos, 0, "empty node ID".into()));
+            continue;
+        }
+        let id = row.id;
+        let ix = ids.get(id);
         if let Some(prev) = first_line.insert(ix, line) {
             problems.push(at(
                 &t,
+                &layout,
                 &file,
                 pos,
-                c_id,
-                &id_name,
+                0,
                 format!("\"{id}\" is listed twice (first on line {prev}); give each node one row"),
             ));
             continue;
         }
-        let sector = match cell(c_sector) {
+        let sector = match row.sector {
             None => None,
-            Some(s) => match Sector::parse(&s) {
+            Some(s) => match Sector::parse(s) {
                 Some(x) => Some(x),
                 None => {
                     problems.push(at(
                         &t,
+                        &layout,
                         &file,
                         pos,
-                        c_sector.unwrap_or(0),
-                        "sector",
+                        3,
                         format!("\"{s}\" is not a sector; use academia, industry, government, hospital or nonprofit"),
                     ));
                     None
                 }
             },
         };
-        let areas = cell(c_area)
+        let areas = row
+            .area
             .map(|s| {
                 s.split(';')
                     .map(str::trim)
@@ -444,8 +470,8 @@ fn read_nodes(
         out.insert(
             ix,
             NodeRow {
-                label: cell(c_label),
-                institution: cell(c_inst),
+                label: row.label.map(str::to_string),
+                institution: row.institution.map(str::to_string),
                 sector,
                 areas,
             },

@@ -32,6 +32,7 @@ use serde::Serialize;
 use super::export::ExportGraph;
 use super::{gexf, vosviewer, Broker, NetworkReport};
 use crate::model::{Dataset, Sector};
+use crate::table::CsvRow;
 
 /// Writing a network output failed.
 #[derive(Debug, thiserror::Error)]
@@ -223,16 +224,45 @@ pub fn write_communities(report: &NetworkReport, ds: &Dataset, w: impl Write) ->
     Ok(())
 }
 
+crate::table_row! {
+    /// The first column of mixing_sector.csv; one count column per sector
+    /// follows, in [`Sector::ALL`] order.
+    ///
+    /// The mixing matrices stay wide (a row and a column per category, as
+    /// the collaboration heatmap draws them and a spreadsheet shows a
+    /// matrix): their columns are the categories themselves — for areas,
+    /// the call's area IDs — so no fixed struct can name them. The label
+    /// column is this typed row and the counts are written after it by
+    /// [`CsvWriter::serialize_with`](crate::table::CsvWriter::serialize_with),
+    /// through the same formula guard as every cell (the counts are
+    /// integers, so the float format does not arise).
+    pub struct SectorMixingRow<'a> {
+        pub sector: &'a str,
+    }
+}
+
+crate::table_row! {
+    /// The first column of mixing_area.csv; one count column per area ID
+    /// follows, in area-ID order (wide, as [`SectorMixingRow`] says why).
+    pub struct AreaMixingRow<'a> {
+        pub area_id: &'a str,
+    }
+}
+
 /// `mixing_sector.csv`: rows and columns in the fixed sector order.
 pub fn write_sector_mixing(report: &NetworkReport, w: impl Write) -> csv::Result<()> {
     let mut out = crate::table::CsvWriter::new(w);
-    let mut header = vec!["sector".to_string()];
-    header.extend(Sector::ALL.iter().map(|s| s.as_str().to_string()));
-    out.write_record(&header)?;
+    out.write_record(
+        SectorMixingRow::COLUMNS
+            .iter()
+            .copied()
+            .chain(Sector::ALL.iter().map(|s| s.as_str())),
+    )?;
     for (i, s) in Sector::ALL.iter().enumerate() {
-        let mut row = vec![s.as_str().to_string()];
-        row.extend(report.sector_matrix[i].iter().map(|x| x.to_string()));
-        out.write_record(&row)?;
+        out.serialize_with(
+            &SectorMixingRow { sector: s.as_str() },
+            report.sector_matrix[i].iter().map(|x| x.to_string()),
+        )?;
     }
     out.flush()?;
     Ok(())
@@ -248,13 +278,19 @@ fn areas_by_id(ds: &Dataset) -> Vec<usize> {
 pub fn write_area_mixing(report: &NetworkReport, ds: &Dataset, w: impl Write) -> csv::Result<()> {
     let order = areas_by_id(ds);
     let mut out = crate::table::CsvWriter::new(w);
-    let mut header = vec!["area_id".to_string()];
-    header.extend(order.iter().map(|&a| ds.areas[a].id.clone()));
-    out.write_record(&header)?;
+    out.write_record(
+        AreaMixingRow::COLUMNS
+            .iter()
+            .copied()
+            .chain(order.iter().map(|&a| ds.areas[a].id.as_str())),
+    )?;
     for &i in &order {
-        let mut row = vec![ds.areas[i].id.clone()];
-        row.extend(order.iter().map(|&j| report.area_matrix[i][j].to_string()));
-        out.write_record(&row)?;
+        out.serialize_with(
+            &AreaMixingRow {
+                area_id: &ds.areas[i].id,
+            },
+            order.iter().map(|&j| report.area_matrix[i][j].to_string()),
+        )?;
     }
     out.flush()?;
     Ok(())

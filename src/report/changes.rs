@@ -19,7 +19,60 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use crate::table::{InputRow, Layout, Names, RawTable};
+
 use super::data::{AssignmentChange, ChangeSet, CoverageChange};
+
+crate::read_row! {
+    /// The columns of a previous run's assignment.csv that are compared
+    /// (the columns of `assign::io::PairRow`, read by name).
+    pub struct PreviousAssignmentRow<'a> {
+        pub proposal_id: &'a str,
+        pub researcher_id: &'a str,
+    }
+}
+
+crate::read_row! {
+    /// The columns of a previous run's coverage_proposals.csv that are
+    /// read: every proposal of the run, with or without an adviser.
+    pub struct PreviousProposalRow<'a> {
+        pub proposal_id: &'a str,
+        pub area_id: &'a str,
+    }
+}
+
+crate::read_row! {
+    /// The columns of a previous run's coverage_area.csv that are compared.
+    pub struct PreviousCoverageRow<'a> {
+        pub area_id: &'a str,
+        pub coverage_ratio: &'a str,
+    }
+}
+
+crate::read_row! {
+    /// The columns of a previous run's loads.csv that are read: the
+    /// adviser pool.
+    pub struct PreviousLoadRow<'a> {
+        pub researcher_id: &'a str,
+        pub max_load: &'a str,
+    }
+}
+
+/// The two fields of a row that [`read_run_outputs`] compares, trimmed;
+/// rows whose first is empty are left out.
+fn pairs<'t, R: serde::Deserialize<'t>>(
+    read: &'t Option<(RawTable, Layout)>,
+    cells: impl Fn(R) -> [&'t str; 2],
+) -> Option<Vec<[String; 2]>> {
+    let (t, layout) = read.as_ref()?;
+    Some(
+        t.rows()
+            .filter_map(|(row, _)| layout.row::<R>(&row).ok())
+            .map(|r| cells(r).map(str::to_string))
+            .filter(|[a, _]| !a.is_empty())
+            .collect(),
+    )
+}
 
 pub const ASSIGNMENT_CSV: &str = "assignment.csv";
 pub const COVERAGE_AREA_CSV: &str = "coverage_area.csv";
@@ -53,13 +106,10 @@ pub fn read_run_outputs(dir: &Path) -> RunOutputs {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let mut notes = vec![];
-    let assignment = read_table(
-        dir,
-        ASSIGNMENT_CSV,
-        ["proposal_id", "researcher_id"],
-        &run,
-        &mut notes,
-    )
+    let read = read_table::<PreviousAssignmentRow>(dir, ASSIGNMENT_CSV, &run, &mut notes);
+    let assignment = pairs(&read, |r: PreviousAssignmentRow| {
+        [r.proposal_id, r.researcher_id]
+    })
     .map(|rows| {
         let mut map: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for [p, r] in rows {
@@ -75,13 +125,8 @@ pub fn read_run_outputs(dir: &Path) -> RunOutputs {
     // coverage_proposals.csv is a supplement: a run folder without it is
     // compared on assignment.csv alone, with no note.
     let mut ignored = Vec::new();
-    let all_proposals = read_table(
-        dir,
-        "coverage_proposals.csv",
-        ["proposal_id", "area_id"],
-        &run,
-        &mut ignored,
-    );
+    let read = read_table::<PreviousProposalRow>(dir, "coverage_proposals.csv", &run, &mut ignored);
+    let all_proposals = pairs(&read, |r: PreviousProposalRow| [r.proposal_id, r.area_id]);
     let assignment = match (assignment, all_proposals) {
         (Some(mut map), Some(rows)) => {
             for [p, _] in rows {
@@ -91,7 +136,8 @@ pub fn read_run_outputs(dir: &Path) -> RunOutputs {
         }
         (a, _) => a,
     };
-    let coverage = read_table(dir, COVERAGE_AREA_CSV, ["area_id", "coverage_ratio"], &run, &mut notes).map(|rows| {
+    let read = read_table::<PreviousCoverageRow>(dir, COVERAGE_AREA_CSV, &run, &mut notes);
+    let coverage = pairs(&read, |r: PreviousCoverageRow| [r.area_id, r.coverage_ratio]).map(|rows| {
         let mut map = BTreeMap::new();
         for (i, [area, ratio]) in rows.into_iter().enumerate() {
             match ratio.trim().parse::<f64>() {
@@ -108,14 +154,9 @@ pub fn read_run_outputs(dir: &Path) -> RunOutputs {
     });
     // loads.csv is absent from infeasible runs: no note, the pool is then
     // simply not compared.
-    let advisers = read_table(
-        dir,
-        "loads.csv",
-        ["researcher_id", "max_load"],
-        &run,
-        &mut ignored,
-    )
-    .map(|rows| rows.into_iter().map(|[r, _]| r).collect());
+    let read = read_table::<PreviousLoadRow>(dir, "loads.csv", &run, &mut ignored);
+    let advisers = pairs(&read, |r: PreviousLoadRow| [r.researcher_id, r.max_load])
+        .map(|rows| rows.into_iter().map(|[r, _]| r).collect());
     RunOutputs {
         run,
         assignment,
@@ -125,16 +166,15 @@ pub fn read_run_outputs(dir: &Path) -> RunOutputs {
     }
 }
 
-/// Reads two named columns of `dir/file`; `None` (with a note) when the file
-/// is missing, unreadable or lacks a column. Malformed rows are noted and
-/// skipped.
-fn read_table(
+/// Reads `dir/file` and finds the columns of `R` in it; `None` (with a
+/// note) when the file is missing, unreadable or lacks a column. Malformed
+/// rows are noted and skipped.
+fn read_table<R: InputRow>(
     dir: &Path,
     file: &str,
-    cols: [&str; 2],
     run: &str,
     notes: &mut Vec<String>,
-) -> Option<Vec<[String; 2]>> {
+) -> Option<(RawTable, Layout)> {
     let path = dir.join(file);
     let t = match crate::table::read_path(
         &path,
@@ -149,17 +189,12 @@ fn read_table(
             return None;
         }
     };
-    let mut ix = [0usize; 2];
-    for (k, name) in cols.iter().enumerate() {
-        match t.column(name) {
-            Some(i) => ix[k] = i,
-            None => {
-                notes.push(format!(
-                    "run {run}: {file}: no column '{name}'; not compared"
-                ));
-                return None;
-            }
-        }
+    let layout = Layout::find::<R>(&t.header, Names::Exact);
+    if let Some(name) = layout.missing::<R>().first() {
+        notes.push(format!(
+            "run {run}: {file}: no column '{name}'; not compared"
+        ));
+        return None;
     }
     for r in &t.rejected {
         notes.push(format!(
@@ -168,12 +203,7 @@ fn read_table(
             r.message
         ));
     }
-    Some(
-        t.rows()
-            .map(|(r, _)| [r[ix[0]].trim().to_string(), r[ix[1]].trim().to_string()])
-            .filter(|[a, _]| !a.is_empty())
-            .collect(),
-    )
+    Some((t, layout))
 }
 
 /// What changed from `previous` to `current`. Parts that either side could

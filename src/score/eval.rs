@@ -12,6 +12,7 @@ use std::path::Path;
 
 use super::ScoreMatrix;
 use crate::model::{Dataset, ProposalIx};
+use crate::table::{self, InputRow, Layout, Names};
 
 /// True topic mixtures. Vectors are sparse `(topic, weight)` sorted by topic.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -48,12 +49,11 @@ pub enum TruthError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{path}:{line}: {source}")]
-    Csv {
+    #[error("{path}:{line}: {message}")]
+    Table {
         path: String,
         line: u64,
-        #[source]
-        source: csv::Error,
+        message: String,
     },
     #[error("{path}:{line}: column '{field}': {message}")]
     Field {
@@ -68,16 +68,22 @@ pub enum TruthError {
 /// `proposal_topics.csv` (proposal_id,topic_id,weight) from `dir`.
 pub fn read_truth(dir: &Path, ds: &Dataset) -> Result<Truth, TruthError> {
     let mut topics: HashMap<String, u32> = HashMap::new();
-    let researcher_topics = read_topics(
+    let researcher_topics = read_topics::<ResearcherTopicRow>(
         &dir.join("researcher_topics.csv"),
-        "researcher_id",
+        |l, c| {
+            l.row::<ResearcherTopicRow>(c)
+                .map(|r| [r.researcher_id, r.topic_id, r.weight])
+        },
         &ds.researcher_by_id,
         ds.researchers.len(),
         &mut topics,
     )?;
-    let proposal_topics = read_topics(
+    let proposal_topics = read_topics::<ProposalTopicRow>(
         &dir.join("proposal_topics.csv"),
-        "proposal_id",
+        |l, c| {
+            l.row::<ProposalTopicRow>(c)
+                .map(|r| [r.proposal_id, r.topic_id, r.weight])
+        },
         &ds.proposal_by_id,
         ds.proposals.len(),
         &mut topics,
@@ -88,66 +94,86 @@ pub fn read_truth(dir: &Path, ds: &Dataset) -> Result<Truth, TruthError> {
     })
 }
 
-fn read_topics(
+crate::read_row! {
+    /// One row of truth/researcher_topics.csv (written by `rdmatch
+    /// generate`): a researcher's weight on one topic.
+    pub struct ResearcherTopicRow<'a> {
+        pub researcher_id: &'a str,
+        pub topic_id: &'a str,
+        pub weight: &'a str,
+    }
+}
+
+crate::read_row! {
+    /// One row of truth/proposal_topics.csv (written by `rdmatch
+    /// generate`): a proposal's weight on one topic.
+    pub struct ProposalTopicRow<'a> {
+        pub proposal_id: &'a str,
+        pub topic_id: &'a str,
+        pub weight: &'a str,
+    }
+}
+
+/// Reads one topics file of row type `R`; `cells` gives a row's ID, topic
+/// and weight.
+fn read_topics<R: InputRow>(
     path: &Path,
-    id_col: &str,
+    cells: impl for<'t> Fn(
+        &Layout,
+        &table::read::Row<'t>,
+    ) -> Result<[&'t str; 3], table::typed::RowError>,
     ids: &HashMap<String, usize>,
     n: usize,
     topics: &mut HashMap<String, u32>,
 ) -> Result<Vec<Vec<(u32, f64)>>, TruthError> {
     let name = path.display().to_string();
-    let f = std::fs::File::open(path).map_err(|source| TruthError::Io {
+    if let Err(source) = std::fs::File::open(path) {
+        return Err(TruthError::Io { path: name, source });
+    }
+    let t = table::read_path(
+        path,
+        &table::ReadOptions {
+            header: true,
+            ..Default::default()
+        },
+    )
+    .map_err(|e| TruthError::Table {
         path: name.clone(),
-        source,
+        line: e.line.unwrap_or(0),
+        message: e.message,
     })?;
-    let mut rdr = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(f);
-    let headers = rdr
-        .headers()
-        .map_err(|source| TruthError::Csv {
-            path: name.clone(),
+    let layout = Layout::find::<R>(&t.header, Names::Exact);
+    let id_col = R::FIELDS[0].name;
+    if let Some(missing) = layout.missing::<R>().first() {
+        return Err(TruthError::Field {
+            path: name,
             line: 1,
-            source,
-        })?
-        .clone();
-    let col = |h: &str| {
-        headers
-            .iter()
-            .position(|x| x == h)
-            .ok_or_else(|| TruthError::Field {
-                path: name.clone(),
-                line: 1,
-                field: h.to_string(),
-                message: format!("missing column; expected {id_col},topic_id,weight"),
-            })
-    };
-    let (ci, ct, cw) = (col(id_col)?, col("topic_id")?, col("weight")?);
+            field: missing.to_string(),
+            message: format!("missing column; expected {id_col},topic_id,weight"),
+        });
+    }
+    if let Some(r) = t.rejected.first() {
+        return Err(TruthError::Table {
+            path: name,
+            line: r.position.line(),
+            message: r.message.clone(),
+        });
+    }
     let mut out: Vec<Vec<(u32, f64)>> = vec![Vec::new(); n];
-    for rec in rdr.records() {
-        let rec = rec.map_err(|source| {
-            let line = source.position().map_or(0, |p| p.line());
-            TruthError::Csv {
-                path: name.clone(),
-                line,
-                source,
-            }
-        })?;
-        let line = rec.position().map_or(0, |p| p.line());
+    for (row, pos) in t.rows() {
+        let line = pos.line();
         let bad = |field: &str, message: String| TruthError::Field {
             path: name.clone(),
             line,
             field: field.to_string(),
             message,
         };
-        let id = rec.get(ci).unwrap_or("");
+        let [id, topic, ws] = cells(&layout, &row).map_err(|e| bad(id_col, e.message))?;
         let i = *ids
             .get(id)
             .ok_or_else(|| bad(id_col, format!("unknown ID {id:?}")))?;
-        let t = rec.get(ct).unwrap_or("").to_string();
         let next = topics.len() as u32;
-        let t = *topics.entry(t).or_insert(next);
-        let ws = rec.get(cw).unwrap_or("");
+        let t = *topics.entry(topic.to_string()).or_insert(next);
         let w: f64 = ws
             .parse()
             .ok()

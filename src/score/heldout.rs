@@ -23,9 +23,14 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::ScoreMatrix;
+use crate::load::rows::{
+    AdviserRow, AreaRow, AuthorshipRow, InstitutionRow, MemberRow, ProposalRow, PublicationRow,
+    ResearcherRow,
+};
 use crate::model::{
     AdviserIx, Area, Dataset, DeclaredTarget, Member, Proposal, Publication, Role, Tables,
 };
+use crate::table::CsvRow;
 
 /// The ID of the one area of a held-out call.
 pub const HELDOUT_AREA: &str = "HELDOUT";
@@ -349,9 +354,57 @@ pub enum WriteCallError {
     },
 }
 
+crate::table_row! {
+    /// One row of truth/heldout_authors.csv: a proposal of the held-out
+    /// call and one of its true authors (an adviser of the call).
+    pub struct HeldOutAuthorRow<'a> {
+        pub proposal_id: &'a str,
+        pub researcher_id: &'a str,
+    }
+}
+
+/// Writes `dir/name` from rows `R` (the data folder's own row structs, so
+/// the folder has every column the loader reads) and records its row count.
+fn write_rows<R: CsvRow>(
+    dir: &Path,
+    name: &str,
+    rows: impl IntoIterator<Item = R>,
+    written: &mut Vec<(String, usize)>,
+) -> Result<(), WriteCallError> {
+    let path = dir.join(name);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|source| WriteCallError::Io {
+            path: parent.to_path_buf(),
+            source,
+        })?;
+    }
+    let f = std::fs::File::create(&path).map_err(|source| WriteCallError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    let csv_err = |source| WriteCallError::Csv {
+        path: path.clone(),
+        source,
+    };
+    let mut w = crate::table::CsvWriter::new(std::io::BufWriter::new(f));
+    w.header::<R>().map_err(csv_err)?;
+    let mut n = 0;
+    for r in rows {
+        w.serialize(&r).map_err(csv_err)?;
+        n += 1;
+    }
+    w.flush().map_err(|source| WriteCallError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    written.push((name.to_string(), n));
+    Ok(())
+}
+
 /// Writes `h.call` as a data folder (`institutions.csv`, `researchers.csv`,
 /// `areas.csv`, `advisers.csv`, `proposals.csv`, `proposal_members.csv`,
-/// `publications.csv`, `authorships.csv`, and `truth/heldout_authors.csv`:
+/// `publications.csv`, `authorships.csv`, each with every column of the
+/// loader's schema, and `truth/heldout_authors.csv`:
 /// proposal_id,researcher_id) that `rdmatch run --data DIR` reads.
 /// Returns each file written with its number of rows.
 pub fn write_call(h: &HeldOut, dir: &Path) -> Result<Vec<(String, usize)>, WriteCallError> {
@@ -369,167 +422,148 @@ pub fn write_call(h: &HeldOut, dir: &Path) -> Result<Vec<(String, usize)>, Write
     let ds = &h.call;
     let mut written = Vec::new();
     let join = |v: &[String]| v.join(";");
-    let mut file = |name: &str, header: &[&str], rows: &mut dyn Iterator<Item = Vec<String>>| {
-        let path = dir.join(name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|source| WriteCallError::Io {
-                path: parent.to_path_buf(),
-                source,
-            })?;
-        }
-        let f = std::fs::File::create(&path).map_err(|source| WriteCallError::Io {
-            path: path.clone(),
-            source,
-        })?;
-        let csv_err = |source| WriteCallError::Csv {
-            path: path.clone(),
-            source,
-        };
-        let mut w = crate::table::CsvWriter::new(std::io::BufWriter::new(f));
-        w.write_record(header).map_err(csv_err)?;
-        let mut n = 0;
-        for r in rows {
-            w.write_record(&r).map_err(csv_err)?;
-            n += 1;
-        }
-        w.flush().map_err(|source| WriteCallError::Io {
-            path: path.clone(),
-            source,
-        })?;
-        written.push((name.to_string(), n));
-        Ok::<(), WriteCallError>(())
-    };
-    file(
+    write_rows(
+        dir,
         "institutions.csv",
-        &["institution_id", "name", "sector", "country", "region"],
-        &mut ds.institutions.iter().map(|i| {
-            vec![
-                i.id.clone(),
-                i.name.clone(),
-                i.sector.as_str().to_string(),
-                i.country.clone(),
-                i.region.clone().unwrap_or_default(),
-            ]
+        ds.institutions.iter().map(|i| InstitutionRow {
+            institution_id: &i.id,
+            name: &i.name,
+            sector: i.sector.as_str(),
+            country: &i.country,
+            region: i.region.as_deref().unwrap_or(""),
+            ..Default::default()
         }),
+        &mut written,
     )?;
-    file(
+    let keywords: Vec<String> = ds.researchers.iter().map(|r| join(&r.keywords)).collect();
+    write_rows(
+        dir,
         "researchers.csv",
-        &[
-            "researcher_id",
-            "name",
-            "institution_id",
-            "position",
-            "keywords",
-            "orcid",
-        ],
-        &mut ds.researchers.iter().map(|r| {
-            vec![
-                r.id.clone(),
-                r.name.clone(),
-                ds.institutions[r.institution].id.clone(),
-                r.position.clone().unwrap_or_default(),
-                join(&r.keywords),
-                r.orcid.clone().unwrap_or_default(),
-            ]
-        }),
+        ds.researchers
+            .iter()
+            .zip(&keywords)
+            .map(|(r, kw)| ResearcherRow {
+                researcher_id: &r.id,
+                name: &r.name,
+                institution_id: &ds.institutions[r.institution].id,
+                position: r.position.as_deref().unwrap_or(""),
+                keywords: kw,
+                orcid: r.orcid.as_deref().unwrap_or(""),
+                ..Default::default()
+            }),
+        &mut written,
     )?;
-    file(
+    let keywords: Vec<String> = ds.areas.iter().map(|a| join(&a.keywords)).collect();
+    write_rows(
+        dir,
         "areas.csv",
-        &["area_id", "name", "program", "description", "keywords"],
-        &mut ds.areas.iter().map(|a| {
-            vec![
-                a.id.clone(),
-                a.name.clone(),
-                a.program.clone(),
-                a.description.clone(),
-                join(&a.keywords),
-            ]
+        ds.areas.iter().zip(&keywords).map(|(a, kw)| AreaRow {
+            area_id: &a.id,
+            name: &a.name,
+            program: &a.program,
+            description: &a.description,
+            keywords: kw,
         }),
+        &mut written,
     )?;
-    file(
+    let cells: Vec<(String, String)> = ds
+        .advisers
+        .iter()
+        .map(|a| {
+            let areas: Vec<&str> = a.areas.iter().map(|&x| ds.areas[x].id.as_str()).collect();
+            (areas.join(";"), a.max_load.to_string())
+        })
+        .collect();
+    write_rows(
+        dir,
         "advisers.csv",
-        &["researcher_id", "area_ids", "max_load"],
-        &mut ds.advisers.iter().map(|a| {
-            vec![
-                ds.researchers[a.researcher].id.clone(),
-                a.areas
-                    .iter()
-                    .map(|&x| ds.areas[x].id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(";"),
-                a.max_load.to_string(),
-            ]
-        }),
+        ds.advisers
+            .iter()
+            .zip(&cells)
+            .map(|(a, (areas, max_load))| AdviserRow {
+                researcher_id: &ds.researchers[a.researcher].id,
+                area_ids: areas,
+                max_load,
+            }),
+        &mut written,
     )?;
-    file(
+    let cells: Vec<(String, String)> = ds
+        .proposals
+        .iter()
+        .map(|p| (join(&p.keywords), p.year.to_string()))
+        .collect();
+    write_rows(
+        dir,
         "proposals.csv",
-        &[
-            "proposal_id",
-            "area_id",
-            "title",
-            "abstract",
-            "keywords",
-            "pi_id",
-            "year",
-        ],
-        &mut ds.proposals.iter().map(|p| {
-            vec![
-                p.id.clone(),
-                ds.areas[p.area].id.clone(),
-                p.title.clone(),
-                p.abstract_text.clone(),
-                join(&p.keywords),
-                ds.researchers[p.pi].id.clone(),
-                p.year.to_string(),
-            ]
-        }),
+        ds.proposals
+            .iter()
+            .zip(&cells)
+            .map(|(p, (kw, year))| ProposalRow {
+                proposal_id: &p.id,
+                area_id: &ds.areas[p.area].id,
+                title: &p.title,
+                r#abstract: &p.abstract_text,
+                keywords: kw,
+                pi_id: &ds.researchers[p.pi].id,
+                year,
+                ..Default::default()
+            }),
+        &mut written,
     )?;
-    file(
+    write_rows(
+        dir,
         "proposal_members.csv",
-        &["proposal_id", "researcher_id", "role"],
-        &mut ds.proposals.iter().flat_map(|p| {
-            p.members.iter().map(|m| {
-                vec![
-                    p.id.clone(),
-                    ds.researchers[m.researcher].id.clone(),
-                    m.role.as_str().to_string(),
-                ]
+        ds.proposals.iter().flat_map(|p| {
+            p.members.iter().map(|m| MemberRow {
+                proposal_id: &p.id,
+                researcher_id: &ds.researchers[m.researcher].id,
+                role: m.role.as_str(),
             })
         }),
+        &mut written,
     )?;
-    file(
+    let cells: Vec<(String, String)> = ds
+        .publications
+        .iter()
+        .map(|p| (p.year.to_string(), join(&p.keywords)))
+        .collect();
+    write_rows(
+        dir,
         "publications.csv",
-        &["publication_id", "year", "title", "abstract", "keywords"],
-        &mut ds.publications.iter().map(|p| {
-            vec![
-                p.id.clone(),
-                p.year.to_string(),
-                p.title.clone(),
-                p.abstract_text.clone(),
-                join(&p.keywords),
-            ]
-        }),
+        ds.publications
+            .iter()
+            .zip(&cells)
+            .map(|(p, (year, kw))| PublicationRow {
+                publication_id: &p.id,
+                year,
+                title: &p.title,
+                r#abstract: &p.abstract_text,
+                keywords: kw,
+                ..Default::default()
+            }),
+        &mut written,
     )?;
-    file(
+    write_rows(
+        dir,
         "authorships.csv",
-        &["publication_id", "researcher_id"],
-        &mut ds.publications.iter().flat_map(|p| {
-            p.authors
-                .iter()
-                .map(|&r| vec![p.id.clone(), ds.researchers[r].id.clone()])
-        }),
-    )?;
-    file(
-        "truth/heldout_authors.csv",
-        &["proposal_id", "researcher_id"],
-        &mut ds.proposals.iter().zip(&h.authors).flat_map(|(p, t)| {
-            t.iter().map(|&a| {
-                vec![
-                    p.id.clone(),
-                    ds.researchers[ds.advisers[a].researcher].id.clone(),
-                ]
+        ds.publications.iter().flat_map(|p| {
+            p.authors.iter().map(|&r| AuthorshipRow {
+                publication_id: &p.id,
+                researcher_id: &ds.researchers[r].id,
             })
         }),
+        &mut written,
+    )?;
+    write_rows(
+        dir,
+        "truth/heldout_authors.csv",
+        ds.proposals.iter().zip(&h.authors).flat_map(|(p, t)| {
+            t.iter().map(|&a| HeldOutAuthorRow {
+                proposal_id: &p.id,
+                researcher_id: &ds.researchers[ds.advisers[a].researcher].id,
+            })
+        }),
+        &mut written,
     )?;
     Ok(written)
 }

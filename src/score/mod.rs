@@ -43,7 +43,9 @@ mod scorer;
 pub mod variants;
 mod write;
 
-pub use eval::{evaluate, read_truth, EvalReport, Truth, TruthError};
+pub use eval::{
+    evaluate, read_truth, EvalReport, ProposalTopicRow, ResearcherTopicRow, Truth, TruthError,
+};
 pub use external::{
     read_external, ExternalError, ExternalPairs, ExternalScores, ExternalSource, ReadExternal,
 };

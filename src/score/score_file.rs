@@ -28,27 +28,33 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::report::sha256_file;
-use crate::table::{self, EncodingChoice, Format, ReadOptions};
+use crate::table::typed::Cells;
+use crate::table::{self, EncodingChoice, Format, InputRow, Layout, Names, ReadOptions};
 
 /// Values within this distance of a bound are clamped to it.
 pub const OVERSHOOT: f64 = 1e-9;
 
-pub const PROPOSAL_ALIASES: [&str; 6] = [
-    "proposal_id",
-    "paper_id",
-    "paper",
-    "submission_id",
-    "submission",
-    "note_id",
-];
-pub const RESEARCHER_ALIASES: [&str; 5] = [
-    "researcher_id",
-    "reviewer_id",
-    "reviewer",
-    "user",
-    "user_id",
-];
-pub const SCORE_ALIASES: [&str; 3] = ["score", "affinity", "similarity"];
+crate::read_row! {
+    /// One row of a score file. The columns are found by name or alias,
+    /// case ignored, in any order (other columns are ignored); in
+    /// OpenReview's headerless files they are the first three, in this
+    /// order. The score stays text here so that a bad one is named with
+    /// what is wrong with it.
+    pub struct ScoreFileRow<'a> {
+        pub proposal_id: &'a str | "paper_id" | "paper" | "submission_id" | "submission" | "note_id",
+        pub researcher_id: &'a str | "reviewer_id" | "reviewer" | "user" | "user_id",
+        pub score: &'a str | "affinity" | "similarity",
+    }
+}
+
+/// The names a header may give field `k` of [`ScoreFileRow`].
+pub fn column_names(k: usize) -> Vec<&'static str> {
+    ScoreFileRow::FIELDS.get(k).map_or_else(Vec::new, |f| {
+        std::iter::once(f.name)
+            .chain(f.aliases.iter().copied())
+            .collect()
+    })
+}
 
 /// How a file's scores were mapped to [0, 1].
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -202,56 +208,13 @@ pub enum ScoreFileError {
     },
 }
 
-fn find(header: &[String], aliases: &[&str]) -> Option<usize> {
-    aliases.iter().find_map(|a| {
-        header.iter().position(|h| {
-            h.trim()
-                .trim_start_matches('\u{feff}')
-                .eq_ignore_ascii_case(a)
-        })
-    })
-}
-
-/// The cells of one row, from either reader of the table layer.
-trait Cells {
-    fn len(&self) -> usize;
-    fn cell(&self, k: usize) -> &str;
-}
-
-impl Cells for table::read::Row<'_> {
-    fn len(&self) -> usize {
-        table::read::Row::len(self)
-    }
-    fn cell(&self, k: usize) -> &str {
-        self.get(k)
-    }
-}
-
-impl Cells for table::stream::Cells<'_> {
-    fn len(&self) -> usize {
-        table::stream::Cells::len(self)
-    }
-    fn cell(&self, k: usize) -> &str {
-        self.get(k)
-    }
-}
-
-impl Cells for [String] {
-    fn len(&self) -> usize {
-        <[String]>::len(self)
-    }
-    fn cell(&self, k: usize) -> &str {
-        self.get(k).map_or("", String::as_str)
-    }
-}
-
 /// The rows of a score file as they are read: IDs interned as they come,
 /// the range of the raw scores kept for choosing the [`Scaling`].
 struct Parse {
     name: String,
-    /// Columns of proposal, researcher and score; `None` until the first
-    /// row has decided the layout.
-    cols: Option<[usize; 3]>,
+    /// Where the fields of [`ScoreFileRow`] are; `None` until the first
+    /// row has decided it.
+    layout: Option<Layout>,
     header: Option<[String; 3]>,
     field_names: [String; 3],
     rows: Vec<ScoreRow>,
@@ -281,7 +244,7 @@ impl Parse {
     fn new(name: String) -> Parse {
         Parse {
             name,
-            cols: None,
+            layout: None,
             header: None,
             field_names: ["paper", "reviewer", "score"].map(String::from),
             rows: Vec::new(),
@@ -297,68 +260,70 @@ impl Parse {
 
     /// The first row: a header naming the columns, or OpenReview's first
     /// `paper,reviewer,score` row (taken as data).
-    fn first(&mut self, cells: &(impl Cells + ?Sized), line: u64) -> Result<(), ScoreFileError> {
-        let header_cells: Vec<String> = (0..cells.len())
+    fn first<'c>(&mut self, cells: &impl Cells<'c>, line: u64) -> Result<(), ScoreFileError> {
+        let header_cells: Vec<String> = (0..cells.width())
             .map(|k| cells.cell(k).trim().to_string())
             .collect();
-        let recognised = (
-            find(&header_cells, &PROPOSAL_ALIASES),
-            find(&header_cells, &RESEARCHER_ALIASES),
-            find(&header_cells, &SCORE_ALIASES),
-        );
-        let headerless = cells.len() >= 3 && cells.cell(2).trim().parse::<f64>().is_ok();
-        match recognised {
-            (Some(p), Some(r), Some(s)) => {
-                let h = [p, r, s].map(|i| header_cells[i].clone());
-                self.cols = Some([p, r, s]);
-                self.field_names = h.clone();
-                self.header = Some(h);
-                Ok(())
-            }
-            _ if headerless => {
-                self.cols = Some([0, 1, 2]);
-                self.row(cells, line)
-            }
-            _ => Err(ScoreFileError::Field {
+        let found = Layout::find::<ScoreFileRow>(&header_cells, Names::IgnoreCase);
+        let headerless = cells.width() >= 3 && cells.cell(2).trim().parse::<f64>().is_ok();
+        if found.missing::<ScoreFileRow>().is_empty() {
+            let names = found.names();
+            let h = [names[0].clone(), names[1].clone(), names[2].clone()];
+            self.layout = Some(found);
+            self.field_names = h.clone();
+            self.header = Some(h);
+            Ok(())
+        } else if headerless {
+            self.layout = Some(Layout::positional(
+                vec![Some(0), Some(1), Some(2)],
+                self.field_names.to_vec(),
+            ));
+            self.row(cells, line)
+        } else {
+            Err(ScoreFileError::Field {
                 path: self.name.clone(),
                 line,
                 field: header_cells.join(","),
                 message: format!(
                     "is not a header rdmatch recognises: it needs a proposal column ({}), a researcher column ({}) and a score column ({}); or give OpenReview's headerless paper,reviewer,score rows",
-                    PROPOSAL_ALIASES.join(", "),
-                    RESEARCHER_ALIASES.join(", "),
-                    SCORE_ALIASES.join(", ")
+                    column_names(0).join(", "),
+                    column_names(1).join(", "),
+                    column_names(2).join(", ")
                 ),
-            }),
+            })
         }
     }
 
-    fn row(&mut self, cells: &(impl Cells + ?Sized), line: u64) -> Result<(), ScoreFileError> {
-        let cols = self.cols.unwrap_or([0, 1, 2]);
+    fn row<'c>(&mut self, cells: &impl Cells<'c>, line: u64) -> Result<(), ScoreFileError> {
         let field = |k: usize, message: String| ScoreFileError::Field {
             path: self.name.clone(),
             line,
             field: self.field_names[k].clone(),
             message,
         };
-        if cells.len() < 3 {
+        if cells.width() < 3 {
             return Err(ScoreFileError::Line {
                 path: self.name.clone(),
                 line,
                 message: format!(
                     "has {} fields; a score row has a proposal, a researcher and a score",
-                    cells.len()
+                    cells.width()
                 ),
             });
         }
-        let pid = cells.cell(cols[0]).trim();
-        let rid = cells.cell(cols[1]).trim();
+        let Some(layout) = &self.layout else {
+            return Ok(());
+        };
+        let row: ScoreFileRow = layout
+            .row(cells)
+            .map_err(|e| field(e.field.unwrap_or(2), e.message))?;
+        let (pid, rid) = (row.proposal_id, row.researcher_id);
         for (k, v) in [(0, pid), (1, rid)] {
             if v.is_empty() {
                 return Err(field(k, "is empty; every row needs an ID".into()));
             }
         }
-        let text = cells.cell(cols[2]).trim();
+        let text = row.score;
         let raw: f64 = text
             .parse()
             .map_err(|_| field(2, format!("\"{text}\" is not a number")))?;
@@ -384,8 +349,8 @@ impl Parse {
     }
 
     /// Each row in turn: the first decides the layout.
-    fn push(&mut self, cells: &(impl Cells + ?Sized), line: u64) -> Result<(), ScoreFileError> {
-        if self.cols.is_none() {
+    fn push<'c>(&mut self, cells: &impl Cells<'c>, line: u64) -> Result<(), ScoreFileError> {
+        if self.layout.is_none() {
             self.first(cells, line)
         } else {
             self.row(cells, line)
@@ -436,7 +401,7 @@ pub fn read_score_file(path: &Path, encoding: EncodingChoice) -> Result<ScoreFil
         let mut s = table::stream::RowStream::open(path, encoding).map_err(table_err)?;
         if !s.header().is_empty() {
             let (header, line) = (s.header().to_vec(), s.header_line());
-            parse.push(header.as_slice(), line)?;
+            parse.push(&header.as_slice(), line)?;
         }
         loop {
             match s.next_row().map_err(table_err)? {
@@ -447,7 +412,7 @@ pub fn read_score_file(path: &Path, encoding: EncodingChoice) -> Result<ScoreFil
         }
         s.format().clone()
     };
-    if parse.cols.is_none() {
+    if parse.layout.is_none() {
         return Err(file_err(
             "has no rows; a score file has one row per (proposal, researcher) pair".into(),
         ));

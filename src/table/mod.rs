@@ -11,14 +11,19 @@
 //! - [`row`]: typed output rows; each file rdmatch writes is one
 //!   [`table_row!`](crate::table_row) struct declared next to its writer
 //!   (the stage that owns the data), whose field names are its columns.
+//! - [`typed`]: typed input rows; each file rdmatch reads outside the data
+//!   folder is one [`read_row!`](crate::read_row) struct declared next to
+//!   its reader, found in a header by name or alias ([`typed::Layout`]).
 //!
-//! What the cells mean is decided by the callers' typed rows: `load` for the
-//! data folder, `score::external` for score files, `load::locks` for locks.
+//! What the cells mean is decided by the callers' typed rows: `load::rows`
+//! for the data folder, `load::locks` for locks, `score::score_file` for
+//! score files, and so on.
 
 pub mod decode;
 pub mod read;
 pub mod row;
 pub mod stream;
+pub mod typed;
 pub mod write;
 mod xlsx;
 
@@ -28,4 +33,5 @@ pub use read::{
     ReadOptions, RejectedRow, TableError,
 };
 pub use row::CsvRow;
+pub use typed::{InputRow, Layout, Names};
 pub use write::{neutralise, num, CsvWriter};

@@ -195,13 +195,13 @@ pub fn read_terms(
         path: path.to_path_buf(),
         message: e.to_string(),
     })?;
-    let col = |name: &str| {
-        t.column(name).ok_or_else(|| LexiconError::File {
+    let layout = crate::table::Layout::find::<TermRow>(&t.header, crate::table::Names::Exact);
+    if let Some(name) = layout.missing::<TermRow>().first() {
+        return Err(LexiconError::File {
             path: path.to_path_buf(),
             message: format!("missing column '{name}'; expected the header ja,en"),
-        })
-    };
-    let (cj, ce) = (col("ja")?, col("en")?);
+        });
+    }
     if let Some(r) = t.rejected.first() {
         return Err(LexiconError::Row {
             path: path.to_path_buf(),
@@ -211,23 +211,31 @@ pub fn read_terms(
         });
     }
     let mut out = Vec::new();
-    for (row, pos) in t.rows() {
-        let (ja, en) = (row.get(cj).trim(), row.get(ce).trim());
+    for (cells, pos) in t.rows() {
         let bad = |field, message: &str| LexiconError::Row {
             path: path.to_path_buf(),
             line: pos.line(),
             field,
             message: message.to_string(),
         };
-        if ja.is_empty() {
+        let row: TermRow = layout.row(&cells).map_err(|e| bad("ja", &e.message))?;
+        if row.ja.is_empty() {
             return Err(bad("ja", "empty; give the Japanese term"));
         }
-        if en.is_empty() {
+        if row.en.is_empty() {
             return Err(bad("en", "empty; give the English term(s)"));
         }
-        out.push((ja.to_string(), en.to_string()));
+        out.push((row.ja.to_string(), row.en.to_string()));
     }
     Ok(out)
+}
+
+crate::read_row! {
+    /// One row of terms.csv: a Japanese term and its English words.
+    pub struct TermRow<'a> {
+        pub ja: &'a str,
+        pub en: &'a str,
+    }
 }
 
 #[cfg(test)]

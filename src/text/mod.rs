@@ -28,7 +28,9 @@ mod stopwords;
 mod tokenize;
 
 pub use keyword::normalize_keyword;
-pub use lexicon::{read_terms, user_terms, Lexicon, LexiconError, BUILTIN as BUILTIN_TERMS};
+pub use lexicon::{
+    read_terms, user_terms, Lexicon, LexiconError, TermRow, BUILTIN as BUILTIN_TERMS,
+};
 pub use stopwords::{is_english_stop_word, is_japanese_content_run, is_japanese_stop_run};
 pub use tokenize::{
     for_each_token, for_each_word, phrase_term, phrases, words, Analyzer, Term, BIGRAM_PREFIX,
