@@ -7,8 +7,8 @@
 
 use std::time::Instant;
 
-use super::{betweenness, leiden};
 use super::csr::{from_edges, Csr};
+use super::{betweenness, leiden};
 
 /// The SNAP file named by `SNAP_FILE` (default ca-HepTh) as a graph, and
 /// the SNAP ID of every node.

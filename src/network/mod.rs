@@ -291,9 +291,7 @@ pub fn analyse_with_areas(
                             || clock.timed("clustering", || clustering::clustering(csr)),
                             || {
                                 (
-                                    clock.timed("mixing", || {
-                                        mixing::mixing(ds, &edges, &areas_of)
-                                    }),
+                                    clock.timed("mixing", || mixing::mixing(ds, &edges, &areas_of)),
                                     clock.timed("years", || years::year_rows(ds)),
                                 )
                             },
