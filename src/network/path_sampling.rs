@@ -375,7 +375,7 @@ const UNSEEN: u32 = u32::MAX;
 /// counts and the node's degree, in one 32-byte slot (two per cache
 /// line). The searches are bound by random memory access; a neighbour's
 /// test "reached yet, by which side", its path count and, when new, its
-/// degree (for balancing) then cost one cache miss instead of three.
+/// degree (for balancing) then touch one cache line instead of three.
 #[derive(Clone, Copy)]
 #[repr(C, align(32))]
 struct Slot {
