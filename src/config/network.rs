@@ -34,7 +34,7 @@ pub struct NetworkConfig {
     pub betweenness_samples: usize,
     /// Sampling stops once every node's normalised betweenness is provably
     /// within this absolute error of the exact value (with probability
-    /// 1 − delta: the smaller of an empirical-Bernstein and a VC-dimension
+    /// 1 − delta: the smaller of a per-node Chernoff–Hoeffding and a VC-dimension
     /// bound), or at `betweenness_samples` paths; the bound reached is
     /// reported as `betweenness_epsilon`.
     pub betweenness_epsilon: f64,

@@ -7,12 +7,12 @@
 
 use std::time::Instant;
 
-use super::betweenness;
 use super::csr::{from_edges, Csr};
+use super::{betweenness, leiden};
 
-#[test]
-#[ignore]
-fn bench_exact_betweenness_snap() {
+/// The SNAP file named by `SNAP_FILE` (default ca-HepTh) as a graph, and
+/// the SNAP ID of every node.
+fn load_snap() -> (Vec<u64>, Vec<usize>, Vec<u32>) {
     let default = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../shared/real-data/snap/CA-HepTh.txt"
@@ -46,6 +46,13 @@ fn bench_exact_betweenness_snap() {
         edges.push((ia, ib));
     }
     let (offsets, adj) = from_edges(ids.len(), &edges);
+    (ids, offsets, adj)
+}
+
+#[test]
+#[ignore]
+fn bench_exact_betweenness_snap() {
+    let (ids, offsets, adj) = load_snap();
     let g = Csr {
         offsets: &offsets,
         adj: &adj,
@@ -65,5 +72,41 @@ fn bench_exact_betweenness_snap() {
             s.push_str(&format!("{} {v:.12}\n", ids[i]));
         }
         std::fs::write(out, s).expect("BETWEENNESS_OUT writable");
+    }
+}
+
+/// Sampled betweenness with the defaults (ε = 0.002, δ = 0.1, seed 42)
+/// and each of four Leiden runs on their own, on `SNAP_FILE`: the two
+/// kernels of the network stage, timed apart.
+#[test]
+#[ignore]
+fn bench_sampled_betweenness_and_leiden_snap() {
+    let (_, offsets, adj) = load_snap();
+    let g = Csr {
+        offsets: &offsets,
+        adj: &adj,
+    };
+    let t = Instant::now();
+    let b = betweenness::betweenness_adaptive(g, 0, 2_000_000, 0.002, 0.1, 42);
+    let secs = t.elapsed().as_secs_f64();
+    let top = b.values.iter().copied().fold(0.0, f64::max);
+    println!(
+        "sampled betweenness: {} nodes, {} edges, {} paths, ε = {:.5}, top {top:.5}, {secs:.3} s ({} threads)",
+        g.node_count(),
+        g.edge_count(),
+        b.samples,
+        b.epsilon.unwrap_or(0.0),
+        rayon::current_num_threads()
+    );
+    let mut best = f64::MIN;
+    for stream in 0..4 {
+        let t = Instant::now();
+        let (m, q) = leiden::leiden(g, 1.0, 42, stream);
+        let secs = t.elapsed().as_secs_f64();
+        best = best.max(q);
+        let c = m.iter().max().map_or(0, |x| x + 1);
+        println!(
+            "leiden stream {stream}: Q = {q:.6}, {c} communities, best so far {best:.6}, {secs:.3} s"
+        );
     }
 }

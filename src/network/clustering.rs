@@ -34,23 +34,29 @@ pub struct Clustering {
 pub fn clustering(g: Csr) -> Clustering {
     let n = g.node_count();
     let rank_lt = |a: usize, b: usize| (g.degree(a), a) < (g.degree(b), b);
-    // Out-neighbourhoods (towards higher rank), ascending by index.
-    let out: Vec<Vec<u32>> = (0..n)
-        .into_par_iter()
-        .map(|v| {
+    // Out-neighbourhoods (towards higher rank), ascending by index, in
+    // one compressed array.
+    let mut out_start = Vec::with_capacity(n + 1);
+    out_start.push(0usize);
+    let mut out: Vec<u32> = Vec::with_capacity(g.adj.len() / 2);
+    for v in 0..n {
+        out.extend(
             g.neighbors(v)
                 .iter()
                 .copied()
-                .filter(|&u| rank_lt(v, u as usize))
-                .collect()
-        })
-        .collect();
+                .filter(|&u| rank_lt(v, u as usize)),
+        );
+        out_start.push(out.len());
+    }
+    let out_of = |v: usize| &out[out_start[v]..out_start[v + 1]];
     let counts: Vec<AtomicU64> = (0..n).map(|_| AtomicU64::new(0)).collect();
     (0..n).into_par_iter().for_each(|v| {
-        let ov = &out[v];
+        let ov = out_of(v);
+        // v's own triangles are counted here and added once.
+        let mut mine = 0u64;
         for &u in ov {
             // Both lists ascending: merge-intersect.
-            let ou = &out[u as usize];
+            let ou = out_of(u as usize);
             let (mut i, mut j) = (0, 0);
             while i < ov.len() && j < ou.len() {
                 match ov[i].cmp(&ou[j]) {
@@ -58,7 +64,7 @@ pub fn clustering(g: Csr) -> Clustering {
                     std::cmp::Ordering::Greater => j += 1,
                     std::cmp::Ordering::Equal => {
                         let w = ov[i] as usize;
-                        counts[v].fetch_add(1, Ordering::Relaxed);
+                        mine += 1;
                         counts[u as usize].fetch_add(1, Ordering::Relaxed);
                         counts[w].fetch_add(1, Ordering::Relaxed);
                         i += 1;
@@ -67,6 +73,7 @@ pub fn clustering(g: Csr) -> Clustering {
                 }
             }
         }
+        counts[v].fetch_add(mine, Ordering::Relaxed);
     });
     let node_triangles: Vec<u64> = counts.into_iter().map(|c| c.into_inner()).collect();
     let local: Vec<f64> = (0..n)

@@ -173,43 +173,64 @@ pub(super) fn renumber(comm: &[usize]) -> (Vec<usize>, usize) {
     (out, next)
 }
 
-/// Phase 2: one node per community.
+/// Phase 2: one node per community. Members are bucketed by community
+/// (counting sort) and each community's neighbour weights gathered in a
+/// dense array with a list of the entries touched, so the cost is `O(m)`
+/// plus sorting each community's short neighbour list. Weights are sums
+/// of whole edges (and halves for the self-loops), exact in `f64`, so the
+/// order of summation does not matter.
 pub(super) fn aggregate(g: &Weighted, comm: &[usize], count: usize) -> Weighted {
-    let mut self_w = vec![0.0; count];
-    let mut k = vec![0.0; count];
-    let mut triples: Vec<(u32, u32, f64)> = Vec::with_capacity(g.adj.len());
-    for i in 0..g.n() {
-        let ci = comm[i];
-        self_w[ci] += g.self_w[i];
-        k[ci] += g.k[i];
-        for e in g.offsets[i]..g.offsets[i + 1] {
-            let cj = comm[g.adj[e] as usize];
-            if cj == ci {
-                // Seen from both ends: half each.
-                self_w[ci] += g.w[e] / 2.0;
-            } else {
-                triples.push((ci as u32, cj as u32, g.w[e]));
-            }
-        }
-    }
-    triples.sort_unstable_by_key(|&(a, b, _)| (a, b));
-    let mut offsets = vec![0usize; count + 1];
-    let mut adj = Vec::new();
-    let mut w: Vec<f64> = Vec::new();
-    let mut last: Option<(u32, u32)> = None;
-    for (a, b, x) in triples {
-        if last == Some((a, b)) {
-            // Invariant: `last` is set only after a push.
-            *w.last_mut().expect("pushed") += x;
-        } else {
-            adj.push(b);
-            w.push(x);
-            offsets[a as usize + 1] += 1;
-            last = Some((a, b));
-        }
+    let mut start = vec![0usize; count + 1];
+    for &c in comm {
+        start[c + 1] += 1;
     }
     for c in 0..count {
-        offsets[c + 1] += offsets[c];
+        start[c + 1] += start[c];
+    }
+    let mut fill = start.clone();
+    let mut members = vec![0u32; comm.len()];
+    for (v, &c) in comm.iter().enumerate() {
+        // Invariant: node indexes fit u32 (the adjacency stores u32).
+        members[fill[c]] = v as u32;
+        fill[c] += 1;
+    }
+    let mut self_w = vec![0.0; count];
+    let mut k = vec![0.0; count];
+    let mut offsets = Vec::with_capacity(count + 1);
+    offsets.push(0usize);
+    let mut adj: Vec<u32> = Vec::new();
+    let mut w: Vec<f64> = Vec::new();
+    let mut acc = vec![0.0f64; count];
+    let mut marked = vec![false; count];
+    let mut touched: Vec<u32> = Vec::new();
+    for c in 0..count {
+        for &v in &members[start[c]..start[c + 1]] {
+            let v = v as usize;
+            self_w[c] += g.self_w[v];
+            k[c] += g.k[v];
+            for e in g.offsets[v]..g.offsets[v + 1] {
+                let cj = comm[g.adj[e] as usize];
+                if cj == c {
+                    // Seen from both ends: half each.
+                    self_w[c] += g.w[e] / 2.0;
+                } else {
+                    if !marked[cj] {
+                        marked[cj] = true;
+                        touched.push(cj as u32);
+                    }
+                    acc[cj] += g.w[e];
+                }
+            }
+        }
+        touched.sort_unstable();
+        for &cj in &touched {
+            adj.push(cj);
+            w.push(acc[cj as usize]);
+            acc[cj as usize] = 0.0;
+            marked[cj as usize] = false;
+        }
+        touched.clear();
+        offsets.push(adj.len());
     }
     Weighted {
         offsets,

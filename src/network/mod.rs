@@ -279,11 +279,24 @@ pub fn analyse_with_areas(
     let node_in_largest: Vec<bool> = node_component.iter().map(|&c| c == 0).collect();
     clock.mark("ranks, degrees, components");
 
-    let (cl, bt, (louv, modularity)) = {
-        let ((cl, bt), louv) = rayon::join(
+    // Mixing and the year table need neither betweenness nor communities,
+    // so they run alongside them too.
+    let edges = g.edge_pairs();
+    let (cl, bt, (louv, modularity), (mix, years)) = {
+        let (((cl, (mix, years)), bt), louv) = rayon::join(
             || {
                 rayon::join(
-                    || clock.timed("clustering", || clustering::clustering(csr)),
+                    || {
+                        rayon::join(
+                            || clock.timed("clustering", || clustering::clustering(csr)),
+                            || {
+                                (
+                                    clock.timed("mixing", || mixing::mixing(ds, &edges, &areas_of)),
+                                    clock.timed("years", || years::year_rows(ds)),
+                                )
+                            },
+                        )
+                    },
                     || {
                         clock.timed("betweenness", || {
                             betweenness::betweenness_adaptive(
@@ -312,9 +325,9 @@ pub fn analyse_with_areas(
                 })
             },
         );
-        (cl, bt, louv)
+        (cl, bt, louv, (mix, years))
     };
-    clock.mark("clustering, betweenness and communities (side by side)");
+    clock.mark("clustering, betweenness, communities, mixing, years (side by side)");
     let disconnected_communities = leiden::disconnected_communities(csr, &louv);
     clock.mark("disconnected communities");
     let (node_community, community_sizes) = relabel(&louv, &rank);
@@ -368,18 +381,12 @@ pub fn analyse_with_areas(
     }
 
     clock.mark("brokers and spanners");
-    let edges = g.edge_pairs();
-    let mix = mixing::mixing(ds, &edges, &areas_of);
-
-    clock.mark("mixing");
     let mut communities = community_stats(ds, &edges, &node_community, &community_sizes, &areas_of);
     clock.mark("community figures");
     label::label_communities(ds, &mut communities, &node_community, &node_degree, known);
     clock.mark("community labels");
     let node_position = layout::community_layout(&node_community, &community_sizes, &node_degree);
     clock.mark("layout");
-    let years = years::year_rows(ds);
-    clock.mark("years");
 
     let mut area_people: Vec<Vec<ResearcherIx>> = vec![Vec::new(); ds.areas.len()];
     for (r, areas) in areas_of.iter().enumerate() {

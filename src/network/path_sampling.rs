@@ -27,17 +27,33 @@
 //! every node and every checkpoint at once with probability `≥ 1 − δ/2`,
 //! so their minimum holds with probability `≥ 1 − δ`:
 //!
-//! * **Empirical Bernstein** (Maurer & Pontil, COLT 2009, Thm 4, both tails
-//!   and a union bound over the `n` nodes and `J` checkpoints):
-//!   `|p̂(v) − p(v)| ≤ √(2 V(v) L / r) + 7 L / (3 (r − 1))`,
-//!   `L = ln(8 n J / δ)`, `V(v) = p̂(1 − p̂) r / (r − 1)` the sample
-//!   variance of the 0/1 scores. It is small because betweenness is small:
-//!   the variance of a node on 0.5 % of the paths is below 0.005.
+//! * **Chernoff–Hoeffding, per node** (Hoeffding 1963, Thm 1: for a mean
+//!   of `r` independent 0/1 draws, `P(p̂ ≥ p + t) ≤ exp(−r KL(p + t ‖ p))`
+//!   and the same for the lower tail, `KL` the Bernoulli relative
+//!   entropy). So `p(v)` lies in `{q : r KL(p̂(v) ‖ q) ≤ L_v}` except with
+//!   probability `2 e^{−L_v}`, and the node's bound is the farthest end of
+//!   that interval from `p̂(v)` (found by bisection, rounded outwards). It
+//!   is the tightest bound of the exponential-moment family for 0/1 draws
+//!   (Bernstein's and the empirical-Bernstein bound of Maurer & Pontil are
+//!   looser forms of it), and small because betweenness values are small.
 //! * **VC dimension** (Riondato & Kornaropoulos, Thm 2, with the constant
 //!   `c = 0.5` they take from Löffler & Phillips 2009):
 //!   `ε = √(c (⌊log₂(VD − 2)⌋ + 1 + ln(2 J / δ)) / r)`, `VD` an upper
 //!   bound on the vertex diameter (`2 · eccentricity + 1` of one node per
 //!   component). It does not depend on `n`.
+//!
+//! **Where the failure probability goes** (the idea of KADABRA's per-node
+//! `δ_v`, simplified to tiers): a union bound needs `Σ_v 2 e^{−L_v} ≤ δ/2`
+//! per checkpoint share, but only the few nodes with large betweenness can
+//! come near the target; a node on 0.01 % of the paths stays far below it
+//! even with a larger `L_v`. A pilot of [`PILOT`] paths drawn on streams
+//! of their own (and not counted in the estimate, so the tiers do not
+//! depend on the samples the bound is computed from) sorts nodes into
+//! tiers by their pilot share: at least `ε/4`, at least `ε/32`, the rest.
+//! Each non-empty tier gets an equal share of `δ/2`, split evenly among its
+//! nodes and the `J` checkpoints: `L_v = ln(2 J T |tier(v)| / (δ/2))` for
+//! `T` tiers. A node the pilot misjudged gets a wider interval, never a
+//! wrong one: the bound holds for any tiering fixed before the samples.
 //!
 //! Sampling stops at the first checkpoint where the smaller bound, scaled
 //! to networkx's normalisation (`× n / (n − 2)`), is at most the target `ε`,
@@ -47,8 +63,11 @@
 //!
 //! Deterministic for a seed whatever the thread count: samples come in
 //! chunks of [`CHUNK`], chunk `i` drawing from `ChaCha8Rng(seed)` on
-//! stream `i`, and counts are integers, so their sum does not depend on the
-//! order chunks finish in.
+//! stream `i` (the pilot's chunk `i` on stream `PILOT_STREAMS + i`), and
+//! counts are integers, so their sum does not depend on the order chunks
+//! finish in.
+
+use std::sync::Mutex;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -61,7 +80,16 @@ pub const CHUNK: usize = 256;
 
 /// First checkpoint, in samples; later ones grow by [`GROWTH`].
 const FIRST: usize = 4096;
-const GROWTH: f64 = 1.4;
+const GROWTH: f64 = 1.2;
+
+/// Pilot paths that sort nodes into tiers (at most the first checkpoint).
+pub const PILOT: usize = 4096;
+
+/// The pilot's chunks use streams from here on, apart from the estimate's.
+const PILOT_STREAMS: u64 = 1 << 62;
+
+/// Tier thresholds on the pilot share, as fractions of the target ε.
+const TIER_CUTS: [f64; 2] = [1.0 / 4.0, 1.0 / 32.0];
 
 /// The universal constant of the VC-dimension bound (Riondato &
 /// Kornaropoulos 2016, §2.3, after Löffler & Phillips 2009).
@@ -73,12 +101,15 @@ pub struct PathEstimate {
     /// Normalised like networkx (`Σ σ_st(v)/σ_st` over pairs of other
     /// nodes, divided by `(n − 1)(n − 2)`), an estimate.
     pub values: Vec<f64>,
-    /// Shortest paths sampled (pairs drawn, reachable or not).
+    /// Shortest paths sampled for the estimate (pairs drawn, reachable or
+    /// not), the pilot's not included.
     pub samples: usize,
+    /// Pilot paths drawn to set the tiers (not in the estimate).
+    pub pilot_samples: usize,
     /// Every node's error is at most this with probability `1 − delta`.
     pub epsilon: f64,
     /// The two bounds at the last checkpoint (networkx scale).
-    pub epsilon_bernstein: f64,
+    pub epsilon_chernoff: f64,
     pub epsilon_vc: f64,
     /// Upper bound on the vertex diameter used by the VC bound.
     pub vertex_diameter_bound: usize,
@@ -99,16 +130,52 @@ pub fn checkpoints(max_samples: usize) -> Vec<usize> {
     out
 }
 
-/// Empirical-Bernstein half-width for a 0/1 mean of `count` ones in `r`
-/// draws, with `log_term = L` of the module doc.
-pub fn bernstein(count: u64, r: usize, log_term: f64) -> f64 {
-    if r < 2 {
+/// Bernoulli relative entropy `KL(a ‖ b)`, `0 ln 0 = 0`.
+pub fn kl(a: f64, b: f64) -> f64 {
+    let term = |x: f64, y: f64| {
+        if x <= 0.0 {
+            0.0
+        } else if y <= 0.0 {
+            f64::INFINITY
+        } else {
+            x * (x / y).ln()
+        }
+    };
+    term(a, b) + term(1.0 - a, 1.0 - b)
+}
+
+/// Half-width of the Chernoff–Hoeffding interval for `count` ones in `r`
+/// draws: the largest `|q − p̂|` with `r KL(p̂ ‖ q) ≤ log_term` (each tail
+/// then fails with probability at most `e^{−log_term}`). Bisection, each
+/// end rounded away from `p̂`, so the width is never understated.
+pub fn chernoff_width(count: u64, r: usize, log_term: f64) -> f64 {
+    if r == 0 {
         return f64::INFINITY;
     }
     let rf = r as f64;
-    let p = count as f64 / rf;
-    let var = p * (1.0 - p) * rf / (rf - 1.0);
-    (2.0 * var * log_term / rf).sqrt() + 7.0 * log_term / (3.0 * (rf - 1.0))
+    let p = (count as f64 / rf).min(1.0);
+    let limit = log_term / rf;
+    // Farthest q between p and `end` with KL(p ‖ q) ≤ limit; KL(p ‖ ·)
+    // grows monotonically away from p.
+    let far = |end: f64| {
+        if kl(p, end) <= limit {
+            return end;
+        }
+        let (mut inside, mut outside) = (p, end);
+        for _ in 0..200 {
+            let mid = 0.5 * (inside + outside);
+            if mid == inside || mid == outside {
+                break;
+            }
+            if kl(p, mid) <= limit {
+                inside = mid;
+            } else {
+                outside = mid;
+            }
+        }
+        outside
+    };
+    (far(1.0) - p).max(p - far(0.0))
 }
 
 /// VC-dimension half-width after `r` samples (see the module doc).
@@ -160,6 +227,76 @@ pub fn vertex_diameter_bound(g: Csr, component: &[u32]) -> usize {
     best
 }
 
+/// Tier of every node from the pilot counts (see the module doc): 0 for a
+/// share of at least `ε/4` (networkx scale), 1 for at least `ε/32`, else 2.
+pub fn tiers(pilot: &[u32], pilot_samples: usize, epsilon_raw: f64) -> Vec<u8> {
+    let r = pilot_samples.max(1) as f64;
+    pilot
+        .iter()
+        .map(|&c| {
+            let share = f64::from(c) / r;
+            TIER_CUTS
+                .iter()
+                .position(|&cut| share >= cut * epsilon_raw)
+                .unwrap_or(TIER_CUTS.len()) as u8
+        })
+        .collect()
+}
+
+/// The Chernoff bound over every node at a checkpoint with `r` samples:
+/// the widest interval, each node's from its count and its tier's
+/// `L = log_terms[tier]`. Nodes with equal count and tier have equal
+/// widths, so each distinct pair is computed once.
+fn chernoff_max(counts: &[u64], tier: &[u8], r: usize, log_terms: &[f64]) -> f64 {
+    let mut seen: Vec<Vec<u64>> = vec![Vec::new(); log_terms.len()];
+    for (&c, &t) in counts.iter().zip(tier) {
+        seen[t as usize].push(c);
+    }
+    let mut widest = 0.0f64;
+    for (t, cs) in seen.iter_mut().enumerate() {
+        cs.sort_unstable();
+        cs.dedup();
+        for &c in cs.iter() {
+            widest = widest.max(chernoff_width(c, r, log_terms[t]));
+        }
+    }
+    widest
+}
+
+/// Runs chunks `chunks` of `CHUNK` samples each on streams
+/// `stream_base + i` and returns how many sampled paths each node is
+/// strictly inside. One set of search buffers per pool thread.
+fn run_chunks(
+    g: Csr,
+    component: &[u32],
+    pool: &[Mutex<Search>],
+    chunks: std::ops::Range<usize>,
+    stream_base: u64,
+    seed: u64,
+) -> Vec<u32> {
+    let hits: Vec<Vec<u32>> = chunks
+        .into_par_iter()
+        .map(|chunk| {
+            let slot = rayon::current_thread_index().unwrap_or(0) % pool.len();
+            // A poisoned lock only means another chunk panicked; the
+            // buffers are reset after every sample, so reuse them.
+            let mut search = pool[slot].lock().unwrap_or_else(|e| e.into_inner());
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            rng.set_stream(stream_base + chunk as u64);
+            let mut out = Vec::new();
+            for _ in 0..CHUNK {
+                search.sample(g, component, &mut rng, &mut out);
+            }
+            out
+        })
+        .collect();
+    let mut counts = vec![0u32; g.node_count()];
+    for v in hits.iter().flatten() {
+        counts[*v as usize] += 1;
+    }
+    counts
+}
+
 /// Samples shortest paths until the bound of the module doc is at most
 /// `epsilon` (probability `1 − delta`) or `max_samples` were drawn.
 /// `component[v]` is `v`'s connected component. Needs `n ≥ 3`.
@@ -175,50 +312,48 @@ pub fn sample(
     let vd = vertex_diameter_bound(g, component);
     let points = checkpoints(max_samples);
     let j = points.len() as f64;
-    let log_term = (8.0 * n as f64 * j / delta).ln();
     let to_nx = n as f64 / (n as f64 - 2.0);
+    let threads = rayon::current_num_threads().max(1);
+    let pool: Vec<Mutex<Search>> = (0..threads).map(|_| Mutex::new(Search::new(g))).collect();
+
+    // Without a target (a fixed number of samples) every node is tier 0.
+    let pilot_samples = if epsilon > 0.0 {
+        PILOT.min(points[0])
+    } else {
+        0
+    };
+    let pilot = run_chunks(
+        g,
+        component,
+        &pool,
+        0..pilot_samples / CHUNK,
+        PILOT_STREAMS,
+        seed,
+    );
+    let tier = tiers(&pilot, pilot_samples, epsilon / to_nx);
+    let mut tier_size = [0usize; TIER_CUTS.len() + 1];
+    for &t in &tier {
+        tier_size[t as usize] += 1;
+    }
+    let tiers_used = tier_size.iter().filter(|&&s| s > 0).count() as f64;
+    // L per tier: 2 e^{−L} = (δ/2) / (J · T · |tier|).
+    let log_terms: Vec<f64> = tier_size
+        .iter()
+        .map(|&s| (2.0 * j * tiers_used * s.max(1) as f64 / (delta / 2.0)).ln())
+        .collect();
+
     let mut counts = vec![0u64; n];
     let mut done = 0usize;
-    let (mut e_b, mut e_vc) = (f64::INFINITY, f64::INFINITY);
+    let (mut e_c, mut e_vc) = (f64::INFINITY, f64::INFINITY);
     for &r in &points {
-        let chunks = (done / CHUNK)..(r / CHUNK);
-        let batch = chunks
-            .into_par_iter()
-            .fold(
-                || (vec![0u32; n], Search::new(n)),
-                |(mut acc, mut search), chunk| {
-                    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-                    rng.set_stream(chunk as u64);
-                    for _ in 0..CHUNK {
-                        search.sample(g, component, &mut rng, &mut acc);
-                    }
-                    (acc, search)
-                },
-            )
-            .map(|(acc, _)| acc)
-            .reduce(
-                || vec![0u32; n],
-                |mut a, b| {
-                    for (x, y) in a.iter_mut().zip(b) {
-                        *x += y;
-                    }
-                    a
-                },
-            );
+        let batch = run_chunks(g, component, &pool, done / CHUNK..r / CHUNK, 0, seed);
         for (t, x) in counts.iter_mut().zip(batch) {
             *t += u64::from(x);
         }
         done = r;
-        let top = counts.iter().copied().max().unwrap_or(0);
-        // The Bernstein width grows with p̂ up to 1/2; betweenness shares
-        // above 1/2 are possible (a star's centre), so take every node's.
-        e_b = if top as f64 / r as f64 <= 0.5 {
-            bernstein(top, r, log_term)
-        } else {
-            bernstein(r as u64 / 2, r, log_term)
-        } * to_nx;
+        e_c = chernoff_max(&counts, &tier, r, &log_terms) * to_nx;
         e_vc = vc_bound(vd, r, delta / (2.0 * j)) * to_nx;
-        if e_b.min(e_vc) <= epsilon {
+        if e_c.min(e_vc) <= epsilon {
             break;
         }
     }
@@ -226,84 +361,58 @@ pub fn sample(
     PathEstimate {
         values: counts.iter().map(|&c| c as f64 * scale).collect(),
         samples: done,
-        epsilon: e_b.min(e_vc),
-        epsilon_bernstein: e_b,
+        pilot_samples,
+        epsilon: e_c.min(e_vc),
+        epsilon_chernoff: e_c,
         epsilon_vc: e_vc,
         vertex_diameter_bound: vd,
     }
 }
 
-/// Buffers of one bidirectional search, reset only where it went.
+const UNSEEN: u32 = u32::MAX;
+
+/// What one search keeps of a node: both sides' distances and path
+/// counts and the node's degree, in one 32-byte slot (two per cache
+/// line). The searches are bound by random memory access; a neighbour's
+/// test "reached yet, by which side", its path count and, when new, its
+/// degree (for balancing) then touch one cache line instead of three.
+#[derive(Clone, Copy)]
+#[repr(C, align(32))]
+struct Slot {
+    dist: [u32; 2],
+    degree: u32,
+    sig: [f64; 2],
+}
+
+/// Buffers of one bidirectional search, reset only where it went. Side 0
+/// searches from `s`, side 1 from `t`.
 struct Search {
-    dist_s: Vec<u32>,
-    dist_t: Vec<u32>,
-    sig_s: Vec<f64>,
-    sig_t: Vec<f64>,
+    slot: Vec<Slot>,
     /// Nodes reached from each end, level by level.
-    seen_s: Vec<u32>,
-    seen_t: Vec<u32>,
+    seen: [Vec<u32>; 2],
     meet: Vec<u32>,
 }
 
-const UNSEEN: u32 = u32::MAX;
-
-/// One side of the search: its distances, path counts and reached nodes.
-struct Side<'a> {
-    dist: &'a mut [u32],
-    sig: &'a mut [f64],
-    seen: &'a mut Vec<u32>,
-}
-
-impl Side<'_> {
-    /// Expands the level `seen[start..]` (all at distance `d`); returns
-    /// the new level's start and the total degree of the new level. Once
-    /// a node the other side reached (`other`) turns up, this level is the
-    /// last: from then on only such nodes are recorded (their path counts
-    /// still summed over the whole level), the rest are not needed.
-    fn expand(&mut self, g: Csr, other: &[u32], start: usize, d: u32) -> (usize, usize) {
-        let end = self.seen.len();
-        let mut degree = 0;
-        let mut met = false;
-        for i in start..end {
-            let v = self.seen[i] as usize;
-            let sv = self.sig[v];
-            for &w in g.neighbors(v) {
-                let w = w as usize;
-                if self.dist[w] == UNSEEN {
-                    if other[w] != UNSEEN {
-                        met = true;
-                    } else if met {
-                        continue;
-                    }
-                    self.dist[w] = d + 1;
-                    self.seen.push(w as u32);
-                    degree += g.degree(w);
-                }
-                if self.dist[w] == d + 1 {
-                    self.sig[w] += sv;
-                }
-            }
-        }
-        (end, degree)
-    }
-}
-
 impl Search {
-    fn new(n: usize) -> Search {
+    fn new(g: Csr) -> Search {
         Search {
-            dist_s: vec![UNSEEN; n],
-            dist_t: vec![UNSEEN; n],
-            sig_s: vec![0.0; n],
-            sig_t: vec![0.0; n],
-            seen_s: Vec::new(),
-            seen_t: Vec::new(),
+            slot: (0..g.node_count())
+                .map(|v| Slot {
+                    dist: [UNSEEN; 2],
+                    // Invariant: degrees fit u32 (neighbours are u32 indexes
+                    // of a simple graph).
+                    degree: g.degree(v) as u32,
+                    sig: [0.0; 2],
+                })
+                .collect(),
+            seen: [Vec::new(), Vec::new()],
             meet: Vec::new(),
         }
     }
 
-    /// Draws one pair and one shortest path between them, adding 1 to
-    /// `acc` for each node strictly inside it.
-    fn sample(&mut self, g: Csr, component: &[u32], rng: &mut ChaCha8Rng, acc: &mut [u32]) {
+    /// Draws one pair and one shortest path between them, appending each
+    /// node strictly inside it to `hits`.
+    fn sample(&mut self, g: Csr, component: &[u32], rng: &mut ChaCha8Rng, hits: &mut Vec<u32>) {
         let n = g.node_count();
         let s = rng.random_range(0..n);
         let mut t = rng.random_range(0..n - 1);
@@ -314,70 +423,70 @@ impl Search {
             return;
         }
         self.search(g, s, t);
-        self.draw_path(g, s, t, rng, acc);
-        for &v in &self.seen_s {
-            self.dist_s[v as usize] = UNSEEN;
-            self.sig_s[v as usize] = 0.0;
+        self.draw_path(g, s, t, rng, hits);
+        for side in 0..2 {
+            for &v in &self.seen[side] {
+                let x = &mut self.slot[v as usize];
+                x.dist[side] = UNSEEN;
+                x.sig[side] = 0.0;
+            }
+            self.seen[side].clear();
         }
-        for &v in &self.seen_t {
-            self.dist_t[v as usize] = UNSEEN;
-            self.sig_t[v as usize] = 0.0;
+    }
+
+    /// Expands the level `seen[side][start..]` (all at distance `d`);
+    /// returns the total degree of the new level. Once a node the other
+    /// side reached turns up, this level is the last: from then on only
+    /// such nodes are recorded (their path counts still summed over the
+    /// whole level), the rest are not needed. Meeting nodes go to `meet`.
+    fn expand(&mut self, g: Csr, side: usize, start: usize, d: u32) -> usize {
+        let other = 1 - side;
+        let seen = &mut self.seen[side];
+        let (slot, meet) = (&mut self.slot, &mut self.meet);
+        let end = seen.len();
+        let mut degree = 0usize;
+        for i in start..end {
+            let v = seen[i] as usize;
+            let sv = slot[v].sig[side];
+            for &w in g.neighbors(v) {
+                let x = &mut slot[w as usize];
+                if x.dist[side] == UNSEEN {
+                    if x.dist[other] != UNSEEN {
+                        meet.push(w);
+                    } else if !meet.is_empty() {
+                        continue;
+                    }
+                    x.dist[side] = d + 1;
+                    seen.push(w);
+                    degree += x.degree as usize;
+                }
+                if x.dist[side] == d + 1 {
+                    x.sig[side] += sv;
+                }
+            }
         }
-        self.seen_s.clear();
-        self.seen_t.clear();
+        degree
     }
 
     /// Balanced bidirectional search from `s` and `t` (same component,
     /// `s ≠ t`) until a level of one side meets the other; fills `meet`.
     fn search(&mut self, g: Csr, s: usize, t: usize) {
         self.meet.clear();
-        self.dist_s[s] = 0;
-        self.sig_s[s] = 1.0;
-        self.seen_s.push(s as u32);
-        self.dist_t[t] = 0;
-        self.sig_t[t] = 1.0;
-        self.seen_t.push(t as u32);
-        let (mut start_s, mut start_t) = (0usize, 0usize);
-        let (mut d_s, mut d_t) = (0u32, 0u32);
-        let (mut deg_s, mut deg_t) = (g.degree(s), g.degree(t));
+        for (side, v) in [(0, s), (1, t)] {
+            self.slot[v].dist[side] = 0;
+            self.slot[v].sig[side] = 1.0;
+            self.seen[side].push(v as u32);
+        }
+        let mut start = [0usize; 2];
+        let mut d = [0u32; 2];
+        let mut deg = [g.degree(s), g.degree(t)];
         loop {
-            let forward = deg_s <= deg_t;
-            let (side, other_dist, start, d, deg) = if forward {
-                (
-                    Side {
-                        dist: &mut self.dist_s,
-                        sig: &mut self.sig_s,
-                        seen: &mut self.seen_s,
-                    },
-                    &self.dist_t,
-                    &mut start_s,
-                    &mut d_s,
-                    &mut deg_s,
-                )
-            } else {
-                (
-                    Side {
-                        dist: &mut self.dist_t,
-                        sig: &mut self.sig_t,
-                        seen: &mut self.seen_t,
-                    },
-                    &self.dist_s,
-                    &mut start_t,
-                    &mut d_t,
-                    &mut deg_t,
-                )
-            };
-            let mut side = side;
-            let (new_start, new_deg) = side.expand(g, other_dist, *start, *d);
-            *start = new_start;
-            *d += 1;
-            *deg = new_deg;
-            for &w in &side.seen[new_start..] {
-                if other_dist[w as usize] != UNSEEN {
-                    self.meet.push(w);
-                }
-            }
-            if !self.meet.is_empty() || new_start == side.seen.len() {
+            let side = usize::from(deg[0] > deg[1]);
+            let new_start = self.seen[side].len();
+            deg[side] = self.expand(g, side, start[side], d[side]);
+            start[side] = new_start;
+            d[side] += 1;
+            if !self.meet.is_empty() || new_start == self.seen[side].len() {
                 // Met, or this side ran out (cannot happen within one
                 // component; stop rather than loop).
                 return;
@@ -386,12 +495,12 @@ impl Search {
     }
 
     /// Picks a shortest path through the meeting nodes uniformly and
-    /// scores its inner nodes.
-    fn draw_path(&self, g: Csr, s: usize, t: usize, rng: &mut ChaCha8Rng, acc: &mut [u32]) {
+    /// appends its inner nodes to `hits`.
+    fn draw_path(&self, g: Csr, s: usize, t: usize, rng: &mut ChaCha8Rng, hits: &mut Vec<u32>) {
         if self.meet.is_empty() {
             return;
         }
-        let weight = |x: u32| self.sig_s[x as usize] * self.sig_t[x as usize];
+        let weight = |x: u32| self.slot[x as usize].sig[0] * self.slot[x as usize].sig[1];
         let total: f64 = self.meet.iter().map(|&x| weight(x)).sum();
         let mut u = rng.random::<f64>() * total;
         let mut x = *self.meet.last().unwrap_or(&(s as u32));
@@ -404,22 +513,20 @@ impl Search {
         }
         let x = x as usize;
         if x != s && x != t {
-            acc[x] += 1;
+            hits.push(x as u32);
         }
-        for (dist, sig, end) in [
-            (&self.dist_s, &self.sig_s, s),
-            (&self.dist_t, &self.sig_t, t),
-        ] {
+        for (side, end) in [(0, s), (1, t)] {
             let mut cur = x;
-            while dist[cur] > 0 {
-                let want = dist[cur] - 1;
-                let mut u = rng.random::<f64>() * sig[cur];
+            while self.slot[cur].dist[side] > 0 {
+                let want = self.slot[cur].dist[side] - 1;
+                let mut u = rng.random::<f64>() * self.slot[cur].sig[side];
                 let mut next = UNSEEN as usize;
                 for &p in g.neighbors(cur) {
                     let p = p as usize;
-                    if dist[p] == want {
+                    let sp = &self.slot[p];
+                    if sp.dist[side] == want {
                         next = p;
-                        u -= sig[p];
+                        u -= sp.sig[side];
                         if u < 0.0 {
                             break;
                         }
@@ -432,7 +539,7 @@ impl Search {
                 }
                 cur = next;
                 if cur != end {
-                    acc[cur] += 1;
+                    hits.push(cur as u32);
                 }
             }
         }

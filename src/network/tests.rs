@@ -300,12 +300,28 @@ fn sampled_betweenness_on_closed_form_graphs() {
 /// The bound's arithmetic against hand-computed values.
 #[test]
 fn path_sampling_bounds_by_hand() {
-    // 100 ones in 10,000 draws, L = ln(8 · 1000 · 4 / 0.1) = ln 320000:
-    // √(2 · 0.0099 · 10000/9999 · L / 10000) + 7 L / (3 · 9999).
+    // No ones in r draws: r KL(0 ‖ q) = −r ln(1 − q) = L, so the width
+    // is 1 − e^{−L/r}.
     let l = (320_000f64).ln();
-    let var = 0.01 * 0.99 * 10_000.0 / 9_999.0;
-    let hand = (2.0 * var * l / 10_000.0).sqrt() + 7.0 * l / (3.0 * 9_999.0);
-    assert!((path_sampling::bernstein(100, 10_000, l) - hand).abs() < 1e-15);
+    let hand = 1.0 - (-l / 10_000.0).exp();
+    assert!((path_sampling::chernoff_width(0, 10_000, l) - hand).abs() < 1e-12);
+    // p̂ = 1/2: both ends at the same distance, where r KL = L.
+    let w = path_sampling::chernoff_width(5_000, 10_000, l);
+    assert!((10_000.0 * path_sampling::kl(0.5, 0.5 + w) - l).abs() < 1e-6);
+    assert!((10_000.0 * path_sampling::kl(0.5, 0.5 - w) - l).abs() < 1e-6);
+    // 100 ones in 10,000: KL(p ‖ q) ≤ (p − q)² / (q (1 − q)) gives the
+    // width at least √(L p (1 − p) / r); Bernstein's inequality inverted
+    // (variance ≤ q) gives at most (4L/3 + √(16L²/9 + 2 r L p)) / r.
+    let w = path_sampling::chernoff_width(100, 10_000, l);
+    let low = (l * 0.01 * 0.99 / 10_000.0).sqrt();
+    let high = (4.0 * l / 3.0 + (16.0 * l * l / 9.0 + 2.0 * 10_000.0 * l * 0.01).sqrt()) / 10_000.0;
+    assert!(low < w && w < high, "{low} < {w} < {high}");
+    assert!((10_000.0 * path_sampling::kl(0.01, 0.01 + w) - l).abs() < 1e-6);
+    // Tiers by pilot share against ε/4 and ε/32 (ε = 0.04: 0.01, 0.00125).
+    assert_eq!(
+        path_sampling::tiers(&[0, 2, 10, 100], 1000, 0.04),
+        vec![2, 1, 0, 0]
+    );
     // VD = 10: ⌊log2 8⌋ + 1 = 4; ε = √(0.5 (4 + ln 20) / 50000).
     let hand = (0.5 * (4.0 + 20f64.ln()) / 50_000.0).sqrt();
     assert!((path_sampling::vc_bound(10, 50_000, 0.05) - hand).abs() < 1e-15);
