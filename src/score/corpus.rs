@@ -261,14 +261,18 @@ pub(crate) fn merge_sparse(mut v: Vec<(TermId, f32)>) -> SparseVec {
 }
 
 /// Analyses documents in order and calls `order(i, terms in text order,
-/// positions where the text breaks)` then `sink(i, tf_vector)` for each.
-/// Tokenising is parallel; interning is sequential in document order.
+/// positions where the text breaks)` (only when `text_order`) then
+/// `sink(i, tf_vector)` for each. Tokenising and building the vectors are
+/// parallel; only interning new words and counting words run in document
+/// order (so term IDs and surface counts do not depend on threads).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn analyze_docs<'a>(
     docs: impl ExactSizeIterator<Item = DocText<'a>>,
     vocab: &mut Vocab,
     an: &Analyzer,
     lexicon: &Lexicon,
     opts: &AnalyzeOptions,
+    text_order: bool,
     mut order: impl FnMut(usize, &[(TermId, f32)], &[usize]),
     mut sink: impl FnMut(usize, SparseVec),
 ) {
@@ -277,31 +281,49 @@ pub(crate) fn analyze_docs<'a>(
     let mut i = 0usize;
     while docs.peek().is_some() {
         let chunk: Vec<DocText<'a>> = docs.by_ref().take(CHUNK).collect();
-        let analysed: Vec<(Vec<u32>, Vec<String>, usize)> = chunk
+        let mut analysed: Vec<(Vec<u32>, Vec<String>, usize)> = chunk
             .par_iter()
             .map(|d| doc_tokens(d, vocab, lexicon, opts))
             .collect();
-        for (toks, news, n_title) in analysed {
-            let mut v: Vec<(TermId, f32)> = Vec::with_capacity(toks.len());
-            let mut breaks: Vec<usize> = Vec::new();
-            for (k, &tok) in toks.iter().enumerate() {
-                if tok == BREAK {
-                    if breaks.last() != Some(&v.len()) {
-                        breaks.push(v.len());
-                    }
-                    continue;
+        // In document order: new words get their IDs, every word its count.
+        for (toks, news, _) in &mut analysed {
+            let ids: Vec<u32> = news.iter().map(|w| vocab.intern_word(an, w)).collect();
+            for tok in toks.iter_mut().filter(|t| **t != BREAK) {
+                if *tok & NEW_WORD != 0 {
+                    *tok = ids[(*tok & !NEW_WORD) as usize];
                 }
-                let w = if tok & NEW_WORD != 0 {
-                    vocab.intern_word(an, &news[(tok & !NEW_WORD) as usize])
-                } else {
-                    tok
-                };
-                vocab.word_count[w as usize] += 1;
-                let weight = if k < n_title { opts.title_weight } else { 1.0 };
-                v.push((vocab.word_term[w as usize], weight));
+                vocab.word_count[*tok as usize] += 1;
             }
-            order(i, &v, &breaks);
-            sink(i, merge_sparse(v));
+        }
+        let word_term = &vocab.word_term;
+        let built: Vec<(SparseVec, Vec<usize>, SparseVec)> = analysed
+            .into_par_iter()
+            .map(|(toks, _, n_title)| {
+                let mut v: Vec<(TermId, f32)> = Vec::with_capacity(toks.len());
+                let mut breaks: Vec<usize> = Vec::new();
+                for (k, &tok) in toks.iter().enumerate() {
+                    if tok == BREAK {
+                        if breaks.last() != Some(&v.len()) {
+                            breaks.push(v.len());
+                        }
+                        continue;
+                    }
+                    let weight = if k < n_title { opts.title_weight } else { 1.0 };
+                    v.push((word_term[tok as usize], weight));
+                }
+                if text_order {
+                    let merged = merge_sparse(v.clone());
+                    (v, breaks, merged)
+                } else {
+                    (Vec::new(), breaks, merge_sparse(v))
+                }
+            })
+            .collect();
+        for (v, breaks, merged) in built {
+            if text_order {
+                order(i, &v, &breaks);
+            }
+            sink(i, merged);
             i += 1;
         }
     }
@@ -335,6 +357,7 @@ mod tests {
             &an,
             &Lexicon::default(),
             &AnalyzeOptions::default(),
+            false,
             |_, _, _| {},
             |i, x| out.push((i, x)),
         );

@@ -118,6 +118,9 @@ impl Accum {
     }
 }
 
+/// The most proposals in one [`Block`].
+const MAX_BLOCK: usize = 32;
+
 /// Text sums of a block of proposals against every unit, unit-major
 /// (`sums[u·width + j]` is proposal `j` of the block against unit `u`), so
 /// the proposals sharing a term add into one cache line per posting.
@@ -130,9 +133,9 @@ struct Block {
 
 impl Block {
     /// Sums of a block take about 1 MiB (within a core's L2 cache), and a
-    /// block is at most 32 proposals wide.
+    /// block is at most [`MAX_BLOCK`] proposals wide.
     fn new(n_units: usize) -> Block {
-        let width = ((1usize << 18) / n_units.max(1)).clamp(1, 32);
+        let width = ((1usize << 18) / n_units.max(1)).clamp(1, MAX_BLOCK);
         Block {
             width,
             sums: vec![0.0; n_units * width],
@@ -280,6 +283,7 @@ impl Scorer {
             &an,
             lexicon,
             &aopts,
+            false,
             |_, _, _| {},
             |i, v| {
                 count_df(&v, &mut df);
@@ -300,6 +304,7 @@ impl Scorer {
             &an,
             lexicon,
             &aopts,
+            true,
             |_, v, breaks| prop_bigrams.push(bigrams(v, breaks)),
             |_, v| {
                 count_df(&v, &mut df);
@@ -319,6 +324,7 @@ impl Scorer {
             &an,
             lexicon,
             &aopts,
+            false,
             |_, _, _| {},
             |_, v| kw_tf.push(v),
         );
@@ -618,6 +624,21 @@ impl Scorer {
                 for &(u, w) in postings {
                     sums[u as usize * width + j] += q * w;
                 }
+            } else if group.len() * 4 >= width {
+                // Most of the block has the term: one dense multiply-add
+                // per posting (vectorised). Proposals without the term add
+                // 0·w = 0, which leaves their sums as they are.
+                let mut dense = [0f32; MAX_BLOCK];
+                for &(_, j, q) in group {
+                    dense[j as usize] = q;
+                }
+                let dense = &dense[..width];
+                for &(u, w) in postings {
+                    let row = &mut sums[u as usize * width..][..width];
+                    for (r, &q) in row.iter_mut().zip(dense) {
+                        *r += q * w;
+                    }
+                }
             } else {
                 for &(u, w) in postings {
                     let row = &mut sums[u as usize * width..][..width];
@@ -790,7 +811,7 @@ impl Scorer {
     }
 
     /// The components of one pair, read from the filled accumulator.
-    #[inline]
+    #[inline(always)]
     fn components(&self, p: ProposalIx, a: AdviserIx, acc: &Accum) -> Components {
         let lexical = match self.cfg.strategy {
             ProfileStrategy::Profile => acc.unit[a],
@@ -888,18 +909,25 @@ impl Scorer {
         cand.truncate(3 * k);
         let bigrams = self.prop_bigrams.get(p).map_or(&[][..], Vec::as_slice);
         let surface = |t: TermId| self.surfaces[t as usize].as_str();
-        // Neighbours in the text, unless one is a part of the other
-        // (`small` beside `non-small`).
-        let joins = |x: TermId, y: TermId| {
-            bigrams.binary_search(&(x, y)).is_ok()
-                && !surface(x).split('-').any(|w| w == surface(y))
-                && !surface(y).split('-').any(|w| w == surface(x))
-        };
+        // joins[i·n + j]: candidate j follows candidate i in the text, and
+        // neither is a part of the other (`small` beside `non-small`). One
+        // lookup of each candidate's followers instead of one per pair.
+        let n = cand.len();
+        let mut joins = vec![false; n * n];
+        for (i, &(x, _)) in cand.iter().enumerate() {
+            let from = bigrams.partition_point(|b| b.0 < x);
+            for &(_, y) in bigrams[from..].iter().take_while(|b| b.0 == x) {
+                if let Some(j) = cand.iter().position(|c| c.0 == y) {
+                    joins[i * n + j] = !surface(x).split('-').any(|w| w == surface(y))
+                        && !surface(y).split('-').any(|w| w == surface(x));
+                }
+            }
+        }
         const MAX_PHRASE: usize = 5;
-        let mut used = vec![false; cand.len()];
+        let mut used = vec![false; n];
         let mut out: Vec<String> = Vec::new();
         let mut covered: Vec<String> = Vec::new();
-        for i in 0..cand.len() {
+        for i in 0..n {
             if out.len() >= k {
                 break;
             }
@@ -907,30 +935,30 @@ impl Scorer {
                 continue;
             }
             used[i] = true;
-            let mut chain = std::collections::VecDeque::from([cand[i].0]);
+            let mut chain = std::collections::VecDeque::from([i]);
             while chain.len() < MAX_PHRASE {
                 let last = chain[chain.len() - 1];
-                match (0..cand.len()).find(|&j| !used[j] && joins(last, cand[j].0)) {
+                match (0..n).find(|&j| !used[j] && joins[last * n + j]) {
                     Some(j) => {
                         used[j] = true;
-                        chain.push_back(cand[j].0);
+                        chain.push_back(j);
                     }
                     None => break,
                 }
             }
             while chain.len() < MAX_PHRASE {
                 let first = chain[0];
-                match (0..cand.len()).find(|&j| !used[j] && joins(cand[j].0, first)) {
+                match (0..n).find(|&j| !used[j] && joins[j * n + first]) {
                     Some(j) => {
                         used[j] = true;
-                        chain.push_front(cand[j].0);
+                        chain.push_front(j);
                     }
                     None => break,
                 }
             }
             let text = chain
                 .iter()
-                .map(|&t| surface(t))
+                .map(|&j| surface(cand[j].0))
                 .collect::<Vec<_>>()
                 .join(" ");
             let words: Vec<&str> = text.split([' ', '-']).filter(|w| !w.is_empty()).collect();
