@@ -147,7 +147,7 @@ fn move_nodes(
             if neigh_w[c] == 0.0 {
                 touched.push(c);
             }
-            neigh_w[c] += g.w[e];
+            neigh_w[c] += f64::from(g.w[e]);
         }
         let kv = g.k[v];
         tot[cv] -= kv;
@@ -206,7 +206,7 @@ fn refine(g: &Weighted, part: &[usize], gamma: f64, m2: f64, rng: &mut ChaCha8Rn
         .map(|v| {
             (g.offsets[v]..g.offsets[v + 1])
                 .filter(|&e| part[g.adj[e] as usize] == part[v])
-                .map(|e| g.w[e])
+                .map(|e| f64::from(g.w[e]))
                 .sum()
         })
         .collect();
@@ -219,6 +219,7 @@ fn refine(g: &Weighted, part: &[usize], gamma: f64, m2: f64, rng: &mut ChaCha8Rn
     let mut neigh_w = vec![0.0f64; n];
     let mut touched: Vec<usize> = Vec::new();
     let mut cands: Vec<(usize, f64)> = Vec::new();
+    let mut weights: Vec<f64> = Vec::new();
     for v in order {
         let s = part[v];
         let kv = g.k[v];
@@ -235,7 +236,7 @@ fn refine(g: &Weighted, part: &[usize], gamma: f64, m2: f64, rng: &mut ChaCha8Rn
             if neigh_w[c] == 0.0 {
                 touched.push(c);
             }
-            neigh_w[c] += g.w[e];
+            neigh_w[c] += f64::from(g.w[e]);
         }
         cands.clear();
         let own = refined[v];
@@ -254,10 +255,12 @@ fn refine(g: &Weighted, part: &[usize], gamma: f64, m2: f64, rng: &mut ChaCha8Rn
             }
         }
         let best_gain = cands.iter().map(|c| c.1).fold(0.0f64, f64::max);
-        let weights: Vec<f64> = cands
-            .iter()
-            .map(|&(_, gain)| ((gain - best_gain) / THETA).exp())
-            .collect();
+        weights.clear();
+        weights.extend(
+            cands
+                .iter()
+                .map(|&(_, gain)| ((gain - best_gain) / THETA).exp()),
+        );
         let total: f64 = weights.iter().sum();
         let mut x = rng.random::<f64>() * total;
         let mut chosen = own;

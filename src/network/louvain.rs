@@ -27,7 +27,10 @@ use super::csr::Csr;
 pub(super) struct Weighted {
     pub(super) offsets: Vec<usize>,
     pub(super) adj: Vec<u32>,
-    pub(super) w: Vec<f64>,
+    /// Edge weights are edge counts, so integers: `u32` halves the bytes
+    /// the moving phases stream per pass (their hottest loop), and every
+    /// sum taken in `f64` stays exact, so results equal the `f64` layout's.
+    pub(super) w: Vec<u32>,
     /// Weight of the self-loop (edges inside the merged node), counted once.
     pub(super) self_w: Vec<f64>,
     /// Weighted degree: Σ incident weights + 2 × self-loop.
@@ -40,7 +43,7 @@ impl Weighted {
         Weighted {
             offsets: g.offsets.to_vec(),
             adj: g.adj.to_vec(),
-            w: vec![1.0; g.adj.len()],
+            w: vec![1; g.adj.len()],
             self_w: vec![0.0; n],
             k: (0..n).map(|v| g.degree(v) as f64).collect(),
         }
@@ -125,7 +128,7 @@ fn one_level(g: &Weighted, order: &[usize], gamma: f64, m2: f64) -> (Vec<usize>,
                 if neigh_w[c] == 0.0 {
                     touched.push(c);
                 }
-                neigh_w[c] += g.w[e];
+                neigh_w[c] += f64::from(g.w[e]);
             }
             let ki = g.k[i];
             tot[ci] -= ki;
@@ -199,8 +202,10 @@ pub(super) fn aggregate(g: &Weighted, comm: &[usize], count: usize) -> Weighted 
     let mut offsets = Vec::with_capacity(count + 1);
     offsets.push(0usize);
     let mut adj: Vec<u32> = Vec::new();
-    let mut w: Vec<f64> = Vec::new();
-    let mut acc = vec![0.0f64; count];
+    let mut w: Vec<u32> = Vec::new();
+    // Saturating: more than u32::MAX edges between two communities would
+    // need an adjacency of tens of GB; a capped weight beats a panic.
+    let mut acc = vec![0u32; count];
     let mut marked = vec![false; count];
     let mut touched: Vec<u32> = Vec::new();
     for c in 0..count {
@@ -212,13 +217,13 @@ pub(super) fn aggregate(g: &Weighted, comm: &[usize], count: usize) -> Weighted 
                 let cj = comm[g.adj[e] as usize];
                 if cj == c {
                     // Seen from both ends: half each.
-                    self_w[c] += g.w[e] / 2.0;
+                    self_w[c] += f64::from(g.w[e]) / 2.0;
                 } else {
                     if !marked[cj] {
                         marked[cj] = true;
                         touched.push(cj as u32);
                     }
-                    acc[cj] += g.w[e];
+                    acc[cj] = acc[cj].saturating_add(g.w[e]);
                 }
             }
         }
@@ -226,7 +231,7 @@ pub(super) fn aggregate(g: &Weighted, comm: &[usize], count: usize) -> Weighted 
         for &cj in &touched {
             adj.push(cj);
             w.push(acc[cj as usize]);
-            acc[cj as usize] = 0.0;
+            acc[cj as usize] = 0;
             marked[cj as usize] = false;
         }
         touched.clear();
