@@ -60,6 +60,8 @@ fn every_input_row_reads_back_what_it_writes() {
     use rdmatch::assign::io::StandaloneConflictRow;
     use rdmatch::assign::stability::PreviousPairRow;
     use rdmatch::import::report::DecisionRow;
+    use rdmatch::import::scopus::ScopusRow;
+    use rdmatch::import::wos::WosTabRow;
     use rdmatch::load::locks::LockRow;
     use rdmatch::network::edges::{EdgeRow, NodeFileRow};
     use rdmatch::report::changes::{
@@ -81,6 +83,8 @@ fn every_input_row_reads_back_what_it_writes() {
         PreviousLoadRow,
         DecisionRow,
         TermRow,
+        WosTabRow,
+        ScopusRow,
     );
 }
 

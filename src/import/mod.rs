@@ -425,6 +425,24 @@ pub(crate) fn next_export_row<'s>(
     Ok(Some(stream.current()))
 }
 
+/// A row of an export whose cell is not what its field holds, named by
+/// file, line and the column's header.
+pub(crate) fn row_error(
+    file: &str,
+    line: u64,
+    layout: &crate::table::Layout,
+    e: crate::table::typed::RowError,
+) -> ImportError {
+    ImportError::Malformed {
+        file: file.to_string(),
+        line,
+        field: e
+            .field
+            .map_or_else(|| "(row)".to_string(), |k| layout.name(k).to_string()),
+        message: e.message,
+    }
+}
+
 fn table_error(file: &str, e: crate::table::TableError) -> ImportError {
     ImportError::Malformed {
         file: file.to_string(),

@@ -3,9 +3,11 @@
 //! `Year`, `DOI`, `Affiliations`, `Authors with affiliations`, `Abstract`
 //! (`[No abstract available]` is none), `Author Keywords`, `Index
 //! Keywords`, `EID`, `PubMed ID`. Lists are `; `-separated. Read row by
-//! row through the table layer.
+//! row through the table layer, each row a [`ScopusRow`].
 
 use std::path::Path;
+
+use crate::table::{InputRow, Layout, Names};
 
 use super::institution::parse_free_address;
 use super::medline::push_kw;
@@ -14,13 +16,48 @@ use super::{
     WorkIds,
 };
 
+crate::read_row! {
+    /// A row of the Scopus CSV export, its columns under the headers Scopus
+    /// writes. Every column is optional to the reader: an export needs
+    /// `Title` and one of `Authors` or `Author full names` (checked with
+    /// the header, in one message), and a row without a title, year or
+    /// author is skipped with its reason.
+    pub struct ScopusRow<'a> {
+        pub authors: Option<&'a str> | "Authors",
+        pub author_full_names: Option<&'a str> | "Author full names",
+        pub author_ids: Option<&'a str> | "Author(s) ID",
+        pub title: Option<&'a str> | "Title",
+        pub year: Option<&'a str> | "Year",
+        pub source_title: Option<&'a str> | "Source title",
+        pub doi: Option<&'a str> | "DOI",
+        pub affiliations: Option<&'a str> | "Affiliations",
+        pub authors_with_affiliations: Option<&'a str> | "Authors with affiliations",
+        pub abstract_text: Option<&'a str> | "Abstract",
+        pub author_keywords: Option<&'a str> | "Author Keywords",
+        pub index_keywords: Option<&'a str> | "Index Keywords",
+        pub pubmed_id: Option<&'a str> | "PubMed ID",
+        pub eid: Option<&'a str> | "EID",
+    }
+}
+
+/// A cell, or "" when the export has no such column or the cell is blank.
+fn get(c: Option<&str>) -> &str {
+    c.unwrap_or("")
+}
+
+/// Whether the export has the column of `ScopusRow`'s field `name`.
+fn has(layout: &Layout, name: &str) -> bool {
+    ScopusRow::FIELDS
+        .iter()
+        .position(|f| f.name == name)
+        .and_then(|k| layout.column(k))
+        .is_some()
+}
+
 pub fn parse(path: &Path, sink: &mut Sink) -> Result<(), ImportError> {
     let (file, mut table) = super::open_export_table(path)?;
-    let col = |names: &[&str]| names.iter().find_map(|n| table.column(n));
-    let c_au = col(&["Authors"]);
-    let c_full = col(&["Author full names"]);
-    let c_title = col(&["Title"]);
-    if c_title.is_none() || (c_au.is_none() && c_full.is_none()) {
+    let layout = Layout::find::<ScopusRow>(table.header(), Names::Exact);
+    if !has(&layout, "title") || !(has(&layout, "authors") || has(&layout, "author_full_names")) {
         return Err(ImportError::Malformed {
             file,
             line: 1,
@@ -31,18 +68,12 @@ pub fn parse(path: &Path, sink: &mut Sink) -> Result<(), ImportError> {
             ),
         });
     }
-    let c_year = col(&["Year"]);
-    let c_doi = col(&["DOI"]);
-    let c_wa = col(&["Authors with affiliations"]);
-    let c_abs = col(&["Abstract"]);
-    let c_ak = col(&["Author Keywords"]);
-    let c_ik = col(&["Index Keywords"]);
-    let c_eid = col(&["EID"]);
-    let c_pm = col(&["PubMed ID"]);
-    while let Some((row, line)) = super::next_export_row(&file, &mut table, sink)? {
-        let get = |c: Option<usize>| c.map(|k| row.get(k).trim()).unwrap_or("");
+    while let Some((cells, line)) = super::next_export_row(&file, &mut table, sink)? {
+        let row: ScopusRow = layout
+            .row(&cells)
+            .map_err(|e| super::row_error(&file, line, &layout, e))?;
         let rec = RecordRef::line(&file, line);
-        let title = get(c_title);
+        let title = get(row.title);
         if title.is_empty() {
             sink(Item::Skipped {
                 record: rec,
@@ -50,10 +81,10 @@ pub fn parse(path: &Path, sink: &mut Sink) -> Result<(), ImportError> {
             })?;
             continue;
         }
-        let Some(year) = year_in(get(c_year)) else {
+        let Some(year) = year_in(get(row.year)) else {
             sink(Item::Skipped {
                 record: rec,
-                reason: format!("field Year: \"{}\" is not a year", get(c_year)),
+                reason: format!("field Year: \"{}\" is not a year", get(row.year)),
             })?;
             continue;
         };
@@ -63,8 +94,8 @@ pub fn parse(path: &Path, sink: &mut Sink) -> Result<(), ImportError> {
                 .filter(|x| !x.is_empty())
                 .collect()
         };
-        let short = split(get(c_au));
-        let full: Vec<String> = split(get(c_full))
+        let short = split(get(row.authors));
+        let full: Vec<String> = split(get(row.author_full_names))
             .into_iter()
             .map(|n| match n.rfind(" (") {
                 Some(i) if n.ends_with(')') => n[..i].to_string(),
@@ -87,7 +118,7 @@ pub fn parse(path: &Path, sink: &mut Sink) -> Result<(), ImportError> {
             })?;
             continue;
         }
-        let with_aff = split(get(c_wa));
+        let with_aff = split(get(row.authors_with_affiliations));
         let authors = names
             .iter()
             .enumerate()
@@ -112,17 +143,20 @@ pub fn parse(path: &Path, sink: &mut Sink) -> Result<(), ImportError> {
                 a
             })
             .collect();
-        let abs = get(c_abs);
+        let abs = get(row.abstract_text);
         let mut keywords = Vec::new();
-        for k in split(get(c_ak)).into_iter().chain(split(get(c_ik))) {
+        for k in split(get(row.author_keywords))
+            .into_iter()
+            .chain(split(get(row.index_keywords)))
+        {
             push_kw(&mut keywords, &k);
         }
         sink(Item::Work(ImportedWork {
             record: Some(rec),
             ids: WorkIds {
-                doi: normalise_doi(get(c_doi)),
-                pmid: Some(get(c_pm).to_string()).filter(|s| !s.is_empty()),
-                scopus_eid: Some(get(c_eid).to_string()).filter(|s| !s.is_empty()),
+                doi: normalise_doi(get(row.doi)),
+                pmid: Some(get(row.pubmed_id).to_string()).filter(|s| !s.is_empty()),
+                scopus_eid: Some(get(row.eid).to_string()).filter(|s| !s.is_empty()),
                 ..Default::default()
             },
             title: title.to_string(),

@@ -389,43 +389,70 @@ pub fn parse_address(place: &str) -> ImportedAffiliation {
     }
 }
 
+crate::read_row! {
+    /// A row of the tab-delimited export: the record's two-letter tags are
+    /// the header (`PT`, `AU`, `AF`, `TI`, …); every column is optional, as
+    /// exports differ in the fields they carry, and a record without a
+    /// title, year or authors is skipped with its reason. `PT` is the
+    /// column [`sniff`](super::sniff) knows the export by.
+    pub struct WosTabRow<'a> {
+        pub pt: Option<&'a str> | "PT",
+        pub au: Option<&'a str> | "AU",
+        pub af: Option<&'a str> | "AF",
+        pub ca: Option<&'a str> | "CA",
+        pub gp: Option<&'a str> | "GP",
+        pub c1: Option<&'a str> | "C1",
+        pub ti: Option<&'a str> | "TI",
+        pub so: Option<&'a str> | "SO",
+        pub ab: Option<&'a str> | "AB",
+        pub de: Option<&'a str> | "DE",
+        pub id: Option<&'a str> | "ID",
+        pub oi: Option<&'a str> | "OI",
+        pub py: Option<&'a str> | "PY",
+        pub ea: Option<&'a str> | "EA",
+        pub di: Option<&'a str> | "DI",
+        pub pm: Option<&'a str> | "PM",
+        pub ut: Option<&'a str> | "UT",
+    }
+}
+
 /// Streams the tab-delimited export row by row through the table layer
-/// (UTF-8, or UTF-16 with a BOM as "Tab-delimited (Win)" writes it).
+/// (UTF-8, or UTF-16 with a BOM as "Tab-delimited (Win)" writes it), each
+/// row a [`WosTabRow`]. Cells are taken as written: the list splitting and
+/// [`build`] trim what they use.
 pub fn parse_tab(path: &Path, sink: &mut Sink) -> Result<(), ImportError> {
+    use crate::table::{Layout, Names};
     let (file, mut table) = super::open_export_table(path)?;
-    let col = |t: &str| table.column(t);
-    let cols: HashMap<&str, Option<usize>> = [
-        "AU", "AF", "CA", "GP", "C1", "TI", "AB", "DE", "ID", "OI", "PY", "EA", "DI", "PM", "UT",
-    ]
-    .into_iter()
-    .map(|t| (t, col(t)))
-    .collect();
-    while let Some((row, line)) = super::next_export_row(&file, &mut table, sink)? {
-        let get = |t: &str| cols[t].map(|k| row.get(k).to_string()).unwrap_or_default();
-        let list = |t: &str| -> Vec<String> {
-            get(t)
+    let layout = Layout::find::<WosTabRow>(table.header(), Names::Exact).untrimmed();
+    while let Some((cells, line)) = super::next_export_row(&file, &mut table, sink)? {
+        let row: WosTabRow = layout
+            .row(&cells)
+            .map_err(|e| super::row_error(&file, line, &layout, e))?;
+        let get = |c: Option<&str>| c.unwrap_or("").to_string();
+        let list = |c: Option<&str>| -> Vec<String> {
+            c.unwrap_or("")
                 .split("; ")
                 .map(|s| s.trim().to_string())
                 .filter(|s| !s.is_empty())
                 .collect()
         };
-        let mut ca = list("CA");
-        ca.extend(list("GP"));
+        let mut ca = list(row.ca);
+        ca.extend(list(row.gp));
         let f = Fields {
-            au: list("AU"),
-            af: list("AF"),
+            au: list(row.au),
+            af: list(row.af),
             ca,
-            c1: split_c1_line(&get("C1")),
-            ti: get("TI"),
-            ab: get("AB"),
-            de: get("DE"),
-            id: get("ID"),
-            oi: get("OI"),
-            py: get("PY"),
-            ea: get("EA"),
-            di: get("DI"),
-            pm: get("PM"),
-            ut: get("UT"),
+            c1: split_c1_line(row.c1.unwrap_or("")),
+            ti: get(row.ti),
+            ab: get(row.ab),
+            de: get(row.de),
+            id: get(row.id),
+            oi: get(row.oi),
+            py: get(row.py),
+            ea: get(row.ea),
+            di: get(row.di),
+            pm: get(row.pm),
+            ut: get(row.ut),
         };
         sink(build(RecordRef::line(&file, line), f))?;
     }
