@@ -29,9 +29,10 @@
 //! ## Cost
 //! Profiles and an inverted index (term → postings of (adviser or paper,
 //! weight)) are built once ([`Scorer::new`]). Scoring runs in parallel over
-//! proposals; each proposal walks only the postings of its own terms into a
-//! reused per-thread dense accumulator, so memory is O(index + kept pairs),
-//! never proposals × advisers unless [`Keep::All`] asks for it.
+//! proposals; each proposal walks only the postings of its own terms (a
+//! block of proposals at a time, so each posting list is read once per
+//! block) into reused dense accumulators, so memory is O(index + kept
+//! pairs), never proposals × advisers unless [`Keep::All`] asks for it.
 
 mod corpus;
 pub mod embed;

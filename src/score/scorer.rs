@@ -552,10 +552,12 @@ impl Scorer {
     /// excluded pairs never take a slot. Deterministic: the result does not
     /// depend on the number of threads.
     ///
-    /// Cost per proposal: the postings of its terms, plus one pass over the
-    /// advisers that share a term, keyword or area with it; memory: one
-    /// dense accumulator (units + advisers) per block of proposals plus the
-    /// kept pairs.
+    /// Cost per proposal: the postings of its terms (read once per block of
+    /// proposals under the profile strategy, see `walk_block`),
+    /// plus one pass over the advisers that share a term, keyword or area
+    /// with it; memory: per range of proposals one dense accumulator (units
+    /// + advisers) and, for profiles, one block of sums (about 1 MiB), plus
+    /// the kept pairs.
     pub fn score(
         &self,
         ds: &Dataset,
