@@ -556,8 +556,8 @@ impl Scorer {
     /// proposals under the profile strategy, see `walk_block`),
     /// plus one pass over the advisers that share a term, keyword or area
     /// with it; memory: per range of proposals one dense accumulator (units
-    /// + advisers) and, for profiles, one block of sums (about 1 MiB), plus
-    /// the kept pairs.
+    /// and advisers) and, for profiles, one block of sums (about 1 MiB),
+    /// plus the kept pairs.
     pub fn score(
         &self,
         ds: &Dataset,
