@@ -141,3 +141,51 @@ fn every_required_column_is_enforced() {
         }
     }
 }
+
+/// data/sample is what the command in data/README.md writes, byte for byte:
+/// a generator change that is not carried into the bundled sample (a new
+/// column, a new rule) fails here instead of leaving the sample behind the
+/// format it documents.
+#[test]
+fn bundled_sample_is_what_the_documented_generate_command_writes() {
+    let readme = std::fs::read_to_string(root().join("data/README.md")).unwrap();
+    let line = readme
+        .lines()
+        .find(|l| l.starts_with("cargo run --release -- generate "))
+        .expect("data/README.md shows the generate command");
+    let out = tempfile::tempdir().unwrap();
+    let mut args: Vec<String> = line
+        .trim_start_matches("cargo run --release -- ")
+        .split_whitespace()
+        .map(String::from)
+        .collect();
+    let at = args.iter().position(|a| a == "--out").unwrap();
+    assert_eq!(args[at + 1], "data/sample");
+    args[at + 1] = out.path().to_string_lossy().into_owned();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let sample = root().join("data/sample");
+    let mut compared = 0;
+    for sub in ["", "truth"] {
+        let mut names: Vec<_> = std::fs::read_dir(out.path().join(sub))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_file())
+            .collect();
+        names.sort();
+        for p in names {
+            let name = p.strip_prefix(out.path()).unwrap();
+            let bundled = std::fs::read(sample.join(name))
+                .unwrap_or_else(|e| panic!("data/sample/{}: {e}", name.display()));
+            assert!(
+                std::fs::read(&p).unwrap() == bundled,
+                "data/sample/{} differs from what the documented command writes; \
+                 regenerate the sample with the command in data/README.md",
+                name.display()
+            );
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 15);
+}

@@ -15,12 +15,11 @@
 //! map order reaches the output, so the same options give byte-identical
 //! files.
 //!
-//! Files are written through the one CSV writer, each from its row struct
-//! where the generator fills every column: the data folder's
-//! (`load::rows`) and the truth files' (read back by `score::eval`).
-//! institutions.csv, researchers.csv and publications.csv have only the
-//! columns the generator fills (the schema's other columns are optional),
-//! so their headers are listed in their writers.
+//! Every file is written through the one CSV writer from its row struct:
+//! the data folder's (`load::rows`, so a generated folder has every column
+//! the loader reads, in its order, the optional ones the generator does not
+//! fill left blank) and the truth files' ([`TopicRow`] here, the topic
+//! weights read back by `score::eval`).
 
 mod affiliations;
 mod publications;
@@ -33,8 +32,8 @@ use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use crate::load::rows::{
-    AdviserRow, AffiliationRow, AreaRow, AuthorshipRow, ConflictRow, MemberRow, ProposalRow,
-    RelationRow,
+    AdviserRow, AffiliationRow, AreaRow, AuthorshipRow, ConflictRow, InstitutionRow, MemberRow,
+    ProposalRow, PublicationRow, RelationRow, ResearcherRow,
 };
 use crate::score::{ProposalTopicRow, ResearcherTopicRow};
 use crate::table::CsvRow;
@@ -325,6 +324,17 @@ impl Ids {
     }
 }
 
+crate::table_row! {
+    /// One row of truth/topics.csv: a hidden topic, the area it belongs to
+    /// and its terms (`;`-separated). No stage reads it; it is there for a
+    /// person checking what the scores should find.
+    pub struct TopicRow<'a> {
+        pub topic_id: &'a str,
+        pub area_id: &'a str,
+        pub terms: &'a str,
+    }
+}
+
 /// A CSV file being written through the one CSV writer: remembers its
 /// path for error messages and counts data rows.
 struct Out {
@@ -335,7 +345,8 @@ struct Out {
 }
 
 impl Out {
-    fn create(dir: &Path, name: &'static str, header: &[&str]) -> Result<Out, GenerateError> {
+    /// A file of rows `R`, its header written.
+    fn typed<R: CsvRow>(dir: &Path, name: &'static str) -> Result<Out, GenerateError> {
         let path = dir.join(name);
         let file = File::create(&path).map_err(|source| GenerateError::Io {
             path: path.clone(),
@@ -349,17 +360,12 @@ impl Out {
             rows: 0,
         };
         out.w
-            .write_record(header)
+            .write_record(R::COLUMNS)
             .map_err(|source| GenerateError::Csv {
                 path: out.path.clone(),
                 source,
             })?;
         Ok(out)
-    }
-
-    /// A file of rows `R`, its header written.
-    fn typed<R: CsvRow>(dir: &Path, name: &'static str) -> Result<Out, GenerateError> {
-        Out::create(dir, name, R::COLUMNS)
     }
 
     /// One typed row.
@@ -369,20 +375,6 @@ impl Out {
             path: self.path.clone(),
             source,
         })
-    }
-
-    fn row<I, T>(&mut self, rec: I) -> Result<(), GenerateError>
-    where
-        I: IntoIterator<Item = T>,
-        T: AsRef<str>,
-    {
-        self.rows += 1;
-        self.w
-            .write_record(rec)
-            .map_err(|source| GenerateError::Csv {
-                path: self.path.clone(),
-                source,
-            })
     }
 
     fn finish(mut self) -> Result<(String, usize), GenerateError> {
@@ -395,50 +387,36 @@ impl Out {
 }
 
 fn write_institutions(dir: &Path, w: &World, ids: &Ids) -> Result<(String, usize), GenerateError> {
-    let mut o = Out::create(
-        dir,
-        "institutions.csv",
-        &["institution_id", "name", "sector", "country", "region"],
-    )?;
+    let mut o = Out::typed::<InstitutionRow>(dir, "institutions.csv")?;
     for (i, x) in w.institutions.iter().enumerate() {
-        o.row([
-            ids.inst[i].as_str(),
-            &x.name,
-            x.sector.as_str(),
-            x.country,
-            x.region.unwrap_or(""),
-        ])?;
+        o.put(&InstitutionRow {
+            institution_id: &ids.inst[i],
+            name: &x.name,
+            sector: x.sector.as_str(),
+            country: x.country,
+            region: x.region.unwrap_or(""),
+            ..InstitutionRow::default()
+        })?;
     }
     o.finish()
 }
 
 fn write_researchers(dir: &Path, w: &World, ids: &Ids) -> Result<(String, usize), GenerateError> {
-    let mut o = Out::create(
-        dir,
-        "researchers.csv",
-        &[
-            "researcher_id",
-            "name",
-            "institution_id",
-            "position",
-            "keywords",
-            "orcid",
-            "gender",
-        ],
-    )?;
+    let mut o = Out::typed::<ResearcherRow>(dir, "researchers.csv")?;
     let mut kw = String::new();
     for (i, p) in w.researchers.iter().enumerate() {
         kw.clear();
         text::join_into(&p.keywords, &mut kw);
-        o.row([
-            ids.researcher[i].as_str(),
-            &p.name,
-            &ids.inst[p.inst],
-            p.position.as_str(),
-            &kw,
-            p.orcid.as_deref().unwrap_or(""),
-            gender(&p.name),
-        ])?;
+        o.put(&ResearcherRow {
+            researcher_id: &ids.researcher[i],
+            name: &p.name,
+            institution_id: &ids.inst[p.inst],
+            position: p.position.as_str(),
+            keywords: &kw,
+            orcid: p.orcid.as_deref().unwrap_or(""),
+            gender: gender(&p.name),
+            ..ResearcherRow::default()
+        })?;
     }
     o.finish()
 }
@@ -543,11 +521,7 @@ fn write_publications(
     opts: &GenerateOptions,
 ) -> Result<Rows2, GenerateError> {
     use std::fmt::Write as _;
-    let mut o = Out::create(
-        dir,
-        "publications.csv",
-        &["publication_id", "year", "title", "abstract", "keywords"],
-    )?;
+    let mut o = Out::typed::<PublicationRow>(dir, "publications.csv")?;
     let mut a = Out::typed::<AuthorshipRow>(dir, "authorships.csv")?;
     let mut gen = PubGen::new(w, opts);
     let mut rec = PubRecord::default();
@@ -561,13 +535,14 @@ fn write_publications(
         // Writing into a String cannot fail.
         let _ = write!(id, "W{k:0wd$}");
         let _ = write!(year, "{}", rec.year);
-        o.row([
-            id.as_str(),
-            &year,
-            &rec.title,
-            &rec.abstract_,
-            &rec.keywords,
-        ])?;
+        o.put(&PublicationRow {
+            publication_id: &id,
+            year: &year,
+            title: &rec.title,
+            r#abstract: &rec.abstract_,
+            keywords: &rec.keywords,
+            ..PublicationRow::default()
+        })?;
         for &r in &rec.authors {
             a.put(&AuthorshipRow {
                 publication_id: &id,
@@ -579,13 +554,14 @@ fn write_publications(
         k += 1;
         id.clear();
         let _ = write!(id, "W{k:0wd$}");
-        o.row([
-            id.as_str(),
-            &c.year.to_string(),
-            &c.title,
-            "Pooled analysis across the consortium's centres.",
-            "consortium;cohort",
-        ])?;
+        o.put(&PublicationRow {
+            publication_id: &id,
+            year: &c.year.to_string(),
+            title: &c.title,
+            r#abstract: "Pooled analysis across the consortium's centres.",
+            keywords: "consortium;cohort",
+            ..PublicationRow::default()
+        })?;
         for &r in &c.authors {
             a.put(&AuthorshipRow {
                 publication_id: &id,
@@ -658,14 +634,18 @@ fn write_relations(
 
 fn write_truth(dir: &Path, w: &World, ids: &Ids) -> Result<Vec<(String, usize)>, GenerateError> {
     let truth = dir.join("truth");
-    let mut t = Out::create(&truth, "topics.csv", &["topic_id", "area_id", "terms"])?;
+    let mut t = Out::typed::<TopicRow>(&truth, "topics.csv")?;
     let mut terms = String::new();
     for (i, x) in w.topics.iter().enumerate() {
         terms.clear();
         text::join_into(&x.subjects, &mut terms);
         terms.push(';');
         text::join_into(&x.methods, &mut terms);
-        t.row([ids.topic[i].as_str(), &ids.area[x.area], &terms])?;
+        t.put(&TopicRow {
+            topic_id: &ids.topic[i],
+            area_id: &ids.area[x.area],
+            terms: &terms,
+        })?;
     }
     let mut weight = String::new();
     let mut rt = Out::typed::<ResearcherTopicRow>(&truth, "researcher_topics.csv")?;
@@ -814,104 +794,24 @@ mod tests {
     /// Parses every file back and checks what the loader would reject, plus
     /// the truth invariants. Returns facts for realism assertions.
     fn check(dir: &Path, o: &GenerateOptions, report: &GenerateReport) -> Seen {
-        let inst = read(
-            dir,
-            "institutions.csv",
-            &["institution_id", "name", "sector", "country", "region"],
-        );
-        let res = read(
-            dir,
-            "researchers.csv",
-            &[
-                "researcher_id",
-                "name",
-                "institution_id",
-                "position",
-                "keywords",
-                "orcid",
-                "gender",
-            ],
-        );
-        let areas = read(
-            dir,
-            "areas.csv",
-            &["area_id", "name", "program", "description", "keywords"],
-        );
-        let adv = read(
-            dir,
-            "advisers.csv",
-            &["researcher_id", "area_ids", "max_load"],
-        );
-        let props = read(
-            dir,
-            "proposals.csv",
-            &[
-                "proposal_id",
-                "area_id",
-                "title",
-                "abstract",
-                "keywords",
-                "pi_id",
-                "year",
-                "budget",
-                "excluded_reviewers",
-            ],
-        );
-        let mem = read(
-            dir,
-            "proposal_members.csv",
-            &["proposal_id", "researcher_id", "role"],
-        );
-        let pubs = read(
-            dir,
-            "publications.csv",
-            &["publication_id", "year", "title", "abstract", "keywords"],
-        );
-        let auth = read(dir, "authorships.csv", &["publication_id", "researcher_id"]);
-        let conf = read(
-            dir,
-            "conflicts.csv",
-            &[
-                "researcher_id",
-                "proposal_id",
-                "other_researcher_id",
-                "reason",
-            ],
-        );
-        let affs = read(
-            dir,
-            "affiliations.csv",
-            &[
-                "researcher_id",
-                "institution_id",
-                "department",
-                "start_year",
-                "end_year",
-                "source",
-            ],
-        );
-        let rels = read(
-            dir,
-            "relations.csv",
-            &[
-                "researcher_id",
-                "other_researcher_id",
-                "relation",
-                "start_year",
-                "end_year",
-            ],
-        );
-        let topics = read(dir, "truth/topics.csv", &["topic_id", "area_id", "terms"]);
+        let inst = read(dir, "institutions.csv", InstitutionRow::COLUMNS);
+        let res = read(dir, "researchers.csv", ResearcherRow::COLUMNS);
+        let areas = read(dir, "areas.csv", AreaRow::COLUMNS);
+        let adv = read(dir, "advisers.csv", AdviserRow::COLUMNS);
+        let props = read(dir, "proposals.csv", ProposalRow::COLUMNS);
+        let mem = read(dir, "proposal_members.csv", MemberRow::COLUMNS);
+        let pubs = read(dir, "publications.csv", PublicationRow::COLUMNS);
+        let auth = read(dir, "authorships.csv", AuthorshipRow::COLUMNS);
+        let conf = read(dir, "conflicts.csv", ConflictRow::COLUMNS);
+        let affs = read(dir, "affiliations.csv", AffiliationRow::COLUMNS);
+        let rels = read(dir, "relations.csv", RelationRow::COLUMNS);
+        let topics = read(dir, "truth/topics.csv", TopicRow::COLUMNS);
         let rt = read(
             dir,
             "truth/researcher_topics.csv",
-            &["researcher_id", "topic_id", "weight"],
+            ResearcherTopicRow::COLUMNS,
         );
-        let pt = read(
-            dir,
-            "truth/proposal_topics.csv",
-            &["proposal_id", "topic_id", "weight"],
-        );
+        let pt = read(dir, "truth/proposal_topics.csv", ProposalTopicRow::COLUMNS);
         assert!(dir.join("truth/README.md").is_file());
 
         // Exact sizes.
@@ -1201,6 +1101,44 @@ mod tests {
             let c = f3.iter().find(|x| x.0 == name).unwrap();
             assert!(a.1 != c.1, "{name} is the same for seeds 42 and 43");
         }
+    }
+
+    /// A generated folder has every column the loader knows, in the
+    /// schema's order, so it shows a user the whole format; the columns the
+    /// generator does not fill are blank and `gender` sits under its own
+    /// header.
+    #[test]
+    fn generated_files_have_every_schema_column_in_order() {
+        let d = tempfile::tempdir().unwrap();
+        generate(d.path(), &small()).unwrap();
+        for spec in crate::load::schema::ALL {
+            let mut r = csv::Reader::from_path(d.path().join(spec.name)).unwrap();
+            let header: Vec<&str> = r.headers().unwrap().iter().collect();
+            let names: Vec<&str> = spec.columns.iter().map(|c| c.name).collect();
+            assert_eq!(header, names, "{}", spec.name);
+        }
+        let res = read(d.path(), "researchers.csv", ResearcherRow::COLUMNS);
+        let at = |name: &str| {
+            ResearcherRow::COLUMNS
+                .iter()
+                .position(|c| *c == name)
+                .unwrap()
+        };
+        let (gender, erad, region) = (at("gender"), at("erad_id"), at("region"));
+        let women = res.iter().filter(|r| r[gender] == "female").count();
+        assert!(res
+            .iter()
+            .all(|r| ["female", "male"].contains(&r[gender].as_str())));
+        assert!(
+            (60..140).contains(&women),
+            "{women} of {} female",
+            res.len()
+        );
+        assert!(res
+            .iter()
+            .all(|r| r[erad].is_empty() && r[region].is_empty()));
+        let pubs = read(d.path(), "publications.csv", PublicationRow::COLUMNS);
+        assert!(pubs.iter().all(|r| r[5..].iter().all(String::is_empty)));
     }
 
     #[test]

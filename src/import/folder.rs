@@ -4,6 +4,13 @@
 //! the one CSV writer, into a staging folder first, then each file renamed
 //! into place (referenced files first, so a crash between renames leaves
 //! extra rows, never a reference to a missing one).
+//!
+//! A table here is a header and rows of text, not a `Vec` of the loader's
+//! row structs: those hold the loader's columns only, and writing a table
+//! back through them would drop the columns a user added and reorder the
+//! rest (docs/import.md, "How the data folder's tables are rewritten").
+//! Added rows are still typed: [`Table::push_row`] places a `load::rows`
+//! struct's cells under the table's own header by column name.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
