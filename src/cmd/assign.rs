@@ -45,13 +45,14 @@ pub fn locks_for(
 }
 
 /// Reads and checks a PO's edits (`--edits FILE`); every problem is listed
-/// in the error, by sheet and row. The conflicts are detected here as the
-/// solve will detect them, so a conflicting keep or add is rejected with
-/// its evidence before anything is solved.
+/// in the error, by sheet and row. `conflicts` is the set the solve will
+/// use, so a conflicting keep or add is rejected with its evidence before
+/// anything is solved.
 pub fn edits_for(
     path: &Path,
     ds: &Dataset,
     cfg: &Config,
+    conflicts: &crate::conflicts::ConflictSet,
     encoding: EncodingChoice,
 ) -> anyhow::Result<Vec<assign::edits::AppliedEdit>> {
     let fail = |problems: Vec<assign::edits::EditProblem>| {
@@ -64,11 +65,10 @@ pub fn edits_for(
         )
     };
     let rows = assign::edits::read_edits(path, encoding).map_err(fail)?;
-    let conflicts = crate::conflicts::detect(ds, &cfg.conflicts);
     let demand = super::pipeline::demand(ds, cfg);
     let rules = assign::edits::EditRules {
         ds,
-        conflicts: &conflicts,
+        conflicts,
         demand: &demand,
         restrict_to_areas: cfg.assign.restrict_to_areas,
         one_per_institution: cfg.assign.one_per_institution,
@@ -309,9 +309,11 @@ fn with_data(args: &AssignArgs, cfg: &Config, quiet: bool) -> anyhow::Result<()>
         super::encoding(args.data.encoding),
     )?;
     let mut locks = locks;
+    let mut conflicts = None;
     let edits = match &args.edits {
         Some(path) => {
-            let applied = edits_for(path, &ds, cfg, super::encoding(args.data.encoding))?;
+            let set = conflicts.insert(super::pipeline::detect_conflicts(&ds, cfg, &mut progress));
+            let applied = edits_for(path, &ds, cfg, set, super::encoding(args.data.encoding))?;
             if !quiet {
                 eprintln!(
                     "note: {} edit(s) read back from {} ({} must, {} must-not)",
@@ -342,6 +344,7 @@ fn with_data(args: &AssignArgs, cfg: &Config, quiet: bool) -> anyhow::Result<()>
         &ds,
         cfg,
         &locks,
+        conflicts,
         ext.map(|e| e.scores),
         previous,
         &mut progress,

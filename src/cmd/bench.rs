@@ -62,7 +62,7 @@ fn time_stages(dir: &std::path::Path) -> anyhow::Result<()> {
     let (ds, _) = progress.stage("load and validate", || {
         super::load_checked(&data, &cfg, true)
     })?;
-    let res = run_stages(&ds, &cfg, &[], None, None, &mut progress)?;
+    let res = run_stages(&ds, &cfg, &[], None, None, None, &mut progress)?;
     for ((name, secs), peak) in progress.timings().iter().zip(progress.peaks()) {
         outln!("{name:<24} {secs:>9.2} {peak:>14.0}")?;
     }

@@ -292,17 +292,30 @@ fn conflicts_in_area<'e>(
         .filter(move |&&a| elig.area_ok(p, a))
 }
 
-/// Runs every stage after loading.
+/// The conflicts stage. A command that needs the set before the other
+/// stages (edits are checked against it before they become locks) runs it
+/// here and hands the set to [`run_stages`], which then does not run it
+/// again.
+pub fn detect_conflicts(ds: &Dataset, cfg: &Config, progress: &mut Progress) -> ConflictSet {
+    progress.stage("conflicts", || conflicts::detect(ds, &cfg.conflicts))
+}
+
+/// Runs every stage after loading; `conflicts` is the set from
+/// [`detect_conflicts`] when the caller has it already.
 pub fn run_stages(
     ds: &Dataset,
     cfg: &Config,
     locks: &[Lock],
+    conflicts: Option<ConflictSet>,
     scorer_ext: Option<crate::score::ExternalScores>,
     previous: Option<Previous>,
     progress: &mut Progress,
 ) -> anyhow::Result<Results> {
     let graph = progress.stage("collaboration graph", || graph::build(ds));
-    let conflicts = progress.stage("conflicts", || conflicts::detect(ds, &cfg.conflicts));
+    let conflicts = match conflicts {
+        Some(c) => c,
+        None => detect_conflicts(ds, cfg, progress),
+    };
     check_locks(ds, &conflicts, locks)?;
     let scorer = progress.stage("profiles", || {
         let s = Scorer::new(ds, &cfg.score);

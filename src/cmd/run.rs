@@ -83,10 +83,12 @@ pub fn run(args: &RunArgs, quiet: bool) -> anyhow::Result<()> {
         external,
     } = super::load_inputs(&args.data, &args.external, &cfg, quiet, &mut progress)?;
     let mut locks = locks;
+    let mut conflicts = None;
     let edits = match &args.edits {
         Some(path) => {
-            let applied =
-                super::assign::edits_for(path, &ds, &cfg, super::encoding(args.data.encoding))?;
+            let set = conflicts.insert(super::pipeline::detect_conflicts(&ds, &cfg, &mut progress));
+            let encoding = super::encoding(args.data.encoding);
+            let applied = super::assign::edits_for(path, &ds, &cfg, set, encoding)?;
             locks.extend(applied.iter().map(|e| e.lock.clone()));
             Some(applied)
         }
@@ -110,6 +112,7 @@ pub fn run(args: &RunArgs, quiet: bool) -> anyhow::Result<()> {
         &ds,
         &cfg,
         &locks,
+        conflicts,
         external.map(|e| e.scores),
         stable_from,
         &mut progress,

@@ -182,6 +182,7 @@ pub fn coverage(args: &CoverageArgs, quiet: bool) -> anyhow::Result<()> {
         &ds,
         &cfg,
         &locks,
+        None,
         external.map(|e| e.scores),
         None,
         &mut progress,
