@@ -2,7 +2,7 @@
 //!
 //! Every roll-up the coverage stage needs (per area, sector, institution,
 //! program, position) goes through the few functions below. Proposals and
-//! budget by program and area run on a polars frame
+//! budget by program and area are grouped by polars
 //! ([`count_and_budget_by`]); the small integer-keyed counts stay on plain
 //! vectors, where a frame would cost more than the count, and each names its
 //! polars equivalent. All outputs are ordered (`BTreeMap` or sorted vectors), never
@@ -20,9 +20,14 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-/// Rows and budget sum per key, on a polars frame:
-/// `group_by([col("key")]).agg([len(), col("budget").sum()])`, sorted by key.
-/// A row without a budget counts but adds nothing to its key's sum.
+/// Rows and budget sum per key, sorted by key: the keys are grouped by
+/// polars' hash group-by (`group_tuples`, the grouping under
+/// `df.group_by(["key"])`), and each group's budgets are summed in row
+/// order. A row without a budget counts but adds nothing to its key's sum.
+///
+/// The eager grouping is polars-core's; the lazy engine's `agg([len(),
+/// sum()])` would do the same work but needs the `lazy` feature, whose
+/// query planner and executors are most of a cold build (docs/benchmarks.md).
 pub fn count_and_budget_by(
     rows: &[(String, Option<f64>)],
 ) -> polars::prelude::PolarsResult<Vec<(String, usize, f64)>> {
@@ -30,32 +35,33 @@ pub fn count_and_budget_by(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let keys: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
-    let budgets: Vec<Option<f64>> = rows.iter().map(|r| r.1).collect();
-    let df = df!("key" => keys, "budget" => budgets)?;
-    let out = df
-        .lazy()
-        .group_by([col("key")])
-        .agg([
-            len().cast(DataType::UInt64).alias("n"),
-            col("budget").sum().alias("budget"),
-        ])
-        .sort(["key"], SortMultipleOptions::default())
-        .collect()?;
-    let k = out.column("key")?.str()?;
-    let n = out.column("n")?.u64()?;
-    let b = out.column("budget")?.f64()?;
-    Ok(k.iter()
-        .zip(n.iter())
-        .zip(b.iter())
-        .map(|((k, n), b)| {
-            (
-                k.unwrap_or_default().to_string(),
-                n.unwrap_or(0) as usize,
-                b.unwrap_or(0.0),
-            )
-        })
-        .collect())
+    let keys: StringChunked = rows.iter().map(|r| Some(r.0.as_str())).collect();
+    let mut out = Vec::new();
+    let mut group = |members: &mut dyn Iterator<Item = usize>, first: usize| {
+        let (mut n, mut budget) = (0usize, 0.0f64);
+        for j in members {
+            n += 1;
+            budget += rows[j].1.unwrap_or(0.0);
+        }
+        out.push((rows[first].0.clone(), n, budget));
+    };
+    match keys.group_tuples(true, false)? {
+        GroupsType::Idx(groups) => {
+            for (first, all) in groups.iter() {
+                group(&mut all.iter().map(|&j| j as usize), first as usize);
+            }
+        }
+        GroupsType::Slice { groups, .. } => {
+            for &[first, len] in groups.iter() {
+                group(
+                    &mut (first as usize..(first + len) as usize),
+                    first as usize,
+                );
+            }
+        }
+    }
+    out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
 }
 
 /// `df.group_by([key]).agg(len())`: how many rows have each key.
@@ -177,6 +183,29 @@ mod frame_tests {
             ]
         );
         assert!(count_and_budget_by(&[]).unwrap().is_empty());
+    }
+
+    proptest::proptest! {
+        /// The polars grouping gives what a sorted map gives: every key
+        /// once, in order, with its row count and its budgets summed in row
+        /// order (the same additions, so the same bits).
+        #[test]
+        fn count_and_budget_by_matches_a_sorted_map(
+            rows in proptest::collection::vec(
+                ("[A-E]{1,2}", proptest::option::of(0.0f64..1e6)),
+                1..200,
+            )
+        ) {
+            let mut want: std::collections::BTreeMap<&str, (usize, f64)> = Default::default();
+            for (k, b) in &rows {
+                let e = want.entry(k.as_str()).or_insert((0, 0.0));
+                e.0 += 1;
+                e.1 += b.unwrap_or(0.0);
+            }
+            let want: Vec<(String, usize, f64)> =
+                want.into_iter().map(|(k, (n, b))| (k.to_string(), n, b)).collect();
+            proptest::prop_assert_eq!(count_and_budget_by(&rows).unwrap(), want);
+        }
     }
 }
 
