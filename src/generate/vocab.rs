@@ -855,6 +855,17 @@ pub const OTHER_GIVEN: &[&str] = &[
     "Priya", "Ahmed", "Fatima", "Carlos", "Ingrid",
 ];
 
+/// The given names of [`JP_GIVEN`] and [`OTHER_GIVEN`] that are women's
+/// names (the declared `gender` follows them).
+pub const FEMALE_GIVEN: &[&str] = &[
+    "Keiko", "Yoko", "Akiko", "Naoko", "Yumi", "Megumi", "Ayaka", "Haruka", "Misaki", "Yui",
+    "Sakura", "Mai", "Aya", "Rie", "Emi", "Kaori", "Tomoko", "Noriko", "Mariko", "Hana", "Maria",
+    "Anna", "Sarah", "Elena", "Sophie", "Olivia", "Laura", "Hannah", "Priya", "Fatima", "Ingrid",
+];
+
+/// Given names used by women and men alike.
+pub const UNISEX_GIVEN: &[&str] = &["Yuki", "Wei", "Chen", "Ji-woo"];
+
 pub const OTHER_FAMILY: &[&str] = &[
     "Smith",
     "Johnson",
