@@ -1066,14 +1066,8 @@ fn sample_with_gender(dir: &Path) {
     copy_dir(&root().join("data/sample"), dir);
     let path = dir.join("researchers.csv");
     let mut r = csv::Reader::from_path(&path).unwrap();
-    let mut header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
-    let at = header
-        .iter()
-        .position(|h| h == "gender")
-        .unwrap_or_else(|| {
-            header.push("gender".into());
-            header.len() - 1
-        });
+    let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    let at = header.iter().position(|h| h == "gender").unwrap();
     let rows: Vec<Vec<String>> = r
         .records()
         .map(|x| x.unwrap().iter().map(String::from).collect())
@@ -1082,7 +1076,6 @@ fn sample_with_gender(dir: &Path) {
     w.write_record(&header).unwrap();
     for mut row in rows {
         let n: u32 = row[0].trim_start_matches('R').parse().unwrap();
-        row.resize(header.len(), String::new());
         row[at] = if n.is_multiple_of(4) {
             "female"
         } else {
